@@ -1,0 +1,121 @@
+//! Accounts and sign-in: password, magic link, password reset, TOTP.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod totp;
+pub mod ui;
+
+use crate::domain::{PackLabels, Role, TradePack};
+use serde::{Deserialize, Serialize};
+
+/// Version of the privacy notice users consent to at sign-up.
+pub const CONSENT_VERSION: &str = "2026-11-21";
+
+/// What the browser does after a sign-in step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInOutcome {
+    /// Signed in: go there.
+    SignedIn {
+        /// Where to go.
+        redirect: String,
+    },
+    /// A second factor is expected at `/login/totp`.
+    SecondFactor,
+}
+
+/// The workspace the user works in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurrentWorkspace {
+    /// Workspace id.
+    pub id: uuid::Uuid,
+    /// Its name.
+    pub name: String,
+    /// Its trade pack.
+    pub pack: TradePack,
+    /// The pack's words.
+    pub labels: PackLabels,
+    /// The user's role there.
+    pub role: Role,
+    /// Owners must use two-factor authentication.
+    pub require_owner_totp: bool,
+}
+
+/// A workspace the user belongs to, for the switcher.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkspaceSummary {
+    /// Workspace id.
+    pub id: uuid::Uuid,
+    /// Its name.
+    pub name: String,
+    /// Its trade pack.
+    pub pack: TradePack,
+    /// The user's role there.
+    pub role: Role,
+}
+
+/// The signed-in user as the interface needs them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    /// User id.
+    pub user_id: uuid::Uuid,
+    /// Display name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+    /// Operator of the platform.
+    pub is_platform_admin: bool,
+    /// Whether TOTP is on.
+    pub totp_enabled: bool,
+    /// Current workspace (none when the user belongs to none).
+    pub workspace: Option<CurrentWorkspace>,
+    /// Every workspace of the user.
+    pub workspaces: Vec<WorkspaceSummary>,
+    /// The current workspace requires this owner to enrol TOTP first.
+    pub must_enroll_totp: bool,
+    /// Email stays on this machine and can be read on the Outbox page.
+    pub local_mail: bool,
+}
+
+/// What the enrolment page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpSetup {
+    /// Base32 secret for manual entry.
+    pub secret: String,
+    /// `otpauth://` URI.
+    pub otpauth_url: String,
+    /// QR code of the URI, as an SVG document.
+    pub qr_svg: String,
+}
+
+/// What the reset and magic-link pages know about a token before it is used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    /// First name to greet.
+    pub name: String,
+    /// The account's address.
+    pub email: String,
+}
+
+/// Where a `next` parameter may send the user: only to a path of this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
+        _ => "/app".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_never_leaves_the_site() {
+        assert_eq!(safe_next(Some("/app/audit")), "/app/audit");
+        assert_eq!(safe_next(Some("//evil.example")), "/app");
+        assert_eq!(safe_next(Some("https://evil.example")), "/app");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/app");
+        assert_eq!(safe_next(None), "/app");
+    }
+}

@@ -1,0 +1,105 @@
+//! Roles of a member inside a workspace and what each may do.
+
+use serde::{Deserialize, Serialize};
+
+/// The role of a member in one workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum Role {
+    /// Owns the workspace: everything, including settings and other owners.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "owner"))]
+    Owner,
+    /// Manages members (except owners) and configuration.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "admin"))]
+    Admin,
+    /// Works the pipeline.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "member"))]
+    Member,
+    /// Reads money and the audit trail; exports.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "accounting"))]
+    Accounting,
+}
+
+impl Role {
+    /// Every role, most powerful first.
+    pub const ALL: [Role; 4] = [Role::Owner, Role::Admin, Role::Member, Role::Accounting];
+
+    /// Stable identifier used in storage and URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Member => "member",
+            Role::Accounting => "accounting",
+        }
+    }
+
+    /// Parses the stable identifier.
+    pub fn parse(value: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    /// French label shown in the interface.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Owner => "Propriétaire",
+            Role::Admin => "Administrateur",
+            Role::Member => "Membre",
+            Role::Accounting => "Comptabilité",
+        }
+    }
+
+    /// May invite, re-role and remove members.
+    pub fn can_manage_members(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+
+    /// May read the audit trail.
+    pub fn can_view_audit(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin | Role::Accounting)
+    }
+
+    /// May change workspace settings (security policy, name).
+    pub fn can_manage_workspace(self) -> bool {
+        matches!(self, Role::Owner)
+    }
+
+    /// May read every message the workspace sent, not only their own.
+    pub fn can_view_workspace_outbox(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+
+    /// Whether `self` may give `target` to someone, or act on a member holding `target`.
+    /// Only owners touch owners.
+    pub fn can_assign(self, target: Role) -> bool {
+        match self {
+            Role::Owner => true,
+            Role::Admin => target != Role::Owner,
+            Role::Member | Role::Accounting => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_identifier() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn only_owners_act_on_owners() {
+        assert!(Role::Owner.can_assign(Role::Owner));
+        assert!(!Role::Admin.can_assign(Role::Owner));
+        assert!(Role::Admin.can_assign(Role::Member));
+        assert!(!Role::Member.can_assign(Role::Member));
+        assert!(!Role::Accounting.can_assign(Role::Accounting));
+    }
+}

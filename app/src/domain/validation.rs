@@ -1,0 +1,277 @@
+//! Validated values. The browser runs these checks as the user types and the
+//! server runs them again on every request; messages are French and end-user ready.
+
+use serde::{Deserialize, Serialize};
+
+/// A syntactically valid, normalised (trimmed, lower-cased) email address.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    /// Parses and normalises an address typed by a user.
+    pub fn parse(input: &str) -> Result<Email, &'static str> {
+        let value = input.trim().to_lowercase();
+        if value.is_empty() {
+            return Err("Saisissez une adresse e-mail.");
+        }
+        if value.len() > 254 {
+            return Err("Cette adresse e-mail est trop longue.");
+        }
+        let Some((local, domain)) = value.split_once('@') else {
+            return Err("Il manque le « @ » dans l'adresse e-mail.");
+        };
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+        let labels: Vec<&str> = domain.split('.').collect();
+        let domain_ok = labels.len() >= 2
+            && labels.iter().all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+            && labels
+                .last()
+                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+        if !local_ok || !domain_ok {
+            return Err("Cette adresse e-mail n'est pas valide (exemple : nom@entreprise.fr).");
+        }
+        Ok(Email(value))
+    }
+
+    /// The normalised address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Consumes into the normalised address.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// A password that meets the policy (length, not trivially repeated).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+impl Password {
+    /// Minimum length, following ANSSI/NIST guidance for user-chosen secrets.
+    pub const MIN_LEN: usize = 10;
+    /// Upper bound that keeps hashing cost bounded.
+    pub const MAX_LEN: usize = 128;
+
+    /// Checks a new password.
+    pub fn parse(input: &str) -> Result<Password, &'static str> {
+        let count = input.chars().count();
+        if count == 0 {
+            return Err("Choisissez un mot de passe.");
+        }
+        if count < Self::MIN_LEN {
+            return Err("Le mot de passe doit contenir au moins 10 caractères.");
+        }
+        if count > Self::MAX_LEN {
+            return Err("Le mot de passe ne doit pas dépasser 128 caractères.");
+        }
+        let mut chars = input.chars();
+        let first = chars.next();
+        if chars.all(|c| Some(c) == first) {
+            return Err("Ce mot de passe est trop simple.");
+        }
+        const COMMON: [&str; 8] = [
+            "motdepasse",
+            "azertyuiop",
+            "1234567890",
+            "0123456789",
+            "password123",
+            "qwertyuiop",
+            "azerty1234",
+            "motdepasse1",
+        ];
+        if COMMON.contains(&input.to_lowercase().as_str()) {
+            return Err("Ce mot de passe est trop courant.");
+        }
+        Ok(Password(input.to_string()))
+    }
+
+    /// The secret, for hashing only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+fn clean_text(input: &str) -> String {
+    input.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A person's display name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PersonName(String);
+
+impl PersonName {
+    /// Trims and checks a name.
+    pub fn parse(input: &str) -> Result<PersonName, &'static str> {
+        let value = clean_text(input);
+        if value.is_empty() {
+            return Err("Saisissez votre nom.");
+        }
+        if value.chars().count() > 100 {
+            return Err("Le nom ne doit pas dépasser 100 caractères.");
+        }
+        if value.chars().any(char::is_control) {
+            return Err("Le nom contient des caractères non autorisés.");
+        }
+        Ok(PersonName(value))
+    }
+
+    /// The cleaned name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The name of a business / workspace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct WorkspaceName(String);
+
+impl WorkspaceName {
+    /// Trims and checks a workspace name.
+    pub fn parse(input: &str) -> Result<WorkspaceName, &'static str> {
+        let value = clean_text(input);
+        if value.chars().count() < 2 {
+            return Err("Le nom de l'entreprise doit contenir au moins 2 caractères.");
+        }
+        if value.chars().count() > 80 {
+            return Err("Le nom de l'entreprise ne doit pas dépasser 80 caractères.");
+        }
+        if value.chars().any(char::is_control) {
+            return Err("Le nom contient des caractères non autorisés.");
+        }
+        Ok(WorkspaceName(value))
+    }
+
+    /// The cleaned name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a user types at the two-factor challenge: a 6-digit TOTP code or a
+/// single-use recovery code (`xxxx-xxxx`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TotpCode {
+    /// Six digits from the authenticator app.
+    Totp(String),
+    /// A recovery code, lower-case, without the dash.
+    Recovery(String),
+}
+
+impl TotpCode {
+    /// Accepts spaces and dashes the way people type them.
+    pub fn parse(input: &str) -> Result<TotpCode, &'static str> {
+        let compact: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        if compact.is_empty() {
+            return Err("Saisissez le code à 6 chiffres de votre application.");
+        }
+        if compact.len() == 6 && compact.chars().all(|c| c.is_ascii_digit()) {
+            return Ok(TotpCode::Totp(compact));
+        }
+        if compact.len() == 10 && compact.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Ok(TotpCode::Recovery(compact.to_lowercase()));
+        }
+        Err("Le code doit comporter 6 chiffres (ou un code de secours de 10 caractères).")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn emails_are_normalised() {
+        assert_eq!(
+            Email::parse("  Julien.Martin@Plomberie-Martin.FR ").unwrap().as_str(),
+            "julien.martin@plomberie-martin.fr"
+        );
+    }
+
+    #[test]
+    fn bad_emails_are_refused_with_a_reason() {
+        for bad in [
+            "",
+            "julien",
+            "julien@",
+            "@martin.fr",
+            "julien@martin",
+            "jul ien@martin.fr",
+            "a..b@martin.fr",
+            "x@-a.fr",
+            "x@a.f1",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn passwords_follow_the_policy() {
+        assert!(Password::parse("court").is_err());
+        assert!(Password::parse("aaaaaaaaaaaa").is_err());
+        assert!(Password::parse("motdepasse").is_err());
+        assert!(Password::parse("Chantier-Lyon-2026").is_ok());
+        assert!(Password::parse(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn names_are_cleaned() {
+        assert_eq!(PersonName::parse("  Léa   Dubois ").unwrap().as_str(), "Léa Dubois");
+        assert!(PersonName::parse("   ").is_err());
+        assert!(WorkspaceName::parse("A").is_err());
+        assert_eq!(
+            WorkspaceName::parse(" Plomberie  Martin ").unwrap().as_str(),
+            "Plomberie Martin"
+        );
+    }
+
+    #[test]
+    fn totp_codes_accept_how_people_type() {
+        assert_eq!(TotpCode::parse("123 456").unwrap(), TotpCode::Totp("123456".into()));
+        assert_eq!(
+            TotpCode::parse("abcde-12345").unwrap(),
+            TotpCode::Recovery("abcde12345".into())
+        );
+        assert!(TotpCode::parse("12345").is_err());
+        assert!(TotpCode::parse("").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn parsed_emails_are_idempotent(local in "[a-z0-9][a-z0-9._-]{0,20}[a-z0-9]", domain in "[a-z]{2,10}", tld in "[a-z]{2,4}") {
+            let raw = format!("{local}@{domain}.{tld}");
+            if let Ok(email) = Email::parse(&raw) {
+                prop_assert_eq!(Email::parse(email.as_str()).unwrap(), email.clone());
+                prop_assert_eq!(email.as_str(), email.as_str().trim().to_lowercase());
+            }
+        }
+
+        #[test]
+        fn email_parsing_never_panics(input in ".{0,300}") {
+            let _ = Email::parse(&input);
+        }
+    }
+}

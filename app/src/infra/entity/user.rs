@@ -1,0 +1,27 @@
+//! `users`: people who can sign in (global, not tenant-owned).
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub email: String,
+    pub name: String,
+    pub password_hash: Option<String>,
+    pub is_platform_admin: bool,
+    pub totp_secret: Option<String>,
+    pub totp_pending_secret: Option<String>,
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    pub totp_last_step: Option<i64>,
+    /// JSON array of SHA-256 hashes of the unused recovery codes.
+    pub recovery_codes: Option<String>,
+    pub consent_at: DateTimeUtc,
+    pub consent_version: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

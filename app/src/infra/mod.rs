@@ -1,0 +1,20 @@
+//! Server-side plumbing: database, sessions, tenant scope, audit chain, jobs,
+//! rate limits and the ports that `server/` implements.
+
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod entity;
+pub mod events;
+pub mod jobs;
+pub mod ports;
+pub mod rate_limit;
+pub mod request;
+pub mod scope;
+pub mod session;
+pub mod state;
+pub mod time;
+
+pub use config::AppConfig;
+pub use scope::{Scope, SessionUser};
+pub use state::AppState;

@@ -1,0 +1,27 @@
+//! Ports: what the application needs from the outside world. `server/`
+//! provides the adapters (SMTP, local mailbox), tests can provide others.
+
+/// A message ready to leave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    /// Row id in `emails`, also used as the Message-ID.
+    pub id: uuid::Uuid,
+    /// Recipient address.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: String,
+}
+
+/// Sends email.
+#[async_trait::async_trait]
+pub trait Mailer: Send + Sync {
+    /// Short name recorded with each delivery (`smtp`, `local`).
+    fn transport(&self) -> &'static str;
+
+    /// Delivers one message; an error is retried later by the job worker.
+    async fn send(&self, email: &OutgoingEmail) -> Result<(), String>;
+}

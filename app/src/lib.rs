@@ -1,0 +1,18 @@
+//! Comptoir: the CRM for French small businesses. One crate compiled twice:
+//! `ssr` for the server and `hydrate` for the browser.
+#![recursion_limit = "512"]
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod domain;
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod infra;
+pub mod outbox;
+pub mod shell;
+pub mod ui;
+pub mod workspace;
+
+pub use error::{AppError, AppResult};
+pub use shell::{App, shell};

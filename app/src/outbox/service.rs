@@ -1,0 +1,214 @@
+//! Queueing, listing and delivering email.
+
+use super::templates::{self, Rendered};
+use super::{EmailDetail, EmailKind, EmailRow, EmailStatus};
+use crate::infra::entity::email;
+use crate::infra::jobs::{self, JobPayload};
+use crate::infra::ports::{Mailer, OutgoingEmail};
+use crate::infra::time;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+/// A message to queue.
+pub struct NewEmail {
+    /// The workspace it is sent for (`None` for platform mail such as sign-in links).
+    pub workspace_id: Option<Uuid>,
+    /// Recipient address.
+    pub to: String,
+    /// Recipient account, when there is one.
+    pub to_user_id: Option<Uuid>,
+    /// Why it is sent.
+    pub kind: EmailKind,
+    /// Its content.
+    pub content: Rendered,
+    /// Whether the body holds a secret link.
+    pub contains_secret: bool,
+}
+
+/// Stores the message and its delivery job in the caller's transaction.
+pub async fn enqueue(txn: &impl ConnectionTrait, mail: NewEmail) -> Result<Uuid, DbErr> {
+    let now = time::now();
+    let id = Uuid::now_v7();
+    email::Entity::insert(email::ActiveModel {
+        id: Set(id),
+        workspace_id: Set(mail.workspace_id),
+        to_address: Set(mail.to),
+        to_user_id: Set(mail.to_user_id),
+        kind: Set(mail.kind),
+        subject: Set(mail.content.subject),
+        body_text: Set(mail.content.text),
+        body_html: Set(mail.content.html),
+        status: Set(EmailStatus::Queued),
+        attempts: Set(0),
+        transport: Set(None),
+        last_error: Set(None),
+        contains_secret: Set(mail.contains_secret),
+        created_at: Set(now),
+        sent_at: Set(None),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    jobs::enqueue(txn, mail.workspace_id, &JobPayload::SendEmail { email_id: id }, now).await?;
+    Ok(id)
+}
+
+/// Who is reading the outbox and what they may see.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    /// Their account.
+    pub user_id: Uuid,
+    /// Their address.
+    pub email: String,
+    /// Workspace whose mail they may read in full, if their role allows.
+    pub workspace_id: Option<Uuid>,
+    /// Platform operators see every message.
+    pub is_platform_admin: bool,
+    /// With the local transport, bodies stay readable (that is how a fresh
+    /// install delivers mail); with SMTP, other people's secret links never are.
+    pub local_transport: bool,
+}
+
+impl Viewer {
+    fn condition(&self) -> Condition {
+        if self.is_platform_admin {
+            return Condition::all();
+        }
+        let mut any = Condition::any()
+            .add(email::Column::ToUserId.eq(self.user_id))
+            .add(email::Column::ToAddress.eq(self.email.clone()));
+        if let Some(ws) = self.workspace_id {
+            any = any.add(email::Column::WorkspaceId.eq(ws));
+        }
+        any
+    }
+
+    fn may_read_body(&self, row: &email::Model) -> bool {
+        let own = row.to_user_id == Some(self.user_id) || row.to_address == self.email;
+        own || !row.contains_secret || self.local_transport
+    }
+}
+
+fn to_row(m: &email::Model) -> EmailRow {
+    EmailRow {
+        id: m.id,
+        to: m.to_address.clone(),
+        subject: m.subject.clone(),
+        kind: m.kind,
+        status: m.status,
+        attempts: m.attempts,
+        created_at: time::display_seconds(m.created_at),
+        sent_at: m.sent_at.map(time::display_seconds),
+        transport: m.transport.clone(),
+        last_error: m.last_error.clone(),
+    }
+}
+
+/// The newest messages the viewer may see, optionally filtered.
+pub async fn list(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    status: Option<EmailStatus>,
+    search: Option<&str>,
+    limit: u64,
+) -> Result<Vec<EmailRow>, DbErr> {
+    let mut query = email::Entity::find().filter(viewer.condition());
+    if let Some(status) = status {
+        query = query.filter(email::Column::Status.eq(status));
+    }
+    if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+        query = query.filter(
+            Condition::any()
+                .add(email::Column::ToAddress.like(pattern.clone()))
+                .add(email::Column::Subject.like(pattern)),
+        );
+    }
+    let rows = query
+        .order_by_desc(email::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows.iter().map(to_row).collect())
+}
+
+/// One message with its body, when the viewer may see it.
+pub async fn detail(db: &DatabaseConnection, viewer: &Viewer, id: Uuid) -> Result<Option<EmailDetail>, DbErr> {
+    let found = email::Entity::find_by_id(id).filter(viewer.condition()).one(db).await?;
+    Ok(found.map(|m| {
+        let readable = viewer.may_read_body(&m) && !m.body_text.is_empty();
+        let body_text = readable.then(|| m.body_text.clone());
+        let links = body_text.as_deref().map(templates::links_in).unwrap_or_default();
+        EmailDetail {
+            row: to_row(&m),
+            body_text,
+            links,
+        }
+    }))
+}
+
+/// What the worker should do with the job after a delivery attempt.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// Delivered (or already delivered, or nothing left to deliver).
+    Done,
+    /// The transport failed; retry later.
+    Failed(String),
+}
+
+/// Delivers one message through `mailer` and records the outcome on the row.
+pub async fn deliver(db: &DatabaseConnection, mailer: &dyn Mailer, email_id: Uuid) -> Result<Delivery, DbErr> {
+    let Some(row) = email::Entity::find_by_id(email_id).one(db).await? else {
+        return Ok(Delivery::Done);
+    };
+    if row.status == EmailStatus::Sent {
+        return Ok(Delivery::Done);
+    }
+    let outgoing = OutgoingEmail {
+        id: row.id,
+        to: row.to_address.clone(),
+        subject: row.subject.clone(),
+        text: row.body_text.clone(),
+        html: row.body_html.clone(),
+    };
+    let result = mailer.send(&outgoing).await;
+    let now = time::now();
+    let mut update = email::ActiveModel {
+        id: Set(row.id),
+        attempts: Set(row.attempts + 1),
+        transport: Set(Some(mailer.transport().to_string())),
+        ..Default::default()
+    };
+    let outcome = match result {
+        Ok(()) => {
+            update.status = Set(EmailStatus::Sent);
+            update.sent_at = Set(Some(now));
+            update.last_error = Set(None);
+            if row.contains_secret && mailer.transport() != "local" {
+                update.body_text = Set(String::new());
+                update.body_html = Set(String::new());
+            }
+            Delivery::Done
+        }
+        Err(error) => {
+            update.last_error = Set(Some(error.chars().take(500).collect()));
+            Delivery::Failed(error)
+        }
+    };
+    email::Entity::update(update).exec(db).await?;
+    Ok(outcome)
+}
+
+/// Marks a message as failed for good (its job ran out of attempts).
+pub async fn give_up(db: &impl ConnectionTrait, email_id: Uuid) -> Result<(), DbErr> {
+    email::Entity::update(email::ActiveModel {
+        id: Set(email_id),
+        status: Set(EmailStatus::Failed),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! The signed-in frame: loads the current user once, guards the pages, and
+//! lays out the sidebar (desktop) or top bar and tab bar (phone).
+
+use super::nav::{MobileTopBar, Sidebar, TabBar};
+use crate::auth::Me;
+use crate::auth::api::current_user;
+use crate::ui::{ErrorState, LoadingState};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect};
+use leptos_router::hooks::use_location;
+
+/// The signed-in user, provided to every page under `/app`.
+#[derive(Clone, Debug)]
+pub struct MeContext(pub Me);
+
+/// The signed-in user (inside `/app` pages).
+pub fn use_me() -> Option<Me> {
+    use_context::<MeContext>().map(|m| m.0)
+}
+
+/// Layout of `/app/*` and `/admin`.
+#[component]
+pub fn AppLayout() -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_user());
+    view! {
+        <Suspense fallback=|| {
+            view! {
+                <div class="mx-auto max-w-3xl p-8">
+                    <LoadingState label="Chargement de votre espace…" rows=4 />
+                </div>
+            }
+        }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! { <Frame me /> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
+                    Err(error) => {
+                        view! {
+                            <div class="mx-auto max-w-xl p-8">
+                                <ErrorState error />
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(me: Me) -> impl IntoView {
+    provide_context(MeContext(me.clone()));
+    let location = use_location();
+    let path = move || location.pathname.get();
+    let must_enroll = me.must_enroll_totp;
+    let no_workspace = me.workspace.is_none();
+    let guard = move || {
+        let p = path();
+        if must_enroll && p != "/app/security" {
+            Some(view! { <Redirect path="/app/security" /> })
+        } else if no_workspace && !p.starts_with("/app/workspaces/new") && !p.starts_with("/admin") {
+            Some(view! { <Redirect path="/app/workspaces/new" /> })
+        } else {
+            None
+        }
+    };
+    let me_side = me.clone();
+    let me_top = me.clone();
+    view! {
+        {guard}
+        <a href="#main" class="skip-link">
+            "Aller au contenu"
+        </a>
+        <div class="lg:flex">
+            <Sidebar me=me_side />
+            <div class="min-w-0 flex-1">
+                <MobileTopBar me=me_top />
+                <main id="main" tabindex="-1" class="mx-auto w-full max-w-6xl px-4 pb-28 pt-4 sm:px-6 lg:px-10 lg:pb-12 lg:pt-10">
+                    <Outlet />
+                </main>
+            </div>
+        </div>
+        <TabBar me />
+    }
+}

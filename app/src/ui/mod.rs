@@ -1,0 +1,20 @@
+//! Design system: dark glassmorphism by default with a light theme, shared by
+//! every page. Components here know nothing about features.
+
+pub mod badge;
+pub mod button;
+pub mod card;
+pub mod field;
+pub mod form;
+pub mod icons;
+pub mod states;
+pub mod toast;
+
+pub use badge::{Badge, Tone};
+pub use button::{Button, ButtonKind, LinkButton};
+pub use card::{GlassCard, PageHeader, StatTile};
+pub use field::{Checkbox, SelectField, TextField};
+pub use form::{FormAlert, clear_field, field_error, focus_first_error, go};
+pub use icons::{Icon, IconName};
+pub use states::{EmptyState, ErrorState, LoadingState};
+pub use toast::{Toaster, Toasts, provide_toasts, use_toasts};

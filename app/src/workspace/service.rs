@@ -1,0 +1,822 @@
+//! Workspace rules: creation with the pack's pipelines, switching, members,
+//! roles and invitations. Every query is restricted to the caller's scope.
+
+use super::{
+    InvitationInfo, InvitationRow, MemberRow, MembersPage, Overview, PipelineView, StageView, WorkspaceSettings,
+};
+use crate::audit::{EventAction, EventEntity};
+use crate::auth::{CONSENT_VERSION, SignInOutcome, WorkspaceSummary};
+use crate::domain::{Email, Password, PersonName, Role, TradePack, WorkspaceId, WorkspaceName};
+use crate::error::{AppError, FieldErrors};
+use crate::infra::entity::{invitation, member, pipeline, stage, user, workspace};
+use crate::infra::events::{self, Actor, NewEvent};
+use crate::infra::rate_limit;
+use crate::infra::{AppState, Scope, SessionUser, crypto, db, request, session, time};
+use crate::outbox::EmailKind;
+use crate::outbox::service::{self as outbox, NewEmail};
+use crate::outbox::templates;
+use chrono::TimeDelta;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Lifetime of an invitation.
+pub const INVITATION_TTL: TimeDelta = TimeDelta::days(7);
+
+/// Creates a workspace owned by `owner`, with the pack's default pipelines.
+pub async fn create_workspace(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    owner: &user::Model,
+    name: &str,
+    pack: TradePack,
+) -> Result<workspace::Model, AppError> {
+    let now = time::now();
+    let ws = workspace::Model {
+        id: Uuid::now_v7(),
+        name: name.to_string(),
+        pack,
+        require_owner_totp: false,
+        created_at: now,
+        updated_at: now,
+    };
+    workspace::Entity::insert(workspace::ActiveModel {
+        id: Set(ws.id),
+        name: Set(ws.name.clone()),
+        pack: Set(pack),
+        require_owner_totp: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    let chain = WorkspaceId(ws.id);
+    events::record(
+        txn,
+        actor,
+        NewEvent::new(
+            chain,
+            EventEntity::Workspace,
+            Some(ws.id),
+            EventAction::WorkspaceCreated,
+        )
+        .after(json!({ "name": ws.name, "pack": pack.as_str() })),
+    )
+    .await?;
+    add_member(txn, actor, chain, owner, Role::Owner).await?;
+    for (position, template) in pack.default_pipelines().iter().enumerate() {
+        let pipeline_id = Uuid::now_v7();
+        pipeline::Entity::insert(pipeline::ActiveModel {
+            id: Set(pipeline_id),
+            workspace_id: Set(ws.id),
+            name: Set(template.name.to_string()),
+            position: Set(position as i32),
+            created_at: Set(now),
+        })
+        .exec_without_returning(txn)
+        .await?;
+        for (index, s) in template.stages.iter().enumerate() {
+            stage::Entity::insert(stage::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                workspace_id: Set(ws.id),
+                pipeline_id: Set(pipeline_id),
+                name: Set(s.name.to_string()),
+                color: Set(s.color.to_string()),
+                kind: Set(s.kind),
+                probability: Set(i32::from(s.probability)),
+                position: Set(index as i32),
+                created_at: Set(now),
+            })
+            .exec_without_returning(txn)
+            .await?;
+        }
+        let stages: Vec<&str> = template.stages.iter().map(|s| s.name).collect();
+        events::record(
+            txn,
+            actor,
+            NewEvent::new(
+                chain,
+                EventEntity::Pipeline,
+                Some(pipeline_id),
+                EventAction::PipelineCreated,
+            )
+            .after(json!({ "name": template.name, "stages": stages })),
+        )
+        .await?;
+    }
+    Ok(ws)
+}
+
+/// Adds `user` to the workspace with `role`, recording the event.
+pub async fn add_member(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    chain: WorkspaceId,
+    user: &user::Model,
+    role: Role,
+) -> Result<Uuid, AppError> {
+    let id = Uuid::now_v7();
+    member::Entity::insert(member::ActiveModel {
+        id: Set(id),
+        workspace_id: Set(chain.0),
+        user_id: Set(user.id),
+        role: Set(role),
+        created_at: Set(time::now()),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    events::record(
+        txn,
+        actor,
+        NewEvent::new(chain, EventEntity::Member, Some(id), EventAction::MemberAdded)
+            .after(json!({ "user": user.email, "role": role.as_str() })),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Every workspace of a user, oldest membership first.
+pub async fn list_for_user(db: &DatabaseConnection, user_id: Uuid) -> Result<Vec<WorkspaceSummary>, AppError> {
+    let memberships = member::Entity::find()
+        .filter(member::Column::UserId.eq(user_id))
+        .order_by_asc(member::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = memberships.iter().map(|m| m.workspace_id).collect();
+    let spaces = workspace::Entity::find()
+        .filter(workspace::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(memberships
+        .iter()
+        .filter_map(|m| {
+            spaces
+                .iter()
+                .find(|w| w.id == m.workspace_id)
+                .map(|w| WorkspaceSummary {
+                    id: w.id,
+                    name: w.name.clone(),
+                    pack: w.pack,
+                    role: m.role,
+                })
+        })
+        .collect())
+}
+
+/// Moves the session to another workspace of the user.
+pub async fn switch(state: &AppState, current: &SessionUser, workspace_id: Uuid) -> Result<(), AppError> {
+    let membership = member::Entity::find()
+        .filter(member::Column::UserId.eq(current.user.id))
+        .filter(member::Column::WorkspaceId.eq(workspace_id))
+        .one(&state.db)
+        .await?;
+    if membership.is_none() {
+        return Err(AppError::NotFound);
+    }
+    session::set_workspace(&state.db, current.session.id, workspace_id).await?;
+    Ok(())
+}
+
+/// Creates another workspace for a signed-in user and switches to it.
+pub async fn create_additional(
+    state: &AppState,
+    current: &SessionUser,
+    name: &str,
+    pack: &str,
+) -> Result<Uuid, AppError> {
+    let mut errors = FieldErrors::new();
+    let name = errors.check("name", WorkspaceName::parse(name));
+    let pack = errors.check("pack", TradePack::parse(pack).ok_or("Choisissez votre métier."));
+    let (Some(name), Some(pack)) = (name, pack) else {
+        return Err(AppError::Validation(errors));
+    };
+    let txn = db::begin_write(&state.db).await?;
+    let ws = create_workspace(&txn, &current.actor(), &current.user, name.as_str(), pack).await?;
+    session::set_workspace(&txn, current.session.id, ws.id).await?;
+    txn.commit().await?;
+    Ok(ws.id)
+}
+
+/// Members and pending invitations of the scope's workspace.
+pub async fn members_page(db: &DatabaseConnection, scope: &Scope) -> Result<MembersPage, AppError> {
+    let members = member::Entity::find()
+        .filter(member::Column::WorkspaceId.eq(scope.workspace_id.0))
+        .order_by_asc(member::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let user_ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(db)
+        .await?;
+    let mut rows: Vec<MemberRow> = members
+        .iter()
+        .filter_map(|m| {
+            users.iter().find(|u| u.id == m.user_id).map(|u| MemberRow {
+                id: m.id,
+                name: u.name.clone(),
+                email: u.email.clone(),
+                role: m.role,
+                joined_at: time::display(m.created_at),
+                is_me: m.id == scope.member_id.0,
+                totp_enabled: u.totp_enabled_at.is_some(),
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| Role::ALL.iter().position(|x| *x == r.role));
+    let now = time::now();
+    let pending = invitation::Entity::find()
+        .filter(invitation::Column::WorkspaceId.eq(scope.workspace_id.0))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(now))
+        .order_by_desc(invitation::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let inviter_ids: Vec<Uuid> = pending.iter().map(|i| i.invited_by_user_id).collect();
+    let inviters = user::Entity::find()
+        .filter(user::Column::Id.is_in(inviter_ids))
+        .all(db)
+        .await?;
+    let invitations = pending
+        .iter()
+        .map(|i| InvitationRow {
+            id: i.id,
+            email: i.email.clone(),
+            role: i.role,
+            invited_by: inviters
+                .iter()
+                .find(|u| u.id == i.invited_by_user_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            expires_at: time::display(i.expires_at),
+        })
+        .collect();
+    Ok(MembersPage {
+        members: rows,
+        invitations,
+        my_role: scope.role,
+    })
+}
+
+/// Invites someone by email (re-issuing any pending invitation for that address).
+pub async fn invite(state: &AppState, scope: &Scope, email: &str, role: &str) -> Result<Uuid, AppError> {
+    scope.require(Role::can_manage_members)?;
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", Email::parse(email));
+    let role = errors.check("role", Role::parse(role).ok_or("Choisissez un rôle."));
+    let (Some(email), Some(role)) = (email, role) else {
+        return Err(AppError::Validation(errors));
+    };
+    if !scope.role.can_assign(role) {
+        return Err(AppError::field(
+            "role",
+            "Seul un propriétaire peut inviter un autre propriétaire.",
+        ));
+    }
+    let ws = workspace::Entity::find_by_id(scope.workspace_id.0)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(existing) = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&state.db)
+        .await?
+    {
+        let already = member::Entity::find()
+            .filter(member::Column::WorkspaceId.eq(ws.id))
+            .filter(member::Column::UserId.eq(existing.id))
+            .one(&state.db)
+            .await?;
+        if already.is_some() {
+            return Err(AppError::field("email", "Cette personne fait déjà partie de l'espace."));
+        }
+    }
+    let now = time::now();
+    let token = crypto::random_token();
+    let txn = db::begin_write(&state.db).await?;
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::RevokedAt, now.into())
+        .filter(invitation::Column::WorkspaceId.eq(ws.id))
+        .filter(invitation::Column::Email.eq(email.as_str()))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    let id = Uuid::now_v7();
+    invitation::Entity::insert(invitation::ActiveModel {
+        id: Set(id),
+        workspace_id: Set(ws.id),
+        email: Set(email.as_str().to_string()),
+        role: Set(role),
+        token_hash: Set(crypto::sha256_hex(&token)),
+        invited_by_user_id: Set(scope.user_id.0),
+        expires_at: Set(now + INVITATION_TTL),
+        accepted_at: Set(None),
+        revoked_at: Set(None),
+        created_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    let link = state.config.link(&format!("/invite/{token}"));
+    outbox::enqueue(
+        &txn,
+        NewEmail {
+            workspace_id: Some(ws.id),
+            to: email.as_str().to_string(),
+            to_user_id: None,
+            kind: EmailKind::Invitation,
+            content: templates::invitation(
+                &scope.user_name,
+                &ws.name,
+                role.label(),
+                &link,
+                INVITATION_TTL.num_days(),
+            ),
+            contains_secret: true,
+        },
+    )
+    .await?;
+    events::record(
+        &txn,
+        &scope.actor(),
+        NewEvent::new(
+            scope.workspace_id,
+            EventEntity::Invitation,
+            Some(id),
+            EventAction::MemberInvited,
+        )
+        .after(json!({ "email": email.as_str(), "role": role.as_str() })),
+    )
+    .await?;
+    txn.commit().await?;
+    state.wake_jobs();
+    Ok(id)
+}
+
+async fn member_in_scope(db: &impl ConnectionTrait, scope: &Scope, member_id: Uuid) -> Result<member::Model, AppError> {
+    member::Entity::find_by_id(member_id)
+        .filter(member::Column::WorkspaceId.eq(scope.workspace_id.0))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn owner_count(db: &impl ConnectionTrait, workspace_id: Uuid) -> Result<u64, AppError> {
+    Ok(member::Entity::find()
+        .filter(member::Column::WorkspaceId.eq(workspace_id))
+        .filter(member::Column::Role.eq(Role::Owner))
+        .count(db)
+        .await?)
+}
+
+const LAST_OWNER: &str = "L'espace doit garder au moins un propriétaire : nommez-en un autre d'abord.";
+
+/// Changes a member's role.
+pub async fn change_role(state: &AppState, scope: &Scope, member_id: Uuid, role: &str) -> Result<(), AppError> {
+    let role = Role::parse(role).ok_or_else(|| AppError::field("role", "Choisissez un rôle."))?;
+    let txn = db::begin_write(&state.db).await?;
+    let target = member_in_scope(&txn, scope, member_id).await?;
+    scope.require(Role::can_manage_members)?;
+    if !scope.role.can_assign(target.role) || !scope.role.can_assign(role) {
+        return Err(AppError::Forbidden);
+    }
+    if target.role == role {
+        return Ok(());
+    }
+    if target.role == Role::Owner && owner_count(&txn, scope.workspace_id.0).await? <= 1 {
+        return Err(AppError::Conflict(LAST_OWNER.into()));
+    }
+    member::Entity::update(member::ActiveModel {
+        id: Set(target.id),
+        role: Set(role),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
+    events::record(
+        &txn,
+        &scope.actor(),
+        NewEvent::new(
+            scope.workspace_id,
+            EventEntity::Member,
+            Some(target.id),
+            EventAction::MemberRoleChanged,
+        )
+        .before(json!({ "role": target.role.as_str() }))
+        .after(json!({ "role": role.as_str() })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Removes a member (or lets a member leave).
+pub async fn remove(state: &AppState, scope: &Scope, member_id: Uuid) -> Result<(), AppError> {
+    let txn = db::begin_write(&state.db).await?;
+    let target = member_in_scope(&txn, scope, member_id).await?;
+    let leaving = target.id == scope.member_id.0;
+    if !leaving {
+        scope.require(Role::can_manage_members)?;
+        if !scope.role.can_assign(target.role) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    if target.role == Role::Owner && owner_count(&txn, scope.workspace_id.0).await? <= 1 {
+        return Err(AppError::Conflict(LAST_OWNER.into()));
+    }
+    let removed = user::Entity::find_by_id(target.user_id).one(&txn).await?;
+    member::Entity::delete_by_id(target.id).exec(&txn).await?;
+    events::record(
+        &txn,
+        &scope.actor(),
+        NewEvent::new(
+            scope.workspace_id,
+            EventEntity::Member,
+            Some(target.id),
+            EventAction::MemberRemoved,
+        )
+        .before(json!({ "user": removed.map(|u| u.email), "role": target.role.as_str() })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Withdraws a pending invitation.
+pub async fn revoke(state: &AppState, scope: &Scope, invitation_id: Uuid) -> Result<(), AppError> {
+    let txn = db::begin_write(&state.db).await?;
+    let found = invitation::Entity::find_by_id(invitation_id)
+        .filter(invitation::Column::WorkspaceId.eq(scope.workspace_id.0))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    scope.require(Role::can_manage_members)?;
+    if !scope.role.can_assign(found.role) {
+        return Err(AppError::Forbidden);
+    }
+    if found.accepted_at.is_some() || found.revoked_at.is_some() {
+        return Err(AppError::Conflict("Cette invitation n'est plus en attente.".into()));
+    }
+    invitation::Entity::update(invitation::ActiveModel {
+        id: Set(found.id),
+        revoked_at: Set(Some(time::now())),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
+    events::record(
+        &txn,
+        &scope.actor(),
+        NewEvent::new(
+            scope.workspace_id,
+            EventEntity::Invitation,
+            Some(found.id),
+            EventAction::InvitationRevoked,
+        )
+        .before(json!({ "email": found.email, "role": found.role.as_str() })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+const INVITATION_GONE: &str =
+    "Cette invitation n'est plus valable (expirée, annulée ou déjà utilisée). Demandez-en une nouvelle.";
+
+async fn live_invitation(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<(invitation::Model, workspace::Model), AppError> {
+    let found = invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(crypto::sha256_hex(token)))
+        .one(db)
+        .await?
+        .filter(|i| i.accepted_at.is_none() && i.revoked_at.is_none() && i.expires_at > time::now())
+        .ok_or_else(|| AppError::Conflict(INVITATION_GONE.into()))?;
+    let ws = workspace::Entity::find_by_id(found.workspace_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((found, ws))
+}
+
+/// What the invitation page shows.
+pub async fn invitation_info(
+    state: &AppState,
+    token: &str,
+    current: Option<&SessionUser>,
+) -> Result<InvitationInfo, AppError> {
+    let meta = request::current_meta(state)?;
+    state.limiter.check(
+        &format!("token-ip:{}", meta.ip.unwrap_or_default()),
+        rate_limit::TOKEN_PER_IP,
+        state.config.rate_limit_factor,
+    )?;
+    let (inv, ws) = live_invitation(&state.db, token).await?;
+    let inviter = user::Entity::find_by_id(inv.invited_by_user_id).one(&state.db).await?;
+    let account_exists = user::Entity::find()
+        .filter(user::Column::Email.eq(inv.email.clone()))
+        .one(&state.db)
+        .await?
+        .is_some();
+    Ok(InvitationInfo {
+        workspace_name: ws.name,
+        inviter_name: inviter.map(|u| u.name).unwrap_or_default(),
+        role: inv.role,
+        email: inv.email,
+        account_exists,
+        signed_in_as: current.map(|c| c.user.email.clone()),
+    })
+}
+
+/// Input of the invitation form for someone without an account.
+pub struct NewAccount {
+    /// Full name.
+    pub name: String,
+    /// Password.
+    pub password: String,
+    /// Privacy notice accepted.
+    pub consent: bool,
+}
+
+/// Accepts an invitation: joins with the signed-in account, or creates the
+/// account (the link proves the address) and signs in.
+pub async fn accept(
+    state: &AppState,
+    token: &str,
+    current: Option<&SessionUser>,
+    account: NewAccount,
+) -> Result<SignInOutcome, AppError> {
+    let meta = request::current_meta(state)?;
+    state.limiter.check(
+        &format!("token-ip:{}", meta.ip.clone().unwrap_or_default()),
+        rate_limit::TOKEN_PER_IP,
+        state.config.rate_limit_factor,
+    )?;
+    let (inv, ws) = live_invitation(&state.db, token).await?;
+    let existing = user::Entity::find()
+        .filter(user::Column::Email.eq(inv.email.clone()))
+        .one(&state.db)
+        .await?;
+    let new_user = match (current, &existing) {
+        (Some(c), _) if c.user.email != inv.email => {
+            return Err(AppError::Conflict(format!(
+                "Cette invitation est destinée à {}. Déconnectez-vous puis ouvrez à nouveau le lien.",
+                inv.email
+            )));
+        }
+        (None, Some(_)) => return Err(AppError::Unauthenticated),
+        (None, None) => {
+            let mut errors = FieldErrors::new();
+            let name = errors.check("name", PersonName::parse(&account.name));
+            let password = errors.check("password", Password::parse(&account.password));
+            if !account.consent {
+                errors.push("consent", "Vous devez accepter la politique de confidentialité.");
+            }
+            let (Some(name), Some(password), true) = (name, password, errors.is_empty()) else {
+                return Err(AppError::Validation(errors));
+            };
+            let hash = tokio::task::spawn_blocking(move || crypto::hash_password(password.expose()))
+                .await
+                .map_err(|_| AppError::Internal)?
+                .map_err(|_| AppError::Internal)?;
+            Some((name, hash))
+        }
+        (Some(_), _) => None,
+    };
+    let now = time::now();
+    let txn = db::begin_write(&state.db).await?;
+    let claimed = invitation::Entity::update_many()
+        .col_expr(invitation::Column::AcceptedAt, now.into())
+        .filter(invitation::Column::Id.eq(inv.id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(AppError::Conflict(INVITATION_GONE.into()));
+    }
+    let user = match (new_user, current) {
+        (Some((name, hash)), _) => {
+            let u = user::Model {
+                id: Uuid::now_v7(),
+                email: inv.email.clone(),
+                name: name.as_str().to_string(),
+                password_hash: Some(hash),
+                is_platform_admin: false,
+                totp_secret: None,
+                totp_pending_secret: None,
+                totp_enabled_at: None,
+                totp_last_step: None,
+                recovery_codes: None,
+                consent_at: now,
+                consent_version: CONSENT_VERSION.to_string(),
+                created_at: now,
+                updated_at: now,
+            };
+            crate::auth::service::insert_user(&txn, &u).await?;
+            let actor = Actor {
+                user_id: Some(u.id),
+                label: u.name.clone(),
+                meta: meta.clone(),
+            };
+            events::record(
+                &txn,
+                &actor,
+                NewEvent::new(
+                    WorkspaceId(ws.id),
+                    EventEntity::User,
+                    Some(u.id),
+                    EventAction::UserSignedUp,
+                )
+                .after(json!({ "email": u.email, "consent_version": CONSENT_VERSION, "via": "invitation" })),
+            )
+            .await?;
+            u
+        }
+        (None, Some(c)) => c.user.clone(),
+        (None, None) => return Err(AppError::Unauthenticated),
+    };
+    let actor = Actor {
+        user_id: Some(user.id),
+        label: user.name.clone(),
+        meta: meta.clone(),
+    };
+    let already = member::Entity::find()
+        .filter(member::Column::WorkspaceId.eq(ws.id))
+        .filter(member::Column::UserId.eq(user.id))
+        .one(&txn)
+        .await?;
+    if already.is_none() {
+        add_member(&txn, &actor, WorkspaceId(ws.id), &user, inv.role).await?;
+    }
+    events::record(
+        &txn,
+        &actor,
+        NewEvent::new(
+            WorkspaceId(ws.id),
+            EventEntity::Invitation,
+            Some(inv.id),
+            EventAction::InvitationAccepted,
+        )
+        .after(json!({ "email": inv.email, "role": inv.role.as_str() })),
+    )
+    .await?;
+    let outcome = match current {
+        Some(c) => {
+            session::set_workspace(&txn, c.session.id, ws.id).await?;
+            SignInOutcome::SignedIn {
+                redirect: "/app".into(),
+            }
+        }
+        None => {
+            let (token, _) = session::create(&txn, user.id, Some(ws.id), false, &meta).await?;
+            request::set_cookie(&request::session_cookie(
+                Some(&token),
+                state.config.secure_cookies,
+                session::SESSION_TTL.num_seconds(),
+            ));
+            SignInOutcome::SignedIn {
+                redirect: "/app".into(),
+            }
+        }
+    };
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Current settings.
+pub async fn settings(db: &DatabaseConnection, scope: &Scope) -> Result<WorkspaceSettings, AppError> {
+    let ws = workspace::Entity::find_by_id(scope.workspace_id.0)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(WorkspaceSettings {
+        name: ws.name,
+        require_owner_totp: ws.require_owner_totp,
+        pack: ws.pack,
+    })
+}
+
+/// Changes the name and security policy (owners only).
+pub async fn update_settings(
+    state: &AppState,
+    scope: &Scope,
+    name: &str,
+    require_owner_totp: bool,
+) -> Result<(), AppError> {
+    scope.require(Role::can_manage_workspace)?;
+    let name = WorkspaceName::parse(name).map_err(|m| AppError::field("name", m))?;
+    if require_owner_totp {
+        let me = user::Entity::find_by_id(scope.user_id.0)
+            .one(&state.db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if me.totp_enabled_at.is_none() {
+            return Err(AppError::field(
+                "require_owner_totp",
+                "Activez d'abord la double authentification sur votre propre compte (page Sécurité).",
+            ));
+        }
+    }
+    let txn = db::begin_write(&state.db).await?;
+    let ws = workspace::Entity::find_by_id(scope.workspace_id.0)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if ws.name == name.as_str() && ws.require_owner_totp == require_owner_totp {
+        return Ok(());
+    }
+    workspace::Entity::update(workspace::ActiveModel {
+        id: Set(ws.id),
+        name: Set(name.as_str().to_string()),
+        require_owner_totp: Set(require_owner_totp),
+        updated_at: Set(time::now()),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
+    events::record(
+        &txn,
+        &scope.actor(),
+        NewEvent::new(
+            scope.workspace_id,
+            EventEntity::Workspace,
+            Some(ws.id),
+            EventAction::WorkspaceSettingsChanged,
+        )
+        .before(json!({ "name": ws.name, "require_owner_totp": ws.require_owner_totp }))
+        .after(json!({ "name": name.as_str(), "require_owner_totp": require_owner_totp })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The workspace home page.
+pub async fn overview(db: &DatabaseConnection, scope: &Scope) -> Result<Overview, AppError> {
+    let ws = workspace::Entity::find_by_id(scope.workspace_id.0)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let member_count = member::Entity::find()
+        .filter(member::Column::WorkspaceId.eq(ws.id))
+        .count(db)
+        .await?;
+    let pending_invitations = invitation::Entity::find()
+        .filter(invitation::Column::WorkspaceId.eq(ws.id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(time::now()))
+        .count(db)
+        .await?;
+    let pipelines = pipeline::Entity::find()
+        .filter(pipeline::Column::WorkspaceId.eq(ws.id))
+        .order_by_asc(pipeline::Column::Position)
+        .all(db)
+        .await?;
+    let stages = stage::Entity::find()
+        .filter(stage::Column::WorkspaceId.eq(ws.id))
+        .order_by_asc(stage::Column::Position)
+        .all(db)
+        .await?;
+    let pipelines = pipelines
+        .into_iter()
+        .map(|p| PipelineView {
+            id: p.id,
+            name: p.name,
+            stages: stages
+                .iter()
+                .filter(|s| s.pipeline_id == p.id)
+                .map(|s| StageView {
+                    id: s.id,
+                    name: s.name.clone(),
+                    color: s.color.clone(),
+                    kind: s.kind,
+                    probability: s.probability,
+                })
+                .collect(),
+        })
+        .collect();
+    let recent_events = if scope.role.can_view_audit() {
+        Some(crate::audit::service::recent(db, scope.workspace_id, 6).await?)
+    } else {
+        None
+    };
+    let me = user::Entity::find_by_id(scope.user_id.0).one(db).await?;
+    Ok(Overview {
+        name: ws.name,
+        pack: ws.pack,
+        labels: ws.pack.labels(),
+        role: scope.role,
+        member_count,
+        pending_invitations,
+        pipelines,
+        recent_events,
+        totp_enabled: me.and_then(|u| u.totp_enabled_at).is_some(),
+        require_owner_totp: ws.require_owner_totp,
+    })
+}

@@ -1,0 +1,18 @@
+// Launch options for the system Chromium (Debian package), headless, with the
+// flags this machine's closed network needs.
+export function launchOptions() {
+  return {
+    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  };
+}

@@ -1,0 +1,283 @@
+//! `server bench`: start time, idle memory, `/login` latency under load and
+//! what a browser downloads for `/login`. Prints figures; never fails on time.
+//!
+//! Run it from the repository root after `cargo leptos build --release`, so the
+//! spawned servers find the compiled site (see README "Benchmarks").
+
+use crate::config::Config;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+fn spawn(exe: &std::path::Path, db_url: &str, port: u16, args: &[&str]) -> Result<Child, String> {
+    Command::new(exe)
+        .args(args)
+        .env("DATABASE_URL", db_url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("COMPTOIR_DEMO_SEED", "never")
+        .env("RUST_LOG", "warn")
+        .env("COMPTOIR_MAILDIR", std::env::temp_dir().join("comptoir-bench-mail"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", exe.display()))
+}
+
+async fn wait_healthy(client: &reqwest::Client, port: u16, limit: Duration) -> Result<Duration, String> {
+    let started = Instant::now();
+    let url = format!("http://127.0.0.1:{port}/health");
+    while started.elapsed() < limit {
+        if let Ok(r) = client.get(&url).send().await {
+            if r.status().is_success() {
+                return Ok(started.elapsed());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    Err("server did not become healthy".into())
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Same-origin resources a browser fetches for a page: stylesheets, scripts,
+/// module preloads, the WASM, icons and the manifest referenced by the HTML.
+pub fn page_assets(html: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for marker in ["href=\"", "src=\"", "'/pkg/", "\"/pkg/"] {
+        let mut rest = html;
+        while let Some(pos) = rest.find(marker) {
+            let start = pos + marker.len();
+            let tail = &rest[start..];
+            let (prefix, body) = if marker.ends_with("/pkg/") {
+                ("/pkg/", tail)
+            } else {
+                ("", tail)
+            };
+            let end = body.find(['"', '\'']).unwrap_or(body.len());
+            let url = format!("{prefix}{}", &body[..end]);
+            let tag_start = rest[..pos].rfind('<').unwrap_or(0);
+            let tag = &rest[tag_start..pos];
+            let is_asset_tag = tag.starts_with("<link") || tag.starts_with("<script") || tag.starts_with("<img");
+            let is_asset =
+                url.starts_with("/pkg/") || (is_asset_tag && url.starts_with('/') && !tag.contains("apple-touch-icon"));
+            if is_asset && !found.contains(&url) {
+                found.push(url);
+            }
+            rest = &rest[start + end..];
+        }
+    }
+    found
+}
+
+async fn fetch_size(client: &reqwest::Client, url: &str, encoding: &str) -> Result<(usize, String), String> {
+    let response = client
+        .get(url)
+        .header("accept-encoding", encoding)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let used = response
+        .headers()
+        .get("content-encoding")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("identity")
+        .to_string();
+    let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+    Ok((bytes.len(), used))
+}
+
+/// Runs every measurement and prints a report.
+pub async fn run(_config: Config) -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let dir = std::env::temp_dir().join(format!("comptoir-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let db_url = format!("sqlite://{}/bench.db?mode=rwc", dir.display());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!(
+        "Comptoir bench · {} · {cores} core(s) · {}",
+        chrono::Utc::now().format("%Y-%m-%d"),
+        exe.display()
+    );
+
+    let status = Command::new(&exe)
+        .args(["seed", "--demo"])
+        .env("DATABASE_URL", &db_url)
+        .env("RUST_LOG", "warn")
+        .status();
+    if !status.map(|s| s.success()).unwrap_or(false) {
+        return Err("could not prepare the bench database".into());
+    }
+    let client = reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .map_err(|e| e.to_string())?;
+
+    // 1. Start to healthy on an existing database.
+    let mut starts = Vec::new();
+    let mut server = None;
+    for round in 0..7 {
+        let port = free_port()?;
+        let mut child = spawn(&exe, &db_url, port, &["serve"])?;
+        let elapsed = wait_healthy(&client, port, Duration::from_secs(30)).await?;
+        starts.push(elapsed);
+        if round < 6 {
+            let _ = child.kill();
+            let _ = child.wait();
+        } else {
+            server = Some((child, port));
+        }
+    }
+    starts.sort();
+    let (mut child, port) = server.ok_or("no server")?;
+    println!("\n[start] spawn → /health 200, existing SQLite database, 7 runs");
+    println!(
+        "  median {}   min {}   max {}   (bar: < 1 s)",
+        ms(starts[3]),
+        ms(starts[0]),
+        ms(starts[6])
+    );
+
+    // 2. Idle memory.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let idle = rss_kib(child.id()).unwrap_or(0);
+    println!(
+        "\n[memory] resident set size after 4 s idle: {:.1} MB   (bar: < 60 MB)",
+        idle as f64 / 1024.0
+    );
+
+    // 3. /login under 16 concurrent connections.
+    let url = format!("http://127.0.0.1:{port}/login");
+    for _ in 0..200 {
+        let _ = client.get(&url).send().await.map_err(|e| e.to_string())?.bytes().await;
+    }
+    let total = 8000usize;
+    let concurrency = 16usize;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder()
+                .no_gzip()
+                .no_brotli()
+                .build()
+                .expect("client");
+            let mut latencies = Vec::with_capacity(total / concurrency);
+            for _ in 0..total / concurrency {
+                let t = Instant::now();
+                let ok = match client.get(&url).send().await {
+                    Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                    Err(_) => false,
+                };
+                if ok {
+                    latencies.push(t.elapsed());
+                }
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.map_err(|e| e.to_string())?);
+    }
+    let wall = started.elapsed();
+    latencies.sort();
+    println!(
+        "\n[ssr] GET /login, {concurrency} concurrent connections, {} requests",
+        latencies.len()
+    );
+    println!(
+        "  p50 {}   p95 {}   p99 {}   max {}   {:.0} req/s   (bar: p95 < 10 ms)",
+        ms(percentile(&latencies, 0.50)),
+        ms(percentile(&latencies, 0.95)),
+        ms(percentile(&latencies, 0.99)),
+        ms(percentile(&latencies, 1.0)),
+        latencies.len() as f64 / wall.as_secs_f64()
+    );
+    if latencies.len() < total {
+        println!("  {} request(s) failed", total - latencies.len());
+    }
+
+    // 4. What the browser downloads for /login.
+    let base = format!("http://127.0.0.1:{port}");
+    let html = client
+        .get(&url)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .text()
+        .await
+        .map_err(|e| e.to_string())?;
+    let assets = page_assets(&html);
+    println!("\n[size] GET /login and every asset it references, compressed as served");
+    let mut total_br = 0usize;
+    let mut total_gzip = 0usize;
+    let mut total_raw = 0usize;
+    let mut rows = vec!["/login".to_string()];
+    rows.extend(assets);
+    for path in &rows {
+        let full = format!("{base}{path}");
+        let (br, enc) = fetch_size(&client, &full, "br").await?;
+        let (gz, _) = fetch_size(&client, &full, "gzip").await?;
+        let (raw, _) = fetch_size(&client, &full, "identity").await?;
+        total_br += br;
+        total_gzip += gz;
+        total_raw += raw;
+        println!("  {:>9} B br ({enc:<8}) {:>9} B gzip {:>9} B raw  {path}", br, gz, raw);
+    }
+    println!(
+        "  total: {:.1} KB brotli, {:.1} KB gzip, {:.1} KB uncompressed   (bar: ≤ 250 KB compressed)",
+        total_br as f64 / 1024.0,
+        total_gzip as f64 / 1024.0,
+        total_raw as f64 / 1024.0
+    );
+
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_assets;
+
+    #[test]
+    fn assets_are_found_in_links_scripts_and_the_hydration_import() {
+        let html = r#"<link rel="stylesheet" id="leptos" href="/pkg/comptoir.abc.css"><link rel="manifest" href="/manifest.webmanifest"><script src="/sw-register.js" defer></script><script type="module">import('/pkg/comptoir.h1.js').then(m => m.default('/pkg/comptoir.h2_bg.wasm'))</script><a href="/signup">x</a><link rel="apple-touch-icon" href="/icons/a.png">"#;
+        let found = page_assets(html);
+        assert!(found.contains(&"/pkg/comptoir.abc.css".to_string()));
+        assert!(found.contains(&"/manifest.webmanifest".to_string()));
+        assert!(found.contains(&"/sw-register.js".to_string()));
+        assert!(found.contains(&"/pkg/comptoir.h1.js".to_string()));
+        assert!(found.contains(&"/pkg/comptoir.h2_bg.wasm".to_string()));
+        assert!(!found.contains(&"/signup".to_string()));
+        assert!(!found.contains(&"/icons/a.png".to_string()));
+    }
+}

@@ -1,0 +1,205 @@
+//! The axum router: Leptos pages and server functions, health, metrics,
+//! static files, and the middleware around them.
+
+use crate::assets;
+use crate::telemetry;
+use app::infra::AppState;
+use app::{App, AppError, shell};
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRef, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use http::header::{HOST, HeaderName, HeaderValue, ORIGIN};
+use http::{Method, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// State of the axum router.
+#[derive(Clone)]
+pub struct ServerState {
+    /// Leptos settings (site root, output name…).
+    pub leptos: LeptosOptions,
+    /// Application state.
+    pub app: AppState,
+    /// Metrics renderer.
+    pub metrics: PrometheusHandle,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// `GET /health`: 200 when the database answers, 503 otherwise.
+async fn health(State(state): State<ServerState>) -> Response {
+    let version = env!("CARGO_PKG_VERSION");
+    let ping = tokio::time::timeout(std::time::Duration::from_secs(2), app::infra::db::ping(&state.app.db)).await;
+    match ping {
+        Ok(Ok(())) => Json(serde_json::json!({ "status": "ok", "database": "ok", "version": version })).into_response(),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "error", "database": "unreachable", "version": version })),
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /metrics`: Prometheus text format.
+async fn metrics(State(state): State<ServerState>) -> Response {
+    (
+        [(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+/// Refuses cross-site writes: a mutating request must come from our own pages
+/// (Sec-Fetch-Site) or carry our own Origin. Non-browser clients send neither.
+async fn same_origin_writes(request: Request, next: Next) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let headers = request.headers();
+        let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+        let cross_site = matches!(fetch_site, Some(site) if site != "same-origin" && site != "none");
+        let origin_mismatch = match (headers.get(ORIGIN).and_then(|v| v.to_str().ok()), headers.get(HOST)) {
+            (Some(origin), Some(host)) => {
+                let origin_host = origin.split("://").nth(1).unwrap_or_default();
+                host.to_str().map(|h| h != origin_host).unwrap_or(true)
+            }
+            _ => false,
+        };
+        if cross_site || origin_mismatch {
+            tracing::warn!(?fetch_site, "cross-site write refused");
+            return (StatusCode::FORBIDDEN, "Requête refusée : origine non autorisée.").into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Server functions answer errors with 500; this gives each `AppError` its
+/// own status (401, 403, 404, 409, 422, 429…) so that clients and logs can tell.
+async fn error_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, 1 << 20).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::RateLimited { retry_after_secs } = error {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                parts.headers.insert(http::header::RETRY_AFTER, v);
+            }
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Sends visitors without a session to the sign-in page before rendering a
+/// signed-in page, and signed-in users away from the sign-in pages.
+async fn page_guard(State(state): State<ServerState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let protected =
+        path == "/" || path == "/app" || path.starts_with("/app/") || path == "/admin" || path.starts_with("/admin/");
+    let guest_only = path == "/login" || path == "/signup";
+    if request.method() != Method::GET || !(protected || guest_only) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let session = app::infra::scope::load_session(&state.app.db, &parts).await;
+    let request = Request::from_parts(parts, body);
+    match session {
+        Err(_) => next.run(request).await,
+        Ok(None) if protected => {
+            let path_and_query = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/app");
+            if path_and_query == "/" || path_and_query == "/app" {
+                Redirect::to("/login").into_response()
+            } else {
+                Redirect::to(&format!("/login?next={}", encode(path_and_query))).into_response()
+            }
+        }
+        Ok(Some((session, _))) if session.mfa_pending && (protected || guest_only) => {
+            Redirect::to("/login/totp").into_response()
+        }
+        Ok(Some(_)) if guest_only || request.uri().path() == "/" => Redirect::to("/app").into_response(),
+        _ => next.run(request).await,
+    }
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Builds the whole router.
+pub fn router(state: ServerState) -> Router {
+    let routes = generate_route_list(App);
+    let leptos = state.leptos.clone();
+    let app_state = state.app.clone();
+    let api = Router::new()
+        .route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(app_state.clone()),
+            move || shell(leptos.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
+            {
+                let app_state = state.app.clone();
+                move || provide_context(app_state.clone())
+            },
+            shell,
+        ));
+    let pkg_dir = std::path::Path::new(&*state.leptos.site_root).join(&*state.leptos.site_pkg_dir);
+    let pkg = tower_http::services::ServeDir::new(pkg_dir)
+        .precompressed_br()
+        .precompressed_gzip();
+    let api = api.nest_service(&format!("/{}", state.leptos.site_pkg_dir), pkg);
+    let x_request_id = HeaderName::from_static("x-request-id");
+    api.layer(middleware::from_fn_with_state(state.clone(), page_guard))
+        .layer(middleware::from_fn(error_status))
+        .layer(middleware::from_fn(same_origin_writes))
+        .layer(middleware::from_fn(assets::cache_headers))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(middleware::from_fn(telemetry::record_metrics))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            let id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("http", request_id = %id, method = %request.method(), path = %request.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}

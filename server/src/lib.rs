@@ -1,0 +1,147 @@
+//! The Comptoir server: configuration, startup, router, workers and CLI
+//! subcommands. `main.rs` only parses arguments.
+#![recursion_limit = "512"]
+
+pub mod assets;
+pub mod bench;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod mail;
+pub mod seed;
+pub mod telemetry;
+pub mod worker;
+
+use app::infra::AppState;
+use app::infra::ports::Mailer;
+use config::{Config, DemoSeed};
+use leptos::config::LeptosOptions;
+use migrations::{Migrator, MigratorTrait};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// Opens the database and applies pending migrations.
+pub async fn open_database(config: &Config) -> Result<sea_orm::DatabaseConnection, String> {
+    let db = app::infra::db::connect(&config.database_url, config.db_max_connections)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(|e| format!("migrations failed: {e}"))?;
+    Ok(db)
+}
+
+/// The mailer the configuration asks for.
+pub fn mailer(config: &Config) -> Result<Arc<dyn Mailer>, String> {
+    Ok(match &config.smtp_url {
+        Some(url) => Arc::new(mail::SmtpMailer::new(url, &config.mail_from)?),
+        None => Arc::new(mail::LocalMailer::new(config.maildir.clone(), &config.mail_from)?),
+    })
+}
+
+/// Leptos settings from the environment; hashed asset names are used when
+/// cargo-leptos left a hash file next to the binary.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let mut options = leptos::config::get_configuration(None)
+        .map(|c| c.leptos_options)
+        .unwrap_or_else(|_| LeptosOptions::builder().output_name("comptoir").build());
+    options.site_addr = config.site_addr;
+    let hash_file = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
+    if hash_file.is_some_and(|f| f.exists()) {
+        options.hash_files = true;
+    }
+    options
+}
+
+/// A started server.
+pub struct Running {
+    /// The bound address.
+    pub addr: std::net::SocketAddr,
+    /// Application state (tests use its database).
+    pub state: AppState,
+    /// Flip to `true` to stop.
+    pub shutdown: watch::Sender<bool>,
+    /// Resolves when the server and worker have stopped.
+    pub done: tokio::task::JoinHandle<()>,
+}
+
+/// Starts the server on `listener`: migrations, demo data when asked, worker,
+/// asset compression, HTTP. Returns once it accepts connections.
+pub async fn start(config: Config, listener: TcpListener) -> Result<Running, String> {
+    let db = open_database(&config).await?;
+    let state = AppState::new(db, config.app_config());
+    let should_seed = match config.demo_seed {
+        DemoSeed::Always => true,
+        DemoSeed::Never => false,
+        DemoSeed::Auto => config.database_url.starts_with("sqlite") && seed::is_empty(&state.db).await?,
+    };
+    if should_seed {
+        seed::demo(&state).await?;
+        tracing::info!("demo data loaded (see README for the demo accounts)");
+    }
+    let mailer = mailer(&config)?;
+    let leptos = leptos_options(&config);
+    let site_root = std::path::PathBuf::from(leptos.site_root.to_string());
+    tokio::task::spawn_blocking(move || {
+        let (count, errors) = assets::precompress(&site_root);
+        for error in errors {
+            tracing::warn!(%error, "asset not precompressed");
+        }
+        tracing::debug!(count, "assets precompressed");
+    });
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let worker = config
+        .run_worker
+        .then(|| tokio::spawn(worker::run(state.clone(), mailer, shutdown_rx.clone())));
+    let server_state = http::ServerState {
+        leptos,
+        app: state.clone(),
+        metrics: telemetry::metrics_handle(),
+    };
+    let router = http::router(server_state);
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut stop = shutdown_rx.clone();
+    let done = tokio::spawn(async move {
+        let serve = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|v| *v).await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!(%error, "server error");
+        }
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
+    });
+    Ok(Running {
+        addr,
+        state,
+        shutdown,
+        done,
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}

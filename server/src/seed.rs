@@ -1,0 +1,209 @@
+//! Demo data: one workspace per trade pack with realistic French people and
+//! places, created through the same services as real sign-ups (so the audit
+//! chains and pipelines are the real thing).
+
+use app::auth::CONSENT_VERSION;
+use app::domain::{MemberId, Role, TradePack, UserId, WorkspaceId};
+use app::infra::entity::{member, user};
+use app::infra::events::Actor;
+use app::infra::{AppState, Scope, crypto, db, time};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use uuid::Uuid;
+
+/// The password of every demo account (printed in the README; demo only).
+pub const DEMO_PASSWORD: &str = "Comptoir-Demo-2026";
+
+struct Person {
+    email: &'static str,
+    name: &'static str,
+}
+
+struct DemoWorkspace {
+    name: &'static str,
+    pack: TradePack,
+    owner: Person,
+    others: &'static [(&'static str, &'static str, Role)],
+    invite: Option<(&'static str, Role)>,
+}
+
+const WORKSPACES: [DemoWorkspace; 4] = [
+    DemoWorkspace {
+        name: "Plomberie Martin",
+        pack: TradePack::Artisan,
+        owner: Person {
+            email: "artisan@comptoir.test",
+            name: "Julien Martin",
+        },
+        others: &[
+            ("karim.benali@plomberie-martin.test", "Karim Benali", Role::Member),
+            ("compta@comptoir.test", "Claire Moreau", Role::Accounting),
+        ],
+        invite: Some(("apprenti@plomberie-martin.test", Role::Member)),
+    },
+    DemoWorkspace {
+        name: "Thermolaquage Rhône-Alpes",
+        pack: TradePack::Workshop,
+        owner: Person {
+            email: "atelier@comptoir.test",
+            name: "Sophie Bernard",
+        },
+        others: &[
+            ("lucas.girard@thermolaquage-ra.test", "Lucas Girard", Role::Member),
+            ("compta@comptoir.test", "Claire Moreau", Role::Accounting),
+        ],
+        invite: None,
+    },
+    DemoWorkspace {
+        name: "Léa Dubois Coaching",
+        pack: TradePack::Coach,
+        owner: Person {
+            email: "coach@comptoir.test",
+            name: "Léa Dubois",
+        },
+        others: &[],
+        invite: None,
+    },
+    DemoWorkspace {
+        name: "Alforis Conseil",
+        pack: TradePack::Sales,
+        owner: Person {
+            email: "commercial@comptoir.test",
+            name: "Thomas Petit",
+        },
+        others: &[
+            ("nadia.haddad@alforis.test", "Nadia Haddad", Role::Admin),
+            ("hugo.lefevre@alforis.test", "Hugo Lefèvre", Role::Member),
+        ],
+        invite: Some(("camille.roux@alforis.test", Role::Member)),
+    },
+];
+
+/// Whether the database has no account yet.
+pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, String> {
+    user::Entity::find()
+        .count(db)
+        .await
+        .map(|n| n == 0)
+        .map_err(|e| e.to_string())
+}
+
+async fn find_or_create_user(
+    txn: &impl sea_orm::ConnectionTrait,
+    email: &str,
+    name: &str,
+    hash: &str,
+    platform_admin: bool,
+) -> Result<user::Model, String> {
+    if let Some(u) = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(txn)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        return Ok(u);
+    }
+    let now = time::now();
+    let u = user::Model {
+        id: Uuid::now_v7(),
+        email: email.into(),
+        name: name.into(),
+        password_hash: Some(hash.into()),
+        is_platform_admin: platform_admin,
+        totp_secret: None,
+        totp_pending_secret: None,
+        totp_enabled_at: None,
+        totp_last_step: None,
+        recovery_codes: None,
+        consent_at: now,
+        consent_version: CONSENT_VERSION.into(),
+        created_at: now,
+        updated_at: now,
+    };
+    app::auth::service::insert_user(txn, &u)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(u)
+}
+
+/// Creates a platform admin account (no workspace).
+pub async fn create_platform_admin(
+    db: &DatabaseConnection,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> Result<(), String> {
+    let email = app::domain::Email::parse(email).map_err(str::to_string)?;
+    let name = app::domain::PersonName::parse(name).map_err(str::to_string)?;
+    let password = app::domain::Password::parse(password).map_err(str::to_string)?;
+    let hash = crypto::hash_password(password.expose())?;
+    let txn = db::begin_write(db).await.map_err(|e| e.to_string())?;
+    let u = find_or_create_user(&txn, email.as_str(), name.as_str(), &hash, true).await?;
+    user::Entity::update(user::ActiveModel {
+        id: sea_orm::ActiveValue::Set(u.id),
+        is_platform_admin: sea_orm::ActiveValue::Set(true),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await
+    .map_err(|e| e.to_string())?;
+    txn.commit().await.map_err(|e| e.to_string())
+}
+
+/// Loads the demo workspaces and accounts; does nothing if they exist.
+pub async fn demo(state: &AppState) -> Result<(), String> {
+    let err = |e: sea_orm::DbErr| e.to_string();
+    let exists = user::Entity::find()
+        .filter(user::Column::Email.eq(WORKSPACES[0].owner.email))
+        .one(&state.db)
+        .await
+        .map_err(err)?;
+    if exists.is_some() {
+        return Ok(());
+    }
+    let hash = crypto::hash_password(DEMO_PASSWORD)?;
+    let txn = db::begin_write(&state.db).await.map_err(err)?;
+    find_or_create_user(&txn, "admin@comptoir.test", "Inès Laurent", &hash, true).await?;
+    txn.commit().await.map_err(err)?;
+    for demo in &WORKSPACES {
+        let txn = db::begin_write(&state.db).await.map_err(err)?;
+        let owner = find_or_create_user(&txn, demo.owner.email, demo.owner.name, &hash, false).await?;
+        let actor = Actor::system(demo.owner.name);
+        let actor = Actor {
+            user_id: Some(owner.id),
+            ..actor
+        };
+        let ws = app::workspace::service::create_workspace(&txn, &actor, &owner, demo.name, demo.pack)
+            .await
+            .map_err(|e| e.to_string())?;
+        for (email, name, role) in demo.others {
+            let person = find_or_create_user(&txn, email, name, &hash, false).await?;
+            app::workspace::service::add_member(&txn, &actor, WorkspaceId(ws.id), &person, *role)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        txn.commit().await.map_err(err)?;
+        if let Some((email, role)) = demo.invite {
+            let owner_member = member::Entity::find()
+                .filter(member::Column::WorkspaceId.eq(ws.id))
+                .filter(member::Column::UserId.eq(owner.id))
+                .one(&state.db)
+                .await
+                .map_err(err)?
+                .ok_or("owner membership missing")?;
+            let scope = Scope {
+                user_id: UserId(owner.id),
+                user_name: owner.name.clone(),
+                workspace_id: WorkspaceId(ws.id),
+                member_id: MemberId(owner_member.id),
+                role: Role::Owner,
+                is_platform_admin: false,
+                session_id: Uuid::nil(),
+                meta: Default::default(),
+            };
+            app::workspace::service::invite(state, &scope, email, role.as_str())
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}

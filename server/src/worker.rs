@@ -1,0 +1,77 @@
+//! The job worker: claims due jobs, runs them, retries with backoff.
+
+use app::infra::AppState;
+use app::infra::jobs::{self, Failure, JobPayload};
+use app::infra::ports::Mailer;
+use app::outbox::service::{self as outbox, Delivery};
+use chrono::TimeDelta;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How long a claimed job is reserved before another worker may take it over.
+const LEASE: TimeDelta = TimeDelta::minutes(5);
+/// Polling interval when nothing wakes the worker (jobs scheduled for later).
+const IDLE_POLL: Duration = Duration::from_millis(1000);
+
+/// Runs until `shutdown` turns true, finishing the job in hand first.
+pub async fn run(state: AppState, mailer: Arc<dyn Mailer>, mut shutdown: watch::Receiver<bool>) {
+    tracing::info!(transport = mailer.transport(), "job worker started");
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        match run_one(&state, mailer.as_ref()).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(error) => tracing::error!(%error, "job worker could not reach the database"),
+        }
+        tokio::select! {
+            _ = state.jobs_wakeup.notified() => {}
+            _ = tokio::time::sleep(IDLE_POLL) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    tracing::info!("job worker stopped");
+}
+
+/// Claims and runs one job; `Ok(false)` when none was due.
+pub async fn run_one(state: &AppState, mailer: &dyn Mailer) -> Result<bool, sea_orm::DbErr> {
+    let Some(job) = jobs::claim_next(&state.db, LEASE).await? else {
+        return Ok(false);
+    };
+    let started = std::time::Instant::now();
+    let payload: Result<JobPayload, _> = serde_json::from_str(&job.payload);
+    let outcome = match payload {
+        Err(error) => Err(format!("unreadable payload: {error}")),
+        Ok(JobPayload::SendEmail { email_id }) => match outbox::deliver(&state.db, mailer, email_id).await? {
+            Delivery::Done => Ok(()),
+            Delivery::Failed(error) => Err(error),
+        },
+    };
+    let kind = job.kind.clone();
+    match outcome {
+        Ok(()) => {
+            jobs::complete(&state.db, job.id).await?;
+            metrics::counter!("comptoir_jobs_total", "kind" => kind.clone(), "outcome" => "done").increment(1);
+            tracing::info!(job = %job.id, kind, attempt = job.attempts, ms = started.elapsed().as_millis() as u64, "job done");
+        }
+        Err(error) => {
+            let failure = jobs::fail(&state.db, &job, &error).await?;
+            match failure {
+                Failure::RetryAt(at) => {
+                    metrics::counter!("comptoir_jobs_total", "kind" => kind.clone(), "outcome" => "retry").increment(1);
+                    tracing::warn!(job = %job.id, kind, attempt = job.attempts, %error, retry_at = %at, "job failed, will retry");
+                }
+                Failure::Dead => {
+                    metrics::counter!("comptoir_jobs_total", "kind" => kind.clone(), "outcome" => "dead").increment(1);
+                    tracing::error!(job = %job.id, kind, attempt = job.attempts, %error, "job failed for good");
+                    if let Ok(JobPayload::SendEmail { email_id }) = serde_json::from_str(&job.payload) {
+                        outbox::give_up(&state.db, email_id).await?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(true)
+}
