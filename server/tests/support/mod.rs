@@ -1,0 +1,237 @@
+//! Test harness: a real server on port 0 over a fresh database (SQLite by
+//! default, PostgreSQL when `TEST_DATABASE=postgres`), driven through real
+//! HTTP like a browser (cookies, same-origin headers).
+#![allow(dead_code)]
+
+pub mod smtp;
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use server::config::{Config, DemoSeed, LogFormat};
+use std::path::PathBuf;
+
+/// Admin connection for creating per-test PostgreSQL databases.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Whether this run targets PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+/// A running server and what the test needs to reach it.
+pub struct TestApp {
+    pub base: String,
+    pub state: app::infra::AppState,
+    pub running: Option<server::Running>,
+    pub dir: PathBuf,
+    pub database_url: String,
+    pg_database: Option<String>,
+}
+
+/// Options for `spawn_app_with`.
+#[derive(Clone, Default)]
+pub struct Options {
+    /// `SMTP_URL`; local mailbox when `None`.
+    pub smtp_url: Option<String>,
+    /// Real rate limits (factor 1) instead of relaxed ones.
+    pub strict_rate_limits: bool,
+    /// Load the demo data.
+    pub demo: bool,
+}
+
+async fn fresh_database(dir: &std::path::Path) -> (String, Option<String>) {
+    if !on_postgres() {
+        return (format!("sqlite://{}/test.db?mode=rwc", dir.display()), None);
+    }
+    use sea_orm::ConnectionTrait;
+    let name = format!("comptoir_test_{}", uuid::Uuid::now_v7().simple());
+    let admin = sea_orm::Database::connect(postgres_admin_url()).await.expect("PostgreSQL reachable");
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    let _ = admin.close().await;
+    let base = postgres_admin_url();
+    let root = base.rsplit_once('/').map(|(r, _)| r.to_string()).unwrap_or(base);
+    (format!("{root}/{name}"), Some(name))
+}
+
+/// Starts a server over a fresh, empty database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+/// Starts a server with options.
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let dir = std::env::temp_dir().join(format!("comptoir-test-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (database_url, pg_database) = fresh_database(&dir).await;
+    let config = Config {
+        database_url: database_url.clone(),
+        site_addr: "127.0.0.1:0".parse().expect("addr"),
+        base_url: String::new(),
+        smtp_url: options.smtp_url.clone(),
+        mail_from: "Comptoir <no-reply@comptoir.test>".into(),
+        maildir: dir.join("mailbox"),
+        demo_seed: if options.demo { DemoSeed::Always } else { DemoSeed::Never },
+        trust_proxy: false,
+        rate_limit_factor: if options.strict_rate_limits { 1 } else { 1000 },
+        db_max_connections: 5,
+        log_format: LogFormat::Pretty,
+        run_worker: true,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let base = format!("http://{addr}");
+    let config = Config { base_url: base.clone(), ..config };
+    let running = server::start(config, listener).await.expect("server starts");
+    TestApp { base, state: running.state.clone(), running: Some(running), dir, database_url, pg_database }
+}
+
+impl TestApp {
+    /// A new browser: its own cookie jar, no automatic redirects.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: self.base.clone(),
+        }
+    }
+
+    /// Signs up a new owner with a workspace of `pack`; returns their browser.
+    pub async fn owner(&self, email: &str, workspace: &str, pack: &str) -> Browser {
+        let browser = self.browser();
+        let response = browser
+            .call(
+                "sign_up",
+                &[
+                    ("name", "Camille Durand"),
+                    ("email", email),
+                    ("password", "Chantier-Lyon-2026"),
+                    ("workspace_name", workspace),
+                    ("pack", pack),
+                    ("consent", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "sign-up failed: {}", response.body);
+        browser
+    }
+
+    /// Waits until the outbox holds a sent email to `to`; returns its text body.
+    pub async fn email_to(&self, to: &str) -> String {
+        use app::infra::entity::email;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        for _ in 0..200 {
+            let found = email::Entity::find()
+                .filter(email::Column::ToAddress.eq(to))
+                .order_by_desc(email::Column::CreatedAt)
+                .one(&self.state.db)
+                .await
+                .expect("query");
+            if let Some(m) = found.filter(|m| m.status == app::outbox::EmailStatus::Sent) {
+                return m.body_text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("no email sent to {to}");
+    }
+
+    /// The first link in the latest email to `to` that contains `path`.
+    pub async fn link_in_email(&self, to: &str, path: &str) -> String {
+        let body = self.email_to(to).await;
+        body.split_whitespace().find(|w| w.contains(path)).unwrap_or_else(|| panic!("no {path} link in: {body}")).to_string()
+    }
+
+    /// Stops the server and removes its database.
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            let _ = running.shutdown.send(true);
+            let _ = running.done.await;
+        }
+        let _ = self.state.db.clone().close().await;
+        if let Some(name) = self.pg_database.take() {
+            use sea_orm::ConnectionTrait;
+            if let Ok(admin) = sea_orm::Database::connect(postgres_admin_url()).await {
+                let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                let _ = admin.close().await;
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A response with its status and body.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The body as JSON.
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The `AppError` carried by an error response.
+    pub fn error(&self) -> app::AppError {
+        self.json()
+    }
+
+    /// Asserts success and returns the JSON value.
+    pub fn ok(&self) -> Value {
+        assert!(self.status.is_success(), "expected success, got {}: {}", self.status, self.body);
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// A browser: a cookie jar speaking to one server.
+#[derive(Clone)]
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl Browser {
+    /// Calls a server function the way the WASM client does (form-encoded POST).
+    pub async fn call(&self, name: &str, args: &[(&str, &str)]) -> Reply {
+        let response = self
+            .client
+            .post(format!("{}/api/{name}", self.base))
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .form(args)
+            .send()
+            .await
+            .expect("request");
+        Reply {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body"),
+        }
+    }
+
+    /// GET a path.
+    pub async fn get(&self, path: &str) -> Reply {
+        let response = self.client.get(format!("{}{path}", self.base)).send().await.expect("request");
+        Reply {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body"),
+        }
+    }
+
+    /// Signs in with a password; returns the reply.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
+        self.call("sign_in", &[("email", email), ("password", password)]).await
+    }
+}
+
+/// The id of a fresh UUID (for "does not exist" cases).
+pub fn random_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
