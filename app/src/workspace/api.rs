@@ -79,7 +79,7 @@ pub async fn revoke_invitation(invitation_id: Uuid) -> Result<(), AppError> {
 }
 
 /// What an invitation link offers.
-#[server(endpoint = "invitation_info")]
+#[server(endpoint = "fetch_invitation")]
 pub async fn fetch_invitation(token: String) -> Result<InvitationInfo, AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
@@ -107,7 +107,7 @@ pub async fn accept_invitation(
 }
 
 /// Current workspace settings.
-#[server(endpoint = "workspace_settings")]
+#[server(endpoint = "fetch_workspace_settings")]
 pub async fn fetch_workspace_settings() -> Result<WorkspaceSettings, AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;

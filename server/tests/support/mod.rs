@@ -48,8 +48,13 @@ async fn fresh_database(dir: &std::path::Path) -> (String, Option<String>) {
     }
     use sea_orm::ConnectionTrait;
     let name = format!("comptoir_test_{}", uuid::Uuid::now_v7().simple());
-    let admin = sea_orm::Database::connect(postgres_admin_url()).await.expect("PostgreSQL reachable");
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    let admin = sea_orm::Database::connect(postgres_admin_url())
+        .await
+        .expect("PostgreSQL reachable");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
     let _ = admin.close().await;
     let base = postgres_admin_url();
     let root = base.rsplit_once('/').map(|(r, _)| r.to_string()).unwrap_or(base);
@@ -73,7 +78,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         smtp_url: options.smtp_url.clone(),
         mail_from: "Comptoir <no-reply@comptoir.test>".into(),
         maildir: dir.join("mailbox"),
-        demo_seed: if options.demo { DemoSeed::Always } else { DemoSeed::Never },
+        demo_seed: if options.demo {
+            DemoSeed::Always
+        } else {
+            DemoSeed::Never
+        },
         trust_proxy: false,
         rate_limit_factor: if options.strict_rate_limits { 1 } else { 1000 },
         db_max_connections: 5,
@@ -83,9 +92,19 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let base = format!("http://{addr}");
-    let config = Config { base_url: base.clone(), ..config };
+    let config = Config {
+        base_url: base.clone(),
+        ..config
+    };
     let running = server::start(config, listener).await.expect("server starts");
-    TestApp { base, state: running.state.clone(), running: Some(running), dir, database_url, pg_database }
+    TestApp {
+        base,
+        state: running.state.clone(),
+        running: Some(running),
+        dir,
+        database_url,
+        pg_database,
+    }
 }
 
 impl TestApp {
@@ -143,7 +162,10 @@ impl TestApp {
     /// The first link in the latest email to `to` that contains `path`.
     pub async fn link_in_email(&self, to: &str, path: &str) -> String {
         let body = self.email_to(to).await;
-        body.split_whitespace().find(|w| w.contains(path)).unwrap_or_else(|| panic!("no {path} link in: {body}")).to_string()
+        body.split_whitespace()
+            .find(|w| w.contains(path))
+            .unwrap_or_else(|| panic!("no {path} link in: {body}"))
+            .to_string()
     }
 
     /// Stops the server and removes its database.
@@ -156,7 +178,9 @@ impl TestApp {
         if let Some(name) = self.pg_database.take() {
             use sea_orm::ConnectionTrait;
             if let Ok(admin) = sea_orm::Database::connect(postgres_admin_url()).await {
-                let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
                 let _ = admin.close().await;
             }
         }
@@ -184,7 +208,12 @@ impl Reply {
 
     /// Asserts success and returns the JSON value.
     pub fn ok(&self) -> Value {
-        assert!(self.status.is_success(), "expected success, got {}: {}", self.status, self.body);
+        assert!(
+            self.status.is_success(),
+            "expected success, got {}: {}",
+            self.status,
+            self.body
+        );
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
 }
@@ -217,7 +246,12 @@ impl Browser {
 
     /// GET a path.
     pub async fn get(&self, path: &str) -> Reply {
-        let response = self.client.get(format!("{}{path}", self.base)).send().await.expect("request");
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
         Reply {
             status: response.status(),
             headers: response.headers().clone(),

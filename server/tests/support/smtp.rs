@@ -28,7 +28,11 @@ impl SmtpSink {
     pub async fn start() -> SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind smtp");
         let url = format!("smtp://{}", listener.local_addr().expect("addr"));
-        let sink = SmtpSink { url, messages: Arc::default(), refuse: Arc::new(AtomicUsize::new(0)) };
+        let sink = SmtpSink {
+            url,
+            messages: Arc::default(),
+            refuse: Arc::new(AtomicUsize::new(0)),
+        };
         let accept = sink.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
@@ -59,7 +63,9 @@ impl SmtpSink {
         while let Some(line) = lines.next_line().await? {
             let upper = line.to_ascii_uppercase();
             if upper.starts_with("EHLO") {
-                write.write_all(b"250-sink.test\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n").await?;
+                write
+                    .write_all(b"250-sink.test\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+                    .await?;
             } else if upper.starts_with("HELO") {
                 write.write_all(b"250 sink.test\r\n").await?;
             } else if upper.starts_with("MAIL FROM") {

@@ -1,0 +1,164 @@
+//! The audit trail: every mutation recorded, hash-chained per workspace,
+//! tampering detected by the page's check and by the CLI.
+
+mod support;
+
+use app::infra::entity::event;
+use reqwest::StatusCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use support::spawn_app;
+
+#[tokio::test]
+async fn events_are_listed_filtered_and_verified() {
+    let app = spawn_app().await;
+    let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
+    owner
+        .call("invite_member", &[("email", "karim@martin.test"), ("role", "member")])
+        .await
+        .ok();
+    owner
+        .call("update_workspace_settings", &[("name", "Plomberie Martin & Fils")])
+        .await
+        .ok();
+
+    let page = owner.call("list_events", &[]).await.ok();
+    let rows = page["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["action_id"], "workspace.settings_changed", "newest first");
+    assert_eq!(
+        rows[0]["summary"],
+        "Plomberie Martin & Fils · 2FA propriétaires facultative"
+    );
+    assert!(rows[0]["ip"].as_str().unwrap().starts_with("127.0.0.1"));
+    let seqs: Vec<i64> = rows.iter().map(|r| r["seq"].as_i64().unwrap()).collect();
+    assert!(
+        seqs.windows(2).all(|w| w[0] == w[1] + 1),
+        "contiguous sequence {seqs:?}"
+    );
+
+    let filtered = owner
+        .call("list_events", &[("action", "invitation.created")])
+        .await
+        .ok();
+    assert_eq!(filtered["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(filtered["rows"][0]["summary"], "karim@martin.test · Membre");
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let dated = owner
+        .call("list_events", &[("from", &today), ("to", &today)])
+        .await
+        .ok();
+    assert_eq!(dated["rows"].as_array().unwrap().len(), rows.len());
+    let bad_date = owner.call("list_events", &[("from", "21/11/2026")]).await;
+    assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let report = owner.call("verify_audit_chain", &[]).await.ok();
+    assert!(report["first_break"].is_null());
+    assert_eq!(report["events"].as_u64().unwrap() as usize, rows.len());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn altering_or_deleting_an_event_breaks_the_chain_at_that_event() {
+    let app = spawn_app().await;
+    let owner = app.owner("sophie@atelier.test", "Atelier", "workshop").await;
+    for i in 0..3 {
+        owner
+            .call(
+                "invite_member",
+                &[("email", &format!("op{i}@atelier.test")), ("role", "member")],
+            )
+            .await
+            .ok();
+    }
+    let db = &app.state.db;
+    let events = event::Entity::find()
+        .order_by_asc(event::Column::Seq)
+        .all(db)
+        .await
+        .unwrap();
+    let target = events
+        .iter()
+        .find(|e| e.action == "invitation.created")
+        .unwrap()
+        .clone();
+    // Someone with database access rewrites history.
+    event::Entity::update_many()
+        .col_expr(
+            event::Column::AfterJson,
+            Expr::value(r#"{"email":"pirate@evil.test","role":"owner"}"#),
+        )
+        .filter(event::Column::Id.eq(target.id))
+        .exec(db)
+        .await
+        .unwrap();
+    let report = owner.call("verify_audit_chain", &[]).await.ok();
+    assert_eq!(report["first_break"]["seq"], target.seq);
+    assert!(report["first_break"]["reason"].as_str().unwrap().contains("modifié"));
+
+    // The command line says the same, with a failing exit code.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("verify-events")
+        .env("DATABASE_URL", &app.database_url)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains(&format!("at event #{}", target.seq)), "{stdout}");
+
+    // Deleting a later event is reported too, once the first break is repaired.
+    event::Entity::update_many()
+        .col_expr(event::Column::AfterJson, Expr::value(target.after_json.clone()))
+        .filter(event::Column::Id.eq(target.id))
+        .exec(db)
+        .await
+        .unwrap();
+    let last = events
+        .iter()
+        .filter(|e| e.workspace_id == target.workspace_id)
+        .last()
+        .unwrap();
+    let victim = events
+        .iter()
+        .find(|e| e.workspace_id == target.workspace_id && e.seq == last.seq - 1)
+        .unwrap();
+    event::Entity::delete_by_id(victim.id).exec(db).await.unwrap();
+    let report = app::infra::events::verify(db, Some(app::domain::WorkspaceId(target.workspace_id)))
+        .await
+        .unwrap();
+    let broken = report.first_break.expect("deletion detected");
+    assert_eq!(broken.seq, victim.seq);
+    assert!(broken.reason.contains("manquant"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn concurrent_writers_keep_one_unbroken_chain() {
+    let app = spawn_app().await;
+    let owner = app.owner("thomas@alforis.test", "Alforis", "sales").await;
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let owner = owner.clone();
+        tasks.push(tokio::spawn(async move {
+            owner
+                .call(
+                    "invite_member",
+                    &[("email", &format!("commercial{i}@alforis.test")), ("role", "member")],
+                )
+                .await
+                .status
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::OK);
+    }
+    let report = app::infra::events::verify(&app.state.db, None).await.unwrap();
+    assert!(report.first_break.is_none(), "{report:?}");
+    let invites = event::Entity::find()
+        .filter(event::Column::Action.eq("invitation.created"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(invites.len(), 24);
+    app.stop().await;
+}

@@ -1,0 +1,227 @@
+//! Email through the job outbox: SMTP delivery to a real SMTP server, retries
+//! with backoff, giving up, and the local mailbox of a fresh install.
+
+mod support;
+
+use app::infra::entity::{email, job};
+use app::outbox::EmailStatus;
+use reqwest::StatusCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use support::smtp::SmtpSink;
+use support::{Options, spawn_app, spawn_app_with};
+
+async fn wait_for<F: Fn() -> bool>(check: F) {
+    for _ in 0..400 {
+        if check() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("condition not met in time");
+}
+
+#[tokio::test]
+async fn smtp_delivers_the_magic_link_and_forgets_the_secret() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with(Options {
+        smtp_url: Some(sink.url.clone()),
+        ..Options::default()
+    })
+    .await;
+    app.owner("lea@coaching.test", "Léa Coaching", "coach").await;
+    app.browser()
+        .call("request_magic_link", &[("email", "lea@coaching.test")])
+        .await
+        .ok();
+    wait_for(|| !sink.received().is_empty()).await;
+    let message = sink.received().remove(0);
+    assert_eq!(message.to, vec!["<lea@coaching.test>".to_string()]);
+    assert!(
+        message.data.contains("Subject: Votre lien de connexion Comptoir"),
+        "{}",
+        message.data
+    );
+    assert!(message.data.contains("/auth/magic/"));
+    assert!(message.data.contains("multipart/alternative"));
+
+    let row = loop {
+        let row = email::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+        if row.status == EmailStatus::Sent {
+            break row;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(row.transport.as_deref(), Some("smtp"));
+    assert!(row.body_text.is_empty(), "sign-in links are not kept once delivered");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
+    let sink = SmtpSink::start().await;
+    sink.refuse_next(1);
+    let app = spawn_app_with(Options {
+        smtp_url: Some(sink.url.clone()),
+        ..Options::default()
+    })
+    .await;
+    let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
+    owner
+        .call("invite_member", &[("email", "karim@martin.test"), ("role", "member")])
+        .await
+        .ok();
+    let db = app.state.db.clone();
+
+    // First attempt refused: the job is rescheduled a few seconds later.
+    let retried = loop {
+        let j = job::Entity::find().one(&db).await.unwrap().unwrap();
+        if j.attempts == 1 && j.status == job::JobStatus::Queued {
+            break j;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(retried.last_error.as_deref().unwrap().contains("SMTP"));
+    assert!(retried.run_at > retried.updated_at, "retry is in the future");
+    let row = email::Entity::find().one(&db).await.unwrap().unwrap();
+    assert_eq!(row.status, EmailStatus::Queued);
+    assert_eq!(row.attempts, 1);
+
+    // Bring the retry forward instead of waiting for the backoff.
+    job::Entity::update_many()
+        .col_expr(job::Column::RunAt, Expr::value(chrono::Utc::now()))
+        .exec(&db)
+        .await
+        .unwrap();
+    app.state.wake_jobs();
+    wait_for(|| !sink.received().is_empty()).await;
+    let sent = loop {
+        let row = email::Entity::find().one(&db).await.unwrap().unwrap();
+        if row.status == EmailStatus::Sent {
+            break row;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(sent.attempts, 2);
+
+    // A message that keeps failing is marked failed after its last attempt.
+    sink.refuse_next(100);
+    owner
+        .call("invite_member", &[("email", "hugo@martin.test"), ("role", "member")])
+        .await
+        .ok();
+    let second = loop {
+        let rows = email::Entity::find()
+            .filter(email::Column::ToAddress.eq("hugo@martin.test"))
+            .all(&db)
+            .await
+            .unwrap();
+        if let Some(r) = rows.into_iter().next() {
+            break r;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    for _ in 0..20 {
+        job::Entity::update_many()
+            .col_expr(job::Column::RunAt, Expr::value(chrono::Utc::now()))
+            .filter(job::Column::Status.eq(job::JobStatus::Queued))
+            .exec(&db)
+            .await
+            .unwrap();
+        app.state.wake_jobs();
+        tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+        let row = email::Entity::find_by_id(second.id).one(&db).await.unwrap().unwrap();
+        if row.status == EmailStatus::Failed {
+            assert_eq!(row.attempts, app::infra::jobs::DEFAULT_MAX_ATTEMPTS);
+            let dead = job::Entity::find()
+                .filter(job::Column::Status.eq(job::JobStatus::Dead))
+                .all(&db)
+                .await
+                .unwrap();
+            assert_eq!(dead.len(), 1);
+            app.stop().await;
+            return;
+        }
+    }
+    panic!("the message was never given up");
+}
+
+#[tokio::test]
+async fn the_local_mailbox_keeps_messages_readable_in_the_outbox() {
+    let app = spawn_app().await;
+    let owner = app.owner("sophie@atelier.test", "Atelier", "workshop").await;
+    owner
+        .call("invite_member", &[("email", "lucas@atelier.test"), ("role", "member")])
+        .await
+        .ok();
+    app.email_to("lucas@atelier.test").await;
+    let page = owner.call("list_outbox", &[]).await.ok();
+    assert_eq!(page["local_transport"], true);
+    let row = &page["rows"][0];
+    assert_eq!(row["to"], "lucas@atelier.test");
+    assert_eq!(row["status"], "sent");
+    assert_eq!(row["transport"], "local");
+    let detail = owner
+        .call("get_email", &[("id", row["id"].as_str().unwrap())])
+        .await
+        .ok();
+    let link = detail["links"][0].as_str().unwrap();
+    assert!(link.starts_with(&format!("{}/invite/", app.base)), "{link}");
+    let files: Vec<_> = std::fs::read_dir(app.dir.join("mailbox")).unwrap().collect();
+    assert_eq!(files.len(), 1, "an .eml file per message");
+
+    // Status filter and search.
+    let sent = owner.call("list_outbox", &[("status", "sent")]).await.ok();
+    assert_eq!(sent["rows"].as_array().unwrap().len(), 1);
+    let none = owner.call("list_outbox", &[("status", "failed")]).await.ok();
+    assert!(none["rows"].as_array().unwrap().is_empty());
+    let found = owner.call("list_outbox", &[("search", "lucas")]).await.ok();
+    assert_eq!(found["rows"].as_array().unwrap().len(), 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_member_sees_only_mail_addressed_to_them() {
+    let app = spawn_app().await;
+    let owner = app.owner("thomas@alforis.test", "Alforis", "sales").await;
+    owner
+        .call("invite_member", &[("email", "hugo@alforis.test"), ("role", "member")])
+        .await
+        .ok();
+    let link = app.link_in_email("hugo@alforis.test", "/invite/").await;
+    let token = link.rsplit('/').next().unwrap().to_string();
+    let hugo = app.browser();
+    hugo.call(
+        "accept_invitation",
+        &[
+            ("token", &token),
+            ("name", "Hugo"),
+            ("password", "Chantier-Lyon-2026"),
+            ("consent", "on"),
+        ],
+    )
+    .await
+    .ok();
+    owner
+        .call("invite_member", &[("email", "nadia@alforis.test"), ("role", "member")])
+        .await
+        .ok();
+    app.email_to("nadia@alforis.test").await;
+    let page = hugo.call("list_outbox", &[]).await.ok();
+    let to: Vec<&str> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(to, vec!["hugo@alforis.test"]);
+    let nadia_mail = owner.call("list_outbox", &[("search", "nadia")]).await.ok()["rows"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        hugo.call("get_email", &[("id", &nadia_mail)]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}

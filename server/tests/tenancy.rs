@@ -1,0 +1,204 @@
+//! Tenant isolation: every server function, called by a member of workspace A
+//! with the ids of workspace B, answers "not found" and changes nothing.
+//!
+//! The list of server functions comes from the running registry: a new server
+//! function fails `every_server_function_is_covered` until it gets one line here.
+
+mod support;
+
+use reqwest::StatusCode;
+use std::collections::BTreeMap;
+use support::{Browser, TestApp, spawn_app};
+
+/// Ids that belong to workspace B.
+struct Foreign {
+    workspace_id: String,
+    member_id: String,
+    invitation_id: String,
+    email_id: String,
+}
+
+/// How a server function is checked.
+enum Case {
+    /// Called by A with B's ids: must answer 404.
+    ForeignIds(fn(&Foreign) -> Vec<(&'static str, String)>),
+    /// Takes no id of another tenant; the text says why it cannot leak.
+    NoForeignInput(#[allow(dead_code)] &'static str),
+}
+
+fn cases() -> BTreeMap<&'static str, Case> {
+    use Case::*;
+    BTreeMap::from([
+        (
+            "switch_workspace",
+            ForeignIds(|f| vec![("workspace_id", f.workspace_id.clone())]),
+        ),
+        (
+            "change_member_role",
+            ForeignIds(|f| vec![("member_id", f.member_id.clone()), ("role", "member".into())]),
+        ),
+        (
+            "remove_member",
+            ForeignIds(|f| vec![("member_id", f.member_id.clone())]),
+        ),
+        (
+            "revoke_invitation",
+            ForeignIds(|f| vec![("invitation_id", f.invitation_id.clone())]),
+        ),
+        ("get_email", ForeignIds(|f| vec![("id", f.email_id.clone())])),
+        ("sign_up", NoForeignInput("creates a new user and workspace")),
+        ("sign_in", NoForeignInput("credentials only")),
+        ("sign_out", NoForeignInput("acts on the caller's session")),
+        ("current_user", NoForeignInput("reads the caller's session")),
+        (
+            "verify_second_factor",
+            NoForeignInput("acts on the caller's pending session"),
+        ),
+        ("request_magic_link", NoForeignInput("same answer for every address")),
+        ("magic_link_info", NoForeignInput("secret token, single user")),
+        ("consume_magic_link", NoForeignInput("secret token, single user")),
+        (
+            "request_password_reset",
+            NoForeignInput("same answer for every address"),
+        ),
+        ("reset_link_info", NoForeignInput("secret token, single user")),
+        ("reset_password", NoForeignInput("secret token, single user")),
+        ("change_password", NoForeignInput("caller's own account")),
+        ("start_totp_enrolment", NoForeignInput("caller's own account")),
+        ("confirm_totp_enrolment", NoForeignInput("caller's own account")),
+        ("disable_totp", NoForeignInput("caller's own account")),
+        (
+            "create_workspace",
+            NoForeignInput("creates a workspace owned by the caller"),
+        ),
+        ("workspace_overview", NoForeignInput("scope from the session")),
+        ("list_members", NoForeignInput("scope from the session")),
+        ("invite_member", NoForeignInput("scope from the session")),
+        ("fetch_invitation", NoForeignInput("secret token")),
+        (
+            "accept_invitation",
+            NoForeignInput("secret token bound to the invited address"),
+        ),
+        ("fetch_workspace_settings", NoForeignInput("scope from the session")),
+        ("update_workspace_settings", NoForeignInput("scope from the session")),
+        ("list_events", NoForeignInput("scope from the session")),
+        ("verify_audit_chain", NoForeignInput("scope from the session")),
+        ("list_outbox", NoForeignInput("viewer from the session")),
+        (
+            "fetch_admin_overview",
+            NoForeignInput("platform admins only; others get not found"),
+        ),
+    ])
+}
+
+async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
+    let a = app.owner("owner-a@tenant-a.test", "Tenant A", "artisan").await;
+    let b = app.owner("owner-b@tenant-b.test", "Tenant B", "sales").await;
+    b.call(
+        "invite_member",
+        &[("email", "member-b@tenant-b.test"), ("role", "member")],
+    )
+    .await
+    .ok();
+    let link = app.link_in_email("member-b@tenant-b.test", "/invite/").await;
+    let token = link.rsplit('/').next().unwrap().to_string();
+    app.browser()
+        .call(
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("name", "Membre B"),
+                ("password", "Chantier-Lyon-2026"),
+                ("consent", "on"),
+            ],
+        )
+        .await
+        .ok();
+    b.call(
+        "invite_member",
+        &[("email", "pending-b@tenant-b.test"), ("role", "member")],
+    )
+    .await
+    .ok();
+    let page = b.call("list_members", &[]).await.ok();
+    let member_id = page["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == "member-b@tenant-b.test")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let invitation_id = page["invitations"][0]["id"].as_str().unwrap().to_string();
+    let me = b.call("current_user", &[]).await.ok();
+    let workspace_id = me["workspace"]["id"].as_str().unwrap().to_string();
+    app.email_to("pending-b@tenant-b.test").await;
+    let outbox = b.call("list_outbox", &[]).await.ok();
+    let email_id = outbox["rows"][0]["id"].as_str().unwrap().to_string();
+    (
+        a,
+        b,
+        Foreign {
+            workspace_id,
+            member_id,
+            invitation_id,
+            email_id,
+        },
+    )
+}
+
+#[tokio::test]
+async fn every_server_function_is_covered() {
+    let cases = cases();
+    let registered: Vec<String> = server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_string())
+        .collect();
+    let missing: Vec<&String> = registered.iter().filter(|p| !cases.contains_key(p.as_str())).collect();
+    assert!(
+        missing.is_empty(),
+        "server functions without a tenancy case: {missing:?}"
+    );
+    let stale: Vec<&&str> = cases.keys().filter(|k| !registered.iter().any(|r| r == *k)).collect();
+    assert!(
+        stale.is_empty(),
+        "cases for server functions that no longer exist: {stale:?}"
+    );
+}
+
+#[tokio::test]
+async fn foreign_ids_answer_not_found_and_change_nothing() {
+    let app = spawn_app().await;
+    let (a, b, foreign) = two_tenants(&app).await;
+    let before = b.call("list_members", &[]).await.ok();
+    let before_events = b.call("list_events", &[]).await.ok()["rows"].as_array().unwrap().len();
+    for (name, case) in cases() {
+        let Case::ForeignIds(args) = case else { continue };
+        let args = args(&foreign);
+        let pairs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let reply = a.call(name, &pairs).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{name} leaked across tenants: {} {}",
+            reply.status,
+            reply.body
+        );
+        assert_eq!(reply.error(), app::AppError::NotFound, "{name}");
+    }
+    assert_eq!(b.call("list_members", &[]).await.ok(), before, "B's members unchanged");
+    assert_eq!(
+        b.call("list_events", &[]).await.ok()["rows"].as_array().unwrap().len(),
+        before_events
+    );
+    // Nor does A's own data show any of B's.
+    let outbox_a = a.call("list_outbox", &[]).await.ok();
+    assert!(
+        !outbox_a.to_string().contains("tenant-b.test"),
+        "A sees B's mail: {outbox_a}"
+    );
+    let events_a = a.call("list_events", &[]).await.ok();
+    assert!(!events_a.to_string().contains("tenant-b.test"), "A sees B's events");
+    assert_eq!(a.call("fetch_admin_overview", &[]).await.status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}
