@@ -31,10 +31,10 @@ async fn wait_healthy(client: &reqwest::Client, port: u16, limit: Duration) -> R
     let started = Instant::now();
     let url = format!("http://127.0.0.1:{port}/health");
     while started.elapsed() < limit {
-        if let Ok(r) = client.get(&url).send().await {
-            if r.status().is_success() {
-                return Ok(started.elapsed());
-            }
+        if let Ok(r) = client.get(&url).send().await
+            && r.status().is_success()
+        {
+            return Ok(started.elapsed());
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }

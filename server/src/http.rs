@@ -96,10 +96,10 @@ async fn error_status(request: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::RateLimited { retry_after_secs } = error {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                parts.headers.insert(http::header::RETRY_AFTER, v);
-            }
+        if let AppError::RateLimited { retry_after_secs } = error
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            parts.headers.insert(http::header::RETRY_AFTER, v);
         }
     }
     Response::from_parts(parts, Body::from(bytes))

@@ -1,4 +1,5 @@
 //! Sign-up, sign-in, sign-out, magic links, password reset, TOTP, rate limits.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

@@ -1,5 +1,6 @@
 //! The audit trail: every mutation recorded, hash-chained per workspace,
 //! tampering detected by the page's check and by the CLI.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
@@ -113,11 +114,7 @@ async fn altering_or_deleting_an_event_breaks_the_chain_at_that_event() {
         .exec(db)
         .await
         .unwrap();
-    let last = events
-        .iter()
-        .filter(|e| e.workspace_id == target.workspace_id)
-        .last()
-        .unwrap();
+    let last = events.iter().rfind(|e| e.workspace_id == target.workspace_id).unwrap();
     let victim = events
         .iter()
         .find(|e| e.workspace_id == target.workspace_id && e.seq == last.seq - 1)

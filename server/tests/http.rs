@@ -1,5 +1,6 @@
 //! HTTP-level behaviour: health, metrics, page guard, CSRF defence, error
 //! statuses, security headers, 404 page.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

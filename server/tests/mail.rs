@@ -1,5 +1,6 @@
 //! Email through the job outbox: SMTP delivery to a real SMTP server, retries
 //! with backoff, giving up, and the local mailbox of a fresh install.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

@@ -1,4 +1,5 @@
 //! Invitations, roles, removal, several workspaces per user.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

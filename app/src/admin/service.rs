@@ -63,7 +63,7 @@ pub async fn overview(db: &DatabaseConnection, current: &SessionUser) -> Result<
             created_at: time::display(ws.created_at),
         });
     }
-    workspaces.sort_by(|a, b| b.events_30d.cmp(&a.events_30d));
+    workspaces.sort_by_key(|w| std::cmp::Reverse(w.events_30d));
     let users = user::Entity::find().count(db).await? as i64;
     let users_with_totp = user::Entity::find()
         .filter(user::Column::TotpEnabledAt.is_not_null())

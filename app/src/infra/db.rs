@@ -10,12 +10,11 @@ use std::time::Duration;
 /// Opens a pool. SQLite gets WAL, a busy timeout and foreign keys; the file and
 /// its folder are created when missing.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
-    if let Some(path) = sqlite_path(url) {
-        if let Some(parent) = std::path::Path::new(&path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| DbErr::Custom(format!("creating {parent:?}: {e}")))?;
-            }
-        }
+    if let Some(path) = sqlite_path(url)
+        && let Some(parent) = std::path::Path::new(&path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| DbErr::Custom(format!("creating {parent:?}: {e}")))?;
     }
     let mut options = ConnectOptions::new(url.to_string());
     options

@@ -333,7 +333,8 @@ mod tests {
         let base = sample();
         let h = event_hash(&base);
         assert_eq!(h.len(), 64);
-        let variants: Vec<Box<dyn Fn(&mut event::Model)>> = vec![
+        type Change = Box<dyn Fn(&mut event::Model)>;
+        let variants: Vec<Change> = vec![
             Box::new(|r| r.id = Uuid::max()),
             Box::new(|r| r.seq = 2),
             Box::new(|r| r.actor_label = "Sophie".into()),

@@ -61,10 +61,10 @@ pub fn focus_first_error(errors: &crate::error::FieldErrors) {
     #[cfg(feature = "hydrate")]
     if let Some(first) = errors.0.first() {
         use wasm_bindgen::JsCast;
-        if let Some(el) = document().get_element_by_id(&format!("f-{}", first.field)) {
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
+        if let Some(el) = document().get_element_by_id(&format!("f-{}", first.field))
+            && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = el.focus();
         }
     }
     #[cfg(not(feature = "hydrate"))]

@@ -1,7 +1,7 @@
 //! Test harness: a real server on port 0 over a fresh database (SQLite by
 //! default, PostgreSQL when `TEST_DATABASE=postgres`), driven through real
 //! HTTP like a browser (cookies, same-origin headers).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod smtp;
 
