@@ -1,19 +1,12 @@
 //! The HTML document and the routes.
 
-use super::layout::AppLayout;
-use super::pages::{HomeRedirect, MorePage, NotFound, OfflinePage, PrivacyPage};
-use crate::admin::ui::AdminPage;
-use crate::audit::ui::AuditPage;
-use crate::auth::ui::{
-    ForgotPasswordPage, LoginPage, MagicLinkPage, ResetPasswordPage, SecurityPage, SignUpPage, TotpChallengePage,
-};
-use crate::outbox::ui::{EmailPage, OutboxPage};
+use super::pages::{HomeRedirect, NotFound};
+use super::routes::*;
 use crate::ui::{Toaster, provide_toasts};
-use crate::workspace::ui::{AcceptInvitationPage, HomePage, MembersPage, NewWorkspacePage, SettingsPage};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,28 +50,28 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomeRedirect />
-                <Route path=path!("/login") view=LoginPage />
-                <Route path=path!("/login/totp") view=TotpChallengePage />
-                <Route path=path!("/signup") view=SignUpPage />
-                <Route path=path!("/auth/forgot") view=ForgotPasswordPage />
-                <Route path=path!("/auth/magic/:token") view=MagicLinkPage />
-                <Route path=path!("/auth/reset/:token") view=ResetPasswordPage />
-                <Route path=path!("/invite/:token") view=AcceptInvitationPage />
-                <Route path=path!("/confidentialite") view=PrivacyPage />
-                <Route path=path!("/offline") view=OfflinePage />
-                <ParentRoute path=path!("/app") view=AppLayout>
-                    <Route path=path!("") view=HomePage />
-                    <Route path=path!("members") view=MembersPage />
-                    <Route path=path!("audit") view=AuditPage />
-                    <Route path=path!("outbox") view=OutboxPage />
-                    <Route path=path!("outbox/:id") view=EmailPage />
-                    <Route path=path!("settings") view=SettingsPage />
-                    <Route path=path!("security") view=SecurityPage />
-                    <Route path=path!("workspaces/new") view=NewWorkspacePage />
-                    <Route path=path!("more") view=MorePage />
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
+                <Route path=path!("/login/totp") view={Lazy::<TotpRoute>::new()} />
+                <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()} />
+                <Route path=path!("/auth/forgot") view={Lazy::<ForgotRoute>::new()} />
+                <Route path=path!("/auth/magic/:token") view={Lazy::<MagicLinkRoute>::new()} />
+                <Route path=path!("/auth/reset/:token") view={Lazy::<ResetRoute>::new()} />
+                <Route path=path!("/invite/:token") view={Lazy::<InvitationRoute>::new()} />
+                <Route path=path!("/confidentialite") view={Lazy::<PrivacyRoute>::new()} />
+                <Route path=path!("/offline") view={Lazy::<OfflineRoute>::new()} />
+                <ParentRoute path=path!("/app") view={Lazy::<AppLayoutRoute>::new()}>
+                    <Route path=path!("") view={Lazy::<HomeRoute>::new()} />
+                    <Route path=path!("members") view={Lazy::<MembersRoute>::new()} />
+                    <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} />
+                    <Route path=path!("outbox") view={Lazy::<OutboxRoute>::new()} />
+                    <Route path=path!("outbox/:id") view={Lazy::<EmailRoute>::new()} />
+                    <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()} />
+                    <Route path=path!("security") view={Lazy::<SecurityRoute>::new()} />
+                    <Route path=path!("workspaces/new") view={Lazy::<NewWorkspaceRoute>::new()} />
+                    <Route path=path!("more") view={Lazy::<MoreRoute>::new()} />
                 </ParentRoute>
-                <ParentRoute path=path!("/admin") view=AppLayout>
-                    <Route path=path!("") view=AdminPage />
+                <ParentRoute path=path!("/admin") view={Lazy::<AppLayoutRoute>::new()}>
+                    <Route path=path!("") view={Lazy::<AdminRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -55,12 +55,19 @@ fn Frame(me: Me) -> impl IntoView {
     let path = move || location.pathname.get();
     let must_enroll = me.must_enroll_totp;
     let no_workspace = me.workspace.is_none();
+    let platform_admin = me.is_platform_admin;
     let guard = move || {
         let p = path();
+        // Pages that make sense without a workspace (platform admins, people
+        // removed from their last workspace).
+        let workspace_free = ["/app/workspaces/new", "/app/outbox", "/app/security", "/app/more", "/admin"]
+            .iter()
+            .any(|prefix| p.starts_with(prefix));
         if must_enroll && p != "/app/security" {
             Some(view! { <Redirect path="/app/security" /> })
-        } else if no_workspace && !p.starts_with("/app/workspaces/new") && !p.starts_with("/admin") {
-            Some(view! { <Redirect path="/app/workspaces/new" /> })
+        } else if no_workspace && !workspace_free {
+            let target = if platform_admin { "/admin" } else { "/app/workspaces/new" };
+            Some(view! { <Redirect path=target /> })
         } else {
             None
         }

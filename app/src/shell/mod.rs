@@ -5,6 +5,7 @@ pub mod layout;
 pub mod nav;
 pub mod pages;
 pub mod public;
+pub mod routes;
 pub mod theme;
 
 pub use app::{App, shell};

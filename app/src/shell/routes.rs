@@ -1,0 +1,68 @@
+//! Every page is a lazily loaded route: with `cargo leptos build --split`, its
+//! code is a separate WASM chunk fetched when the route is first shown, so
+//! `/login` does not download the rest of the application.
+
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+macro_rules! lazy_page {
+    ($($(#[$doc:meta])* $route:ident => $page:path;)*) => {$(
+        $(#[$doc])*
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                view! { <$page /> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_page! {
+    /// `/login`
+    LoginRoute => crate::auth::ui::LoginPage;
+    /// `/login/totp`
+    TotpRoute => crate::auth::ui::TotpChallengePage;
+    /// `/signup`
+    SignUpRoute => crate::auth::ui::SignUpPage;
+    /// `/auth/forgot`
+    ForgotRoute => crate::auth::ui::ForgotPasswordPage;
+    /// `/auth/magic/:token`
+    MagicLinkRoute => crate::auth::ui::MagicLinkPage;
+    /// `/auth/reset/:token`
+    ResetRoute => crate::auth::ui::ResetPasswordPage;
+    /// `/invite/:token`
+    InvitationRoute => crate::workspace::ui::AcceptInvitationPage;
+    /// `/confidentialite`
+    PrivacyRoute => super::pages::PrivacyPage;
+    /// `/offline`
+    OfflineRoute => super::pages::OfflinePage;
+    /// Frame of `/app` and `/admin`.
+    AppLayoutRoute => super::layout::AppLayout;
+    /// `/app`
+    HomeRoute => crate::workspace::ui::HomePage;
+    /// `/app/members`
+    MembersRoute => crate::workspace::ui::MembersPage;
+    /// `/app/audit`
+    AuditRoute => crate::audit::ui::AuditPage;
+    /// `/app/outbox`
+    OutboxRoute => crate::outbox::ui::OutboxPage;
+    /// `/app/outbox/:id`
+    EmailRoute => crate::outbox::ui::EmailPage;
+    /// `/app/settings`
+    SettingsRoute => crate::workspace::ui::SettingsPage;
+    /// `/app/security`
+    SecurityRoute => crate::auth::ui::SecurityPage;
+    /// `/app/workspaces/new`
+    NewWorkspaceRoute => crate::workspace::ui::NewWorkspacePage;
+    /// `/app/more`
+    MoreRoute => super::pages::MorePage;
+    /// `/admin`
+    AdminRoute => crate::admin::ui::AdminPage;
+}

@@ -1,0 +1,57 @@
+// Installable PWA: manifest, service worker, offline page.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { startServer } from "./support/server.mjs";
+import { DESKTOP, PHONE, hydrated, launch, newPage, signIn, visit } from "./support/helpers.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("the manifest names the app, its icons and standalone display", async () => {
+  const manifest = await (await fetch(`${server.base}/manifest.webmanifest`)).json();
+  assert.equal(manifest.short_name, "Comptoir");
+  assert.equal(manifest.display, "standalone");
+  assert.equal(manifest.start_url, "/app");
+  assert.ok(manifest.theme_color);
+  const sizes = manifest.icons.map((i) => `${i.sizes}/${i.purpose}`);
+  for (const want of ["192x192/any", "512x512/any", "512x512/maskable"]) assert.ok(sizes.includes(want), want);
+  for (const icon of manifest.icons) {
+    const r = await fetch(`${server.base}${icon.src}`);
+    assert.equal(r.status, 200, icon.src);
+  }
+});
+
+test("Chromium reports the app installable and the service worker controls the page", async () => {
+  const page = await newPage(browser, DESKTOP);
+  await signIn(page, server.base, "artisan@comptoir.test");
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await hydrated(page);
+  assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), "service worker controls the page");
+  const cdp = await page.context().newCDPSession(page);
+  const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+  assert.deepEqual(installabilityErrors, []);
+  const manifest = await cdp.send("Page.getAppManifest");
+  assert.deepEqual(manifest.errors, []);
+  await page.context().close();
+});
+
+test("offline, a page that cannot load shows the offline page", async () => {
+  const page = await newPage(browser, PHONE);
+  await visit(page, `${server.base}/login`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await hydrated(page);
+  await page.context().setOffline(true);
+  await page.goto(`${server.base}/app/members`);
+  await page.getByRole("heading", { name: "Vous êtes hors ligne" }).waitFor();
+  await page.context().setOffline(false);
+  await page.context().close();
+});

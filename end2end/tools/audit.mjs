@@ -1,0 +1,70 @@
+// Lighthouse scores (performance, accessibility, best practices, SEO) for the
+// main pages, mobile and desktop, against the release build.
+// Usage: COMPTOIR_SERVER_BIN=… node end2end/tools/audit.mjs
+import lighthouse from "lighthouse";
+import desktopConfig from "lighthouse/core/config/desktop-config.js";
+import * as chromeLauncher from "chrome-launcher";
+import { startServer } from "../support/server.mjs";
+
+const server = await startServer();
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+  chromeFlags: [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+  ],
+});
+
+async function sessionCookie(email) {
+  const body = new URLSearchParams({ email, password: "Comptoir-Demo-2026" });
+  const r = await fetch(`${server.base}/api/sign_in`, {
+    method: "POST",
+    body,
+    headers: { origin: server.base, "content-type": "application/x-www-form-urlencoded" },
+  });
+  return r.headers.get("set-cookie").split(";")[0];
+}
+
+const cookie = await sessionCookie("artisan@comptoir.test");
+const pages = [
+  ["/login", null],
+  ["/signup", null],
+  ["/app", cookie],
+  ["/app/members", cookie],
+  ["/app/audit", cookie],
+  ["/app/outbox", cookie],
+];
+const rows = [];
+try {
+  for (const [form, config] of [["mobile", undefined], ["desktop", desktopConfig]]) {
+    for (const [path, auth] of pages) {
+      const flags = {
+        port: chrome.port,
+        output: "json",
+        logLevel: "error",
+        onlyCategories: ["performance", "accessibility", "best-practices", "seo"],
+        extraHeaders: auth ? { Cookie: auth } : undefined,
+      };
+      const result = await lighthouse(`${server.base}${path}`, flags, config);
+      const c = result.lhr.categories;
+      const score = (k) => Math.round(c[k].score * 100);
+      rows.push({ form, path, performance: score("performance"), accessibility: score("accessibility"), "best-practices": score("best-practices"), seo: score("seo") });
+      console.log(`${form.padEnd(8)} ${path.padEnd(14)} perf ${score("performance")}  a11y ${score("accessibility")}  best ${score("best-practices")}  seo ${score("seo")}`);
+      for (const [id, audit] of Object.entries(result.lhr.audits)) {
+        if (audit.score !== null && audit.score < 0.9 && audit.scoreDisplayMode !== "informative" && audit.scoreDisplayMode !== "manual") {
+          console.log(`           ↳ ${id}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ""}`);
+        }
+      }
+    }
+  }
+} finally {
+  await chrome.kill();
+  await server.stop();
+}

@@ -1,0 +1,86 @@
+# Shared by run.sh, test.sh and bench.sh: idempotent setup of everything the
+# build needs. Each step checks first and skips what is already installed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Build artifacts live outside the clone so that fresh clones (CI) build incrementally.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/comptoir-target}"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+CARGO_LEPTOS_VERSION="0.3.11"
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = "0" ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root for: $*" >&2; return 1; fi
+}
+
+setup_rust() {
+  step "Rust toolchain (rust-toolchain.toml) and wasm32 target"
+  command -v rustup >/dev/null || { echo "rustup is required: https://rustup.rs" >&2; exit 1; }
+  rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
+  if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+setup_cargo_leptos() {
+  if cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    step "cargo-leptos $CARGO_LEPTOS_VERSION already installed"
+    return
+  fi
+  step "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15-30 min on two cores, once)"
+  # 0.3.11's lockfile wants a cargo-util-schemas that does not build on rustc
+  # 1.95: pin 0.14.1, then install from the unpacked crate with the lockfile.
+  local cache="${CARGO_HOME:-$HOME/.cargo}/registry/cache"
+  cargo info "cargo-leptos@$CARGO_LEPTOS_VERSION" >/dev/null
+  local crate
+  crate="$(ls "$cache"/*/cargo-leptos-"$CARGO_LEPTOS_VERSION".crate | head -n1)"
+  local work
+  work="$(mktemp -d)"
+  tar xzf "$crate" -C "$work"
+  (cd "$work/cargo-leptos-$CARGO_LEPTOS_VERSION" \
+    && cargo update -p cargo-util-schemas --precise 0.14.1 \
+    && cargo install --path . --locked)
+  rm -rf "$work"
+}
+
+setup_wasm_bindgen() {
+  local want
+  want="$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')"
+  if wasm-bindgen --version 2>/dev/null | grep -q "$want"; then
+    step "wasm-bindgen-cli $want already installed"
+    return
+  fi
+  step "Installing wasm-bindgen-cli $want (must equal Cargo.lock's wasm-bindgen)"
+  cargo install wasm-bindgen-cli --version "$want"
+}
+
+setup_npm() {
+  command -v npm >/dev/null || { echo "Node.js and npm are required" >&2; exit 1; }
+  if [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+    step "npm packages already installed"
+    return
+  fi
+  step "npm ci (Tailwind CSS CLI, wasm-opt, Playwright core, axe-core, Lighthouse)"
+  npm ci --no-audit --no-fund
+}
+
+setup_chromium() {
+  if command -v chromium >/dev/null; then
+    step "Chromium already installed ($(command -v chromium))"
+    return
+  fi
+  step "Installing Chromium from Debian (browser tests; never downloaded by Playwright)"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+}
+
+setup_build_tools() {
+  setup_rust
+  setup_cargo_leptos
+  setup_wasm_bindgen
+  setup_npm
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Sets up everything and runs every test: formatting and lints, unit and
+# property tests, integration tests on SQLite and on PostgreSQL (when
+# reachable), then end-to-end tests in Chromium against the release build.
+source "$(dirname "$0")/lib.sh"
+setup_build_tools
+setup_chromium
+
+step "Formatting and lints (ssr and hydrate)"
+cargo fmt --all -- --check
+cargo clippy -p app -p server -p migrations --all-targets --features app/ssr -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "Unit and property tests"
+cargo test -p app --features ssr
+cargo test -p migrations
+
+step "Integration tests on SQLite"
+cargo test -p server
+
+PG_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  step "Integration tests on PostgreSQL ($PG_URL)"
+  TEST_DATABASE=postgres TEST_POSTGRES_URL="$PG_URL" cargo test -p server --tests
+else
+  step "PostgreSQL not reachable on 127.0.0.1:5432: integration tests on PostgreSQL skipped"
+fi
+
+step "Release build (server + optimised WASM)"
+cargo leptos build --release
+
+step "End-to-end tests in Chromium (desktop and phone)"
+export COMPTOIR_SERVER_BIN="$CARGO_TARGET_DIR/server-release/server"
+npm run --silent e2e
+
+step "All tests passed"
