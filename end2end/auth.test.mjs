@@ -37,7 +37,7 @@ test("sign-up shows inline errors, then creates the workspace", async () => {
   await page.waitForURL(`${server.base}/app`);
   await hydrated(page);
   await page.getByRole("heading", { name: "Menuiserie Roux" }).waitFor();
-  assert.ok(await page.getByText("Demandes de travaux").isVisible());
+  await page.getByRole("heading", { name: "Demandes de travaux" }).waitFor();
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

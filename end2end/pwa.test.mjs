@@ -1,6 +1,11 @@
 // Installable PWA: manifest, service worker, offline page.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { launchOptions } from "./support/browser.mjs";
 import { startServer } from "./support/server.mjs";
 import { DESKTOP, PHONE, hydrated, launch, newPage, signIn, visit } from "./support/helpers.mjs";
 
@@ -29,7 +34,10 @@ test("the manifest names the app, its icons and standalone display", async () =>
 });
 
 test("Chromium reports the app installable and the service worker controls the page", async () => {
-  const page = await newPage(browser, DESKTOP);
+  // Installability is never reported in incognito contexts: use a real profile.
+  const profile = mkdtempSync(join(tmpdir(), "comptoir-profile-"));
+  const context = await chromium.launchPersistentContext(profile, { ...launchOptions(), ...DESKTOP });
+  const page = await context.newPage();
   await signIn(page, server.base, "artisan@comptoir.test");
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
@@ -40,7 +48,8 @@ test("Chromium reports the app installable and the service worker controls the p
   assert.deepEqual(installabilityErrors, []);
   const manifest = await cdp.send("Page.getAppManifest");
   assert.deepEqual(manifest.errors, []);
-  await page.context().close();
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
 });
 
 test("offline, a page that cannot load shows the offline page", async () => {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the release and prints the benchmark figures (start time, memory,
-# /login latency at 16 connections, bytes downloaded for /login).
+# Builds the release and prints the benchmark figures: start time, idle memory,
+# /login latency at 16 connections, and what a browser downloads for /login.
 source "$(dirname "$0")/lib.sh"
 setup_build_tools
-cargo leptos build --release
-exec "$CARGO_TARGET_DIR/server-release/server" bench
+build_release
+"$CARGO_TARGET_DIR/server-release/server" bench
+step "What a browser downloads (first visit, compressed as served)"
+COMPTOIR_SERVER_BIN="$CARGO_TARGET_DIR/server-release/server" node end2end/tools/weight.mjs /login /signup

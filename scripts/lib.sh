@@ -84,3 +84,11 @@ setup_build_tools() {
   setup_wasm_bindgen
   setup_npm
 }
+
+# The release build: optimised server, WASM split into lazily loaded chunks,
+# then brotli/gzip copies of every asset.
+build_release() {
+  step "Release build (server + WASM split per route)"
+  cargo leptos build --release --split
+  "$CARGO_TARGET_DIR/server-release/server" precompress
+}

@@ -26,8 +26,7 @@ else
   step "PostgreSQL not reachable on 127.0.0.1:5432: integration tests on PostgreSQL skipped"
 fi
 
-step "Release build (server + optimised WASM)"
-cargo leptos build --release
+build_release
 
 step "End-to-end tests in Chromium (desktop and phone)"
 export COMPTOIR_SERVER_BIN="$CARGO_TARGET_DIR/server-release/server"

@@ -5,9 +5,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Contract for end-to-end tests and monitoring: the page is interactive.
-    if let Some(body) = leptos::prelude::document().body() {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    // Pages mark `<body data-hydrated="true">` themselves once their (lazily
+    // loaded) code has hydrated: see `app::shell::routes::HydratedMarker`.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -1,5 +1,5 @@
-//! `server bench`: start time, idle memory, `/login` latency under load and
-//! what a browser downloads for `/login`. Prints figures; never fails on time.
+//! `server bench`: start time, idle memory and `/login` latency under load.
+//! Prints figures; never fails on time.
 //!
 //! Run it from the repository root after `cargo leptos build --release`, so the
 //! spawned servers find the compiled site (see README "Benchmarks").
@@ -62,53 +62,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-/// Same-origin resources a browser fetches for a page: stylesheets, scripts,
-/// module preloads, the WASM, icons and the manifest referenced by the HTML.
-pub fn page_assets(html: &str) -> Vec<String> {
-    let mut found: Vec<String> = Vec::new();
-    for marker in ["href=\"", "src=\"", "'/pkg/", "\"/pkg/"] {
-        let mut rest = html;
-        while let Some(pos) = rest.find(marker) {
-            let start = pos + marker.len();
-            let tail = &rest[start..];
-            let (prefix, body) = if marker.ends_with("/pkg/") {
-                ("/pkg/", tail)
-            } else {
-                ("", tail)
-            };
-            let end = body.find(['"', '\'']).unwrap_or(body.len());
-            let url = format!("{prefix}{}", &body[..end]);
-            let tag_start = rest[..pos].rfind('<').unwrap_or(0);
-            let tag = &rest[tag_start..pos];
-            let is_asset_tag = tag.starts_with("<link") || tag.starts_with("<script") || tag.starts_with("<img");
-            let is_asset =
-                url.starts_with("/pkg/") || (is_asset_tag && url.starts_with('/') && !tag.contains("apple-touch-icon"));
-            if is_asset && !found.contains(&url) {
-                found.push(url);
-            }
-            rest = &rest[start + end..];
-        }
-    }
-    found
-}
-
-async fn fetch_size(client: &reqwest::Client, url: &str, encoding: &str) -> Result<(usize, String), String> {
-    let response = client
-        .get(url)
-        .header("accept-encoding", encoding)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let used = response
-        .headers()
-        .get("content-encoding")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("identity")
-        .to_string();
-    let bytes = response.bytes().await.map_err(|e| e.to_string())?;
-    Ok((bytes.len(), used))
 }
 
 /// Runs every measurement and prints a report.
@@ -224,60 +177,11 @@ pub async fn run(_config: Config) -> Result<(), String> {
         println!("  {} request(s) failed", total - latencies.len());
     }
 
-    // 4. What the browser downloads for /login.
-    let base = format!("http://127.0.0.1:{port}");
-    let html = client
-        .get(&url)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .text()
-        .await
-        .map_err(|e| e.to_string())?;
-    let assets = page_assets(&html);
-    println!("\n[size] GET /login and every asset it references, compressed as served");
-    let mut total_br = 0usize;
-    let mut total_gzip = 0usize;
-    let mut total_raw = 0usize;
-    let mut rows = vec!["/login".to_string()];
-    rows.extend(assets);
-    for path in &rows {
-        let full = format!("{base}{path}");
-        let (br, enc) = fetch_size(&client, &full, "br").await?;
-        let (gz, _) = fetch_size(&client, &full, "gzip").await?;
-        let (raw, _) = fetch_size(&client, &full, "identity").await?;
-        total_br += br;
-        total_gzip += gz;
-        total_raw += raw;
-        println!("  {:>9} B br ({enc:<8}) {:>9} B gzip {:>9} B raw  {path}", br, gz, raw);
-    }
-    println!(
-        "  total: {:.1} KB brotli, {:.1} KB gzip, {:.1} KB uncompressed   (bar: ≤ 250 KB compressed)",
-        total_br as f64 / 1024.0,
-        total_gzip as f64 / 1024.0,
-        total_raw as f64 / 1024.0
-    );
+    // What a browser downloads for a page is measured in a real browser, where
+    // the lazy WASM chunks load: `node end2end/tools/weight.mjs /login`.
 
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::page_assets;
-
-    #[test]
-    fn assets_are_found_in_links_scripts_and_the_hydration_import() {
-        let html = r#"<link rel="stylesheet" id="leptos" href="/pkg/comptoir.abc.css"><link rel="manifest" href="/manifest.webmanifest"><script src="/sw-register.js" defer></script><script type="module">import('/pkg/comptoir.h1.js').then(m => m.default('/pkg/comptoir.h2_bg.wasm'))</script><a href="/signup">x</a><link rel="apple-touch-icon" href="/icons/a.png">"#;
-        let found = page_assets(html);
-        assert!(found.contains(&"/pkg/comptoir.abc.css".to_string()));
-        assert!(found.contains(&"/manifest.webmanifest".to_string()));
-        assert!(found.contains(&"/sw-register.js".to_string()));
-        assert!(found.contains(&"/pkg/comptoir.h1.js".to_string()));
-        assert!(found.contains(&"/pkg/comptoir.h2_bg.wasm".to_string()));
-        assert!(!found.contains(&"/signup".to_string()));
-        assert!(!found.contains(&"/icons/a.png".to_string()));
-    }
 }

@@ -14,7 +14,8 @@ Commands:
                         or generated and printed)
   verify-events [WORKSPACE_ID]
                         recompute the audit hash chains; exit 1 at the first broken link
-  bench                 measure start time, memory, /login latency and download size
+  precompress           write brotli and gzip copies of the compiled assets (build step)
+  bench                 measure start time, memory and /login latency
 
 Configuration comes from environment variables (see README).";
 
@@ -38,6 +39,12 @@ pub async fn run(args: Vec<String>) -> i32 {
         "create-admin" => create_admin(config, args.get(1), args.get(2)).await,
         "verify-events" => return verify_events(config, args.get(1)).await,
         "bench" => bench::run(config).await,
+        "precompress" => {
+            let site_root = crate::leptos_options(&config).site_root.to_string();
+            let (count, errors) = crate::assets::precompress(std::path::Path::new(&site_root));
+            println!("{count} asset(s) compressed under {site_root}");
+            if errors.is_empty() { Ok(()) } else { Err(errors.join("\n")) }
+        }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

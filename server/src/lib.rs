@@ -84,14 +84,18 @@ pub async fn start(config: Config, listener: TcpListener) -> Result<Running, Str
     }
     let mailer = mailer(&config)?;
     let leptos = leptos_options(&config);
-    let site_root = std::path::PathBuf::from(leptos.site_root.to_string());
-    tokio::task::spawn_blocking(move || {
-        let (count, errors) = assets::precompress(&site_root);
-        for error in errors {
-            tracing::warn!(%error, "asset not precompressed");
-        }
-        tracing::debug!(count, "assets precompressed");
-    });
+    if leptos.hash_files {
+        // Normally done at build time (`server precompress`); this catches
+        // deployments that skipped it, without delaying start-up.
+        let site_root = std::path::PathBuf::from(leptos.site_root.to_string());
+        tokio::task::spawn_blocking(move || {
+            let (count, errors) = assets::precompress(&site_root);
+            for error in errors {
+                tracing::warn!(%error, "asset not precompressed");
+            }
+            tracing::debug!(count, "assets precompressed");
+        });
+    }
     let (shutdown, shutdown_rx) = watch::channel(false);
     let worker = config
         .run_worker

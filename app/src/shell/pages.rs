@@ -23,6 +23,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
+        <super::routes::HydratedMarker />
         <Title text="Page introuvable" />
         <AuthFrame title="Page introuvable" subtitle="Cette adresse ne correspond à aucune page.">
             <a href="/app" class="link font-semibold">

@@ -5,6 +5,18 @@
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
+/// Marks `<body data-hydrated="true">` once the page above it is hydrated and
+/// interactive (effects run after hydration). End-to-end tests wait for it.
+#[component]
+pub fn HydratedMarker() -> impl IntoView {
+    Effect::new(|_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 macro_rules! lazy_page {
     ($($(#[$doc:meta])* $route:ident => $page:path;)*) => {$(
         $(#[$doc])*
@@ -18,15 +30,17 @@ macro_rules! lazy_page {
 
             fn view(this: Self) -> AnyView {
                 let _ = this;
-                view! { <$page /> }.into_any()
+                view! {
+                    <$page />
+                    <HydratedMarker />
+                }
+                .into_any()
             }
         }
     )*};
 }
 
 lazy_page! {
-    /// `/login`
-    LoginRoute => crate::auth::ui::LoginPage;
     /// `/login/totp`
     TotpRoute => crate::auth::ui::TotpChallengePage;
     /// `/signup`
@@ -43,8 +57,6 @@ lazy_page! {
     PrivacyRoute => super::pages::PrivacyPage;
     /// `/offline`
     OfflineRoute => super::pages::OfflinePage;
-    /// Frame of `/app` and `/admin`.
-    AppLayoutRoute => super::layout::AppLayout;
     /// `/app`
     HomeRoute => crate::workspace::ui::HomePage;
     /// `/app/members`
@@ -65,4 +77,19 @@ lazy_page! {
     MoreRoute => super::pages::MorePage;
     /// `/admin`
     AdminRoute => crate::admin::ui::AdminPage;
+}
+
+/// Frame of `/app` and `/admin` (its child page marks hydration).
+pub struct AppLayoutRoute;
+
+#[lazy_route]
+impl LazyRoute for AppLayoutRoute {
+    fn data() -> Self {
+        AppLayoutRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <super::layout::AppLayout /> }.into_any()
+    }
 }

@@ -1,0 +1,12 @@
+import { chromium } from "playwright-core";
+import { launchOptions } from "../support/browser.mjs";
+const b = await chromium.launch(launchOptions());
+const p = await b.newPage();
+p.on("console", m => console.log("console", m.type(), m.text().slice(0, 300)));
+p.on("pageerror", e => console.log("pageerror", e.message.slice(0, 500)));
+p.on("requestfailed", r => console.log("failed", r.url(), r.failure()?.errorText));
+p.on("response", r => { if (r.status() >= 400) console.log("status", r.status(), r.url()); });
+await p.goto(process.argv[2]);
+await p.waitForTimeout(4000);
+console.log("hydrated:", await p.evaluate(() => document.body.dataset.hydrated));
+await b.close();

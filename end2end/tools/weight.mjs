@@ -1,0 +1,45 @@
+// What a browser downloads for a page, compressed as served: every request
+// (HTML, CSS, JS, WASM chunks, icons, manifest, service worker) until the page
+// is hydrated and the network is idle, on a first visit (empty cache).
+// Usage: COMPTOIR_SERVER_BIN=… node end2end/tools/weight.mjs /login /signup …
+import { chromium } from "playwright-core";
+import { launchOptions } from "../support/browser.mjs";
+import { startServer } from "../support/server.mjs";
+
+const paths = process.argv.slice(2).length ? process.argv.slice(2) : ["/login"];
+const server = await startServer();
+const browser = await chromium.launch(launchOptions());
+try {
+  for (const path of paths) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "fr-FR" });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+    const requests = new Map();
+    cdp.on("Network.responseReceived", (e) => {
+      requests.set(e.requestId, { url: e.response.url, encoding: e.response.headers["content-encoding"] || e.response.headers["Content-Encoding"] || "identity", bytes: 0 });
+    });
+    cdp.on("Network.loadingFinished", (e) => {
+      const r = requests.get(e.requestId);
+      if (r) r.bytes = e.encodedDataLength;
+    });
+    await page.goto(`${server.base}${path}`);
+    await page.waitForSelector("body[data-hydrated=true]", { timeout: 20_000 });
+    await page.waitForLoadState("networkidle");
+    await page.waitForTimeout(500);
+    let total = 0;
+    const rows = [...requests.values()].filter((r) => r.url.startsWith(server.base));
+    rows.sort((a, b) => b.bytes - a.bytes);
+    console.log(`\n${path}: ${rows.length} requests`);
+    for (const r of rows) {
+      total += r.bytes;
+      console.log(`  ${String(r.bytes).padStart(8)} B  ${r.encoding.padEnd(8)} ${r.url.replace(server.base, "")}`);
+    }
+    console.log(`  total ${(total / 1024).toFixed(1)} KB transferred (headers included)   bar: ≤ 250 KB`);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
