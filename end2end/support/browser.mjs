@@ -13,6 +13,8 @@ export function launchOptions() {
       "--disable-component-update",
       "--disable-sync",
       "--disable-dev-shm-usage",
+      // French UI language: date inputs show jj/mm/aaaa as for real users.
+      "--lang=fr-FR",
     ],
   };
 }

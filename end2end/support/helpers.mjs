@@ -50,7 +50,7 @@ export async function signIn(page, base, email, password = PASSWORD) {
   await page.fill("#f-email", email);
   await page.fill("#f-password", password);
   await page.click("[data-testid=sign-in]");
-  await page.waitForURL(/\/app/);
+  await page.waitForURL(/\/(app|admin)(\/|$)/);
   await hydrated(page);
 }
 

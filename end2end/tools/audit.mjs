@@ -56,7 +56,8 @@ try {
       const c = result.lhr.categories;
       const score = (k) => Math.round(c[k].score * 100);
       rows.push({ form, path, performance: score("performance"), accessibility: score("accessibility"), "best-practices": score("best-practices"), seo: score("seo") });
-      console.log(`${form.padEnd(8)} ${path.padEnd(14)} perf ${score("performance")}  a11y ${score("accessibility")}  best ${score("best-practices")}  seo ${score("seo")}`);
+      const metric = (id) => result.lhr.audits[id]?.displayValue ?? "-";
+      console.log(`${form.padEnd(8)} ${path.padEnd(14)} perf ${score("performance")}  a11y ${score("accessibility")}  best ${score("best-practices")}  seo ${score("seo")}   FCP ${metric("first-contentful-paint")}  LCP ${metric("largest-contentful-paint")}  TBT ${metric("total-blocking-time")}  CLS ${metric("cumulative-layout-shift")}  SI ${metric("speed-index")}`);
       for (const [id, audit] of Object.entries(result.lhr.audits)) {
         if (audit.score !== null && audit.score < 0.9 && audit.scoreDisplayMode !== "informative" && audit.scoreDisplayMode !== "manual") {
           console.log(`           ↳ ${id}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ""}`);

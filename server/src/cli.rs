@@ -43,7 +43,11 @@ pub async fn run(args: Vec<String>) -> i32 {
             let site_root = crate::leptos_options(&config).site_root.to_string();
             let (count, errors) = crate::assets::precompress(std::path::Path::new(&site_root));
             println!("{count} asset(s) compressed under {site_root}");
-            if errors.is_empty() { Ok(()) } else { Err(errors.join("\n")) }
+            if errors.is_empty() {
+                Ok(())
+            } else {
+                Err(errors.join("\n"))
+            }
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

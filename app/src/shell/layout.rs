@@ -60,13 +60,23 @@ fn Frame(me: Me) -> impl IntoView {
         let p = path();
         // Pages that make sense without a workspace (platform admins, people
         // removed from their last workspace).
-        let workspace_free = ["/app/workspaces/new", "/app/outbox", "/app/security", "/app/more", "/admin"]
-            .iter()
-            .any(|prefix| p.starts_with(prefix));
+        let workspace_free = [
+            "/app/workspaces/new",
+            "/app/outbox",
+            "/app/security",
+            "/app/more",
+            "/admin",
+        ]
+        .iter()
+        .any(|prefix| p.starts_with(prefix));
         if must_enroll && p != "/app/security" {
             Some(view! { <Redirect path="/app/security" /> })
         } else if no_workspace && !workspace_free {
-            let target = if platform_admin { "/admin" } else { "/app/workspaces/new" };
+            let target = if platform_admin {
+                "/admin"
+            } else {
+                "/app/workspaces/new"
+            };
             Some(view! { <Redirect path=target /> })
         } else {
             None

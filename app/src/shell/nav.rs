@@ -20,13 +20,14 @@ struct NavItem {
 
 fn items(me: &Me) -> Vec<NavItem> {
     let role = me.workspace.as_ref().map(|w| w.role);
-    let mut items = vec![NavItem {
-        href: "/app",
-        label: "Accueil",
-        short: "Accueil",
-        icon: IconName::Home,
-    }];
+    let mut items = Vec::new();
     if role.is_some() {
+        items.push(NavItem {
+            href: "/app",
+            label: "Accueil",
+            short: "Accueil",
+            icon: IconName::Home,
+        });
         items.push(NavItem {
             href: "/app/members",
             label: "Membres",

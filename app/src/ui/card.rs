@@ -55,7 +55,7 @@ pub fn StatTile(
     view! {
         <div class="glass rounded-2xl p-4">
             <p class="text-xs font-medium uppercase tracking-wide text-muted">{label}</p>
-            <p class="mt-2 text-3xl font-bold text-fg">{value}</p>
+            <p class="mt-2 text-2xl font-bold text-fg sm:text-3xl">{value}</p>
             {detail.map(|d| view! { <p class="mt-1 text-xs text-muted">{d}</p> })}
         </div>
     }

@@ -104,7 +104,7 @@ fn EnableTotp() -> impl IntoView {
                     </ol>
                     <div class="mb-3 flex justify-center">
                         <div
-                            class="h-48 w-48 rounded-xl bg-white p-2"
+                            class="h-48 w-48 overflow-hidden rounded-xl bg-white p-2 [&_svg]:h-full [&_svg]:w-full"
                             role="img"
                             aria-label="QR code de configuration"
                             inner_html=setup.qr_svg.clone()

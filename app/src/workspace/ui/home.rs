@@ -54,8 +54,8 @@ pub fn HomePage() -> impl IntoView {
                                 .then(|| {
                                     view! {
                                         <GlassCard class="mb-6 flex flex-wrap items-center gap-4">
-                                            <Icon name=IconName::Shield class="h-8 w-8 text-accent" />
-                                            <div class="min-w-0 flex-1">
+                                            <Icon name=IconName::Shield class="h-8 w-8 shrink-0 text-accent" />
+                                            <div class="min-w-0 flex-1 basis-56">
                                                 <p class="font-semibold text-fg">"Protégez votre compte"</p>
                                                 <p class="text-sm text-muted">
                                                     "Activez la double authentification : un code de votre téléphone en plus du mot de passe."
@@ -107,8 +107,8 @@ fn PipelineCard(pipeline: PipelineView) -> impl IntoView {
                                     style=format!("background:{}", s.color)
                                     aria-hidden="true"
                                 ></span>
-                                <span class="text-sm font-medium text-fg">{s.name}</span>
-                                {tone.map(|tone| view! { <Badge tone>{kind}</Badge> })}
+                                <span class="text-sm font-medium text-fg">{s.name.clone()}</span>
+                                {tone.filter(|_| s.name != kind).map(|tone| view! { <Badge tone>{kind}</Badge> })}
                                 <span class="text-xs text-muted">{format!("{} %", s.probability)}</span>
                             </li>
                         }

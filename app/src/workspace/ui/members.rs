@@ -51,7 +51,15 @@ pub fn MembersPage() -> impl IntoView {
                                     </GlassCard>
                                     <Invitations list=p.invitations my_role reload />
                                 </div>
-                                {my_role.can_manage_members().then(|| view! { <InviteForm my_role reload /> })}
+                                {my_role
+                                    .can_manage_members()
+                                    .then(|| {
+                                        view! {
+                                            <div class="order-first xl:order-none">
+                                                <InviteForm my_role reload />
+                                            </div>
+                                        }
+                                    })}
                             </div>
                         }
                             .into_any()
@@ -216,8 +224,8 @@ fn Invitations(list: Vec<InvitationRow>, my_role: Role, reload: Callback<()>) ->
                                 let id = i.id;
                                 let can = my_role.can_manage_members() && my_role.can_assign(i.role);
                                 view! {
-                                    <li class="flex flex-wrap items-center gap-3 py-3">
-                                        <div class="min-w-0 flex-1">
+                                    <li class="flex flex-wrap items-center gap-x-3 gap-y-2 py-3">
+                                        <div class="min-w-0 flex-1 basis-60">
                                             <p class="truncate font-medium text-fg">{i.email.clone()}</p>
                                             <p class="text-xs text-muted">
                                                 {format!("Invité par {} · valable jusqu'au {}", i.invited_by, i.expires_at)}
