@@ -64,8 +64,11 @@ setup_npm() {
     step "npm packages already installed"
     return
   fi
-  step "npm ci (Tailwind CSS CLI, wasm-opt, Playwright core, axe-core, Lighthouse)"
-  npm ci --no-audit --no-fund
+  step "npm install (Tailwind CSS CLI, wasm-opt, Playwright core, axe-core, Lighthouse)"
+  # Not `npm ci`: npm 11 leaves other platforms' optional packages (Tailwind's
+  # native binaries) out of the lockfile and `npm ci` then refuses it.
+  # `npm install` keeps the versions pinned in package.json and package-lock.json.
+  npm install --no-audit --no-fund
 }
 
 setup_chromium() {

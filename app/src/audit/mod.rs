@@ -44,6 +44,8 @@ string_enum!(
         SignedIn = "session.signed_in" => "Connexion",
         /// A session was closed.
         SignedOut = "session.signed_out" => "Déconnexion",
+        /// A session moved to this workspace.
+        WorkspaceOpened = "session.workspace_opened" => "Espace ouvert",
         /// A sign-in link was emailed.
         MagicLinkRequested = "auth.magic_link_requested" => "Lien de connexion demandé",
         /// A password reset link was emailed.

@@ -38,6 +38,9 @@ pub const LINK_PER_EMAIL: Limit = Limit::per_minutes(5, 60);
 pub const LINK_PER_IP: Limit = Limit::per_minutes(20, 60);
 /// Second-factor codes per session.
 pub const TOTP_PER_SESSION: Limit = Limit::per_minutes(10, 15);
+/// Second-factor codes per account, whatever the session (a new password
+/// sign-in must not buy a new budget of guesses).
+pub const TOTP_PER_USER: Limit = Limit::per_minutes(20, 15);
 /// Opening tokenised pages (links, invitations) per client IP.
 pub const TOKEN_PER_IP: Limit = Limit::per_minutes(60, 15);
 

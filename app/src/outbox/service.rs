@@ -6,6 +6,7 @@ use crate::infra::entity::email;
 use crate::infra::jobs::{self, JobPayload};
 use crate::infra::ports::{Mailer, OutgoingEmail};
 use crate::infra::time;
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,

@@ -176,7 +176,20 @@ pub async fn switch(state: &AppState, current: &SessionUser, workspace_id: Uuid)
     if membership.is_none() {
         return Err(AppError::NotFound);
     }
-    session::set_workspace(&state.db, current.session.id, workspace_id).await?;
+    let txn = db::begin_write(&state.db).await?;
+    session::set_workspace(&txn, current.session.id, workspace_id).await?;
+    events::record(
+        &txn,
+        &current.actor(),
+        NewEvent::new(
+            WorkspaceId(workspace_id),
+            EventEntity::Session,
+            Some(current.session.id),
+            EventAction::WorkspaceOpened,
+        ),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
