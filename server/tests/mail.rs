@@ -176,8 +176,14 @@ async fn the_local_mailbox_keeps_messages_readable_in_the_outbox() {
     assert_eq!(sent["rows"].as_array().unwrap().len(), 1);
     let none = owner.call("list_outbox", &[("status", "failed")]).await.ok();
     assert!(none["rows"].as_array().unwrap().is_empty());
-    let found = owner.call("list_outbox", &[("search", "lucas")]).await.ok();
-    assert_eq!(found["rows"].as_array().unwrap().len(), 1);
+    let found = owner.call("list_outbox", &[("search", "LUCAS")]).await.ok();
+    assert_eq!(found["rows"].as_array().unwrap().len(), 1, "search ignores case");
+    let by_subject = owner.call("list_outbox", &[("search", "vous INVITE")]).await.ok();
+    assert_eq!(
+        by_subject["rows"].as_array().unwrap().len(),
+        1,
+        "search covers the subject"
+    );
     app.stop().await;
 }
 

@@ -120,11 +120,13 @@ pub async fn list(
         query = query.filter(email::Column::Status.eq(status));
     }
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        // Case-insensitive on both backends (PostgreSQL's LIKE is case-sensitive).
         let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+        let lower = |col: email::Column| Expr::expr(Func::lower(Expr::col(col)));
         query = query.filter(
             Condition::any()
-                .add(email::Column::ToAddress.like(pattern.clone()))
-                .add(email::Column::Subject.like(pattern)),
+                .add(lower(email::Column::ToAddress).like(pattern.clone()))
+                .add(lower(email::Column::Subject).like(pattern)),
         );
     }
     let rows = query
