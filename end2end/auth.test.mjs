@@ -1,23 +1,14 @@
 // Sign-up, sign-in with and without TOTP, magic link, inline errors.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { startServer } from "./support/server.mjs";
+import { test } from "node:test";
 import { totp } from "./support/totp.mjs";
-import { DESKTOP, PASSWORD, PHONE, hydrated, launch, linksInOutbox, newPage, shot, signIn, visit } from "./support/helpers.mjs";
+import { DESKTOP, PASSWORD, PHONE, hydrated, linksInOutbox, newPage, serverAndBrowser, shot, signIn, visit } from "./support/helpers.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 test("sign-up shows inline errors, then creates the workspace", async () => {
-  const page = await newPage(browser, PHONE);
-  await visit(page, `${server.base}/signup`);
+  const page = await newPage(env.browser, PHONE);
+  await visit(page, `${env.server.base}/signup`);
   await page.fill("#f-email", "pas-une-adresse");
   await page.click("[data-testid=sign-up]");
   const emailError = page.locator("#f-email-error");
@@ -34,7 +25,7 @@ test("sign-up shows inline errors, then creates the workspace", async () => {
   await page.check("input[name=pack][value=artisan]");
   await page.check("#f-consent");
   await page.click("[data-testid=sign-up]");
-  await page.waitForURL(`${server.base}/app`);
+  await page.waitForURL(`${env.server.base}/app`);
   await hydrated(page);
   await page.getByRole("heading", { name: "Menuiserie Roux" }).waitFor();
   await page.getByRole("heading", { name: "Demandes de travaux" }).waitFor();
@@ -43,8 +34,8 @@ test("sign-up shows inline errors, then creates the workspace", async () => {
 });
 
 test("the server's answer appears at the field: an address already taken", async () => {
-  const page = await newPage(browser);
-  await visit(page, `${server.base}/signup`);
+  const page = await newPage(env.browser);
+  await visit(page, `${env.server.base}/signup`);
   await page.fill("#f-name", "Julien Martin");
   await page.fill("#f-email", "artisan@comptoir.test");
   await page.fill("#f-password", "Un-Autre-Secret-2026");
@@ -53,33 +44,33 @@ test("the server's answer appears at the field: an address already taken", async
   await page.check("#f-consent");
   await page.click("[data-testid=sign-up]");
   await page.locator("#f-email-error").getByText("existe déjà").waitFor();
-  assert.equal(page.url(), `${server.base}/signup`);
+  assert.equal(page.url(), `${env.server.base}/signup`);
   await page.context().close();
 });
 
 test("sign-in with a wrong then the right password, and sign-out", async () => {
-  const page = await newPage(browser);
-  await visit(page, `${server.base}/login`);
+  const page = await newPage(env.browser);
+  await visit(page, `${env.server.base}/login`);
   await page.fill("#f-email", "artisan@comptoir.test");
   await page.fill("#f-password", "mauvais-mot-de-passe");
   await page.click("[data-testid=sign-in]");
   await page.locator("#f-password-error").getByText("incorrect").waitFor();
   await page.fill("#f-password", PASSWORD);
   await page.click("[data-testid=sign-in]");
-  await page.waitForURL(`${server.base}/app`);
+  await page.waitForURL(`${env.server.base}/app`);
   await hydrated(page);
   await page.getByRole("heading", { name: "Plomberie Martin" }).waitFor();
   await page.click("aside [data-testid=sign-out]");
   await page.waitForURL(/\/login/);
-  await page.goto(`${server.base}/app/members`);
+  await page.goto(`${env.server.base}/app/members`);
   assert.match(page.url(), /\/login\?next=\/app\/members/);
   await page.context().close();
 });
 
 test("TOTP: enrol on the security page, then sign in with a code", async () => {
-  const page = await newPage(browser);
-  await signIn(page, server.base, "coach@comptoir.test");
-  await visit(page, `${server.base}/app/security`);
+  const page = await newPage(env.browser);
+  await signIn(page, env.server.base, "coach@comptoir.test");
+  await visit(page, `${env.server.base}/app/security`);
   await page.click("[data-testid=start-totp]");
   const secret = (await page.locator("[data-testid=totp-secret]").innerText()).trim();
   await shot(page, "desktop-totp-enrolment");
@@ -89,12 +80,12 @@ test("TOTP: enrol on the security page, then sign in with a code", async () => {
   assert.equal(await page.locator("[data-testid=recovery-codes] li").count(), 10);
   await page.context().close();
 
-  const phone = await newPage(browser, PHONE);
-  await visit(phone, `${server.base}/login`);
+  const phone = await newPage(env.browser, PHONE);
+  await visit(phone, `${env.server.base}/login`);
   await phone.fill("#f-email", "coach@comptoir.test");
   await phone.fill("#f-password", PASSWORD);
   await phone.click("[data-testid=sign-in]");
-  await phone.waitForURL(`${server.base}/login/totp`);
+  await phone.waitForURL(`${env.server.base}/login/totp`);
   await hydrated(phone);
   await phone.fill("#f-code", "000000");
   await phone.click("[data-testid=verify-totp]");
@@ -103,7 +94,7 @@ test("TOTP: enrol on the security page, then sign in with a code", async () => {
   // The next step's code: newer than the one used for enrolment.
   await phone.fill("#f-code", totp(secret, 1));
   await phone.click("[data-testid=verify-totp]");
-  await phone.waitForURL(`${server.base}/app`);
+  await phone.waitForURL(`${env.server.base}/app`);
   await hydrated(phone);
   await phone.getByRole("heading", { name: "Léa Dubois Coaching" }).waitFor();
   assert.deepEqual(phone.errors, []);
@@ -111,18 +102,18 @@ test("TOTP: enrol on the security page, then sign in with a code", async () => {
 });
 
 test("magic link: request it, read it in the outbox, sign in with it", async () => {
-  const page = await newPage(browser, PHONE);
-  await visit(page, `${server.base}/login`);
+  const page = await newPage(env.browser, PHONE);
+  await visit(page, `${env.server.base}/login`);
   await page.click("[data-testid=magic-tab]");
   await page.fill("#f-email", "commercial@comptoir.test");
   await page.click("[data-testid=send-magic-link]");
   await page.locator("[data-testid=magic-link-sent]").waitFor();
-  const links = await linksInOutbox(browser, server.base, "commercial@comptoir.test");
+  const links = await linksInOutbox(env.browser, env.server.base, "commercial@comptoir.test");
   const link = links.find((l) => l.includes("/auth/magic/"));
   assert.ok(link, `no magic link in ${links}`);
   await visit(page, link);
   await page.click("[data-testid=use-magic-link]");
-  await page.waitForURL(`${server.base}/app`);
+  await page.waitForURL(`${env.server.base}/app`);
   await hydrated(page);
   await page.getByRole("heading", { name: "Alforis Conseil" }).waitFor();
   await page.context().close();

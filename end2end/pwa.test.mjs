@@ -1,26 +1,17 @@
 // Installable PWA: manifest, service worker, offline page.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { launchOptions } from "./support/browser.mjs";
-import { startServer } from "./support/server.mjs";
-import { DESKTOP, PHONE, hydrated, launch, newPage, signIn, visit } from "./support/helpers.mjs";
+import { DESKTOP, PHONE, hydrated, newPage, serverAndBrowser, signIn, visit } from "./support/helpers.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 test("the manifest names the app, its icons and standalone display", async () => {
-  const manifest = await (await fetch(`${server.base}/manifest.webmanifest`)).json();
+  const manifest = await (await fetch(`${env.server.base}/manifest.webmanifest`)).json();
   assert.equal(manifest.short_name, "Comptoir");
   assert.equal(manifest.display, "standalone");
   assert.equal(manifest.start_url, "/app");
@@ -28,7 +19,7 @@ test("the manifest names the app, its icons and standalone display", async () =>
   const sizes = manifest.icons.map((i) => `${i.sizes}/${i.purpose}`);
   for (const want of ["192x192/any", "512x512/any", "512x512/maskable"]) assert.ok(sizes.includes(want), want);
   for (const icon of manifest.icons) {
-    const r = await fetch(`${server.base}${icon.src}`);
+    const r = await fetch(`${env.server.base}${icon.src}`);
     assert.equal(r.status, 200, icon.src);
   }
 });
@@ -38,7 +29,7 @@ test("Chromium reports the app installable and the service worker controls the p
   const profile = mkdtempSync(join(tmpdir(), "comptoir-profile-"));
   const context = await chromium.launchPersistentContext(profile, { ...launchOptions(), ...DESKTOP });
   const page = await context.newPage();
-  await signIn(page, server.base, "artisan@comptoir.test");
+  await signIn(page, env.server.base, "artisan@comptoir.test");
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
   await hydrated(page);
@@ -53,13 +44,13 @@ test("Chromium reports the app installable and the service worker controls the p
 });
 
 test("offline, a page that cannot load shows the offline page", async () => {
-  const page = await newPage(browser, PHONE);
-  await visit(page, `${server.base}/login`);
+  const page = await newPage(env.browser, PHONE);
+  await visit(page, `${env.server.base}/login`);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
   await hydrated(page);
   await page.context().setOffline(true);
-  await page.goto(`${server.base}/app/members`);
+  await page.goto(`${env.server.base}/app/members`);
   await page.getByRole("heading", { name: "Vous êtes hors ligne" }).waitFor();
   await page.context().setOffline(false);
   await page.context().close();

@@ -1,23 +1,14 @@
 // Inviting a member who joins, switching workspace, audit trail and outbox.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { startServer } from "./support/server.mjs";
-import { DESKTOP, PHONE, hydrated, launch, linksInOutbox, newPage, shot, signIn, visit } from "./support/helpers.mjs";
+import { test } from "node:test";
+import { DESKTOP, PHONE, hydrated, linksInOutbox, newPage, serverAndBrowser, shot, signIn, visit } from "./support/helpers.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 test("an owner invites a member, who creates an account from the email and joins", async () => {
-  const owner = await newPage(browser);
-  await signIn(owner, server.base, "atelier@comptoir.test");
-  await visit(owner, `${server.base}/app/members`);
+  const owner = await newPage(env.browser);
+  await signIn(owner, env.server.base, "atelier@comptoir.test");
+  await visit(owner, `${env.server.base}/app/members`);
   await owner.fill("[data-testid=invite-form] #f-email", "mathis.perrin@thermolaquage-ra.test");
   await owner.selectOption("[data-testid=invite-form] #f-role", "member");
   await owner.click("[data-testid=send-invitation]");
@@ -26,9 +17,9 @@ test("an owner invites a member, who creates an account from the email and joins
   await shot(owner, "desktop-members");
   await owner.context().close();
 
-  const links = await linksInOutbox(browser, server.base, "mathis.perrin@thermolaquage-ra.test");
+  const links = await linksInOutbox(env.browser, env.server.base, "mathis.perrin@thermolaquage-ra.test");
   const invite = links.find((l) => l.includes("/invite/"));
-  const page = await newPage(browser, PHONE);
+  const page = await newPage(env.browser, PHONE);
   await visit(page, invite);
   await page.getByText("Sophie Bernard vous invite").waitFor();
   await page.fill("#f-name", "Mathis Perrin");
@@ -36,7 +27,7 @@ test("an owner invites a member, who creates an account from the email and joins
   await page.check("#f-consent");
   await shot(page, "phone-accept-invitation");
   await page.click("[data-testid=accept-invitation]");
-  await page.waitForURL(`${server.base}/app`);
+  await page.waitForURL(`${env.server.base}/app`);
   await hydrated(page);
   await page.getByRole("heading", { name: "Thermolaquage Rhône-Alpes" }).waitFor();
   assert.deepEqual(page.errors, []);
@@ -44,8 +35,8 @@ test("an owner invites a member, who creates an account from the email and joins
 });
 
 test("a member of two workspaces switches between them", async () => {
-  const page = await newPage(browser);
-  await signIn(page, server.base, "compta@comptoir.test");
+  const page = await newPage(env.browser);
+  await signIn(page, env.server.base, "compta@comptoir.test");
   await page.getByRole("heading", { name: "Plomberie Martin" }).waitFor();
   const switcher = page.locator("aside [data-testid=workspace-switcher]");
   const target = await switcher.locator("option", { hasText: "Thermolaquage Rhône-Alpes" }).getAttribute("value");
@@ -60,9 +51,9 @@ test("a member of two workspaces switches between them", async () => {
 });
 
 test("the audit trail lists, filters (kept in the URL) and verifies events", async () => {
-  const page = await newPage(browser);
-  await signIn(page, server.base, "artisan@comptoir.test");
-  await visit(page, `${server.base}/app/audit`);
+  const page = await newPage(env.browser);
+  await signIn(page, env.server.base, "artisan@comptoir.test");
+  await visit(page, `${env.server.base}/app/audit`);
   await page.locator("[data-testid=event-row]").first().waitFor();
   assert.ok((await page.locator("[data-testid=event-row]").count()) >= 5);
   await page.selectOption("#filter-action", "invitation.created");
@@ -76,22 +67,22 @@ test("the audit trail lists, filters (kept in the URL) and verifies events", asy
   assert.equal(await page.locator("#filter-action").inputValue(), "invitation.created");
   await page.click("[data-testid=verify-chain]");
   await page.locator("[data-testid=chain-status]").getByText("Chaîne intacte").waitFor();
-  await page.goto(`${server.base}/app/audit`);
+  await page.goto(`${env.server.base}/app/audit`);
   await hydrated(page);
   await shot(page, "desktop-audit");
   await page.context().close();
 
-  const phone = await newPage(browser, PHONE);
-  await signIn(phone, server.base, "artisan@comptoir.test");
-  await visit(phone, `${server.base}/app/audit`);
+  const phone = await newPage(env.browser, PHONE);
+  await signIn(phone, env.server.base, "artisan@comptoir.test");
+  await visit(phone, `${env.server.base}/app/audit`);
   await phone.locator("[data-testid=event-row]").first().waitFor();
   await shot(phone, "phone-audit");
   await phone.context().close();
 });
 
 test("the outbox shows what was sent, with clickable links", async () => {
-  const page = await newPage(browser, PHONE);
-  await signIn(page, server.base, "artisan@comptoir.test");
+  const page = await newPage(env.browser, PHONE);
+  await signIn(page, env.server.base, "artisan@comptoir.test");
   await page.click("nav.tabbar >> text=E-mails");
   await page.waitForURL(/\/app\/outbox/);
   await hydrated(page);

@@ -3,8 +3,10 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 import { launchOptions } from "./browser.mjs";
+import { startServer } from "./server.mjs";
 
 export const PASSWORD = "Comptoir-Demo-2026";
 export const ARTIFACTS = resolve(import.meta.dirname, "../artifacts");
@@ -92,4 +94,18 @@ export async function linksInOutbox(browser, base, to) {
     await page.waitForTimeout(250);
   }
   throw new Error(`no message to ${to} in the outbox`);
+}
+
+/** Starts a server and a browser before the file's tests and stops them after. */
+export function serverAndBrowser() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

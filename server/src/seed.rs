@@ -2,11 +2,10 @@
 //! places, created through the same services as real sign-ups (so the audit
 //! chains and pipelines are the real thing).
 
-use app::auth::CONSENT_VERSION;
 use app::domain::{MemberId, Role, TradePack, UserId, WorkspaceId};
 use app::infra::entity::{member, user};
 use app::infra::events::Actor;
-use app::infra::{AppState, Scope, crypto, db, time};
+use app::infra::{AppState, Scope, crypto, db};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -102,23 +101,7 @@ async fn find_or_create_user(
     {
         return Ok(u);
     }
-    let now = time::now();
-    let u = user::Model {
-        id: Uuid::now_v7(),
-        email: email.into(),
-        name: name.into(),
-        password_hash: Some(hash.into()),
-        is_platform_admin: platform_admin,
-        totp_secret: None,
-        totp_pending_secret: None,
-        totp_enabled_at: None,
-        totp_last_step: None,
-        recovery_codes: None,
-        consent_at: now,
-        consent_version: CONSENT_VERSION.into(),
-        created_at: now,
-        updated_at: now,
-    };
+    let u = user::Model::new_account(email, name, Some(hash.into()), platform_admin);
     app::auth::service::insert_user(txn, &u)
         .await
         .map_err(|e| e.to_string())?;

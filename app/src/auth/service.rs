@@ -155,24 +155,9 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
         ));
     }
     let hash = hash_password(password).await?;
-    let now = time::now();
     let txn = db::begin_write(&state.db).await?;
-    let user = user::Model {
-        id: Uuid::now_v7(),
-        email: email.as_str().to_string(),
-        name: name.as_str().to_string(),
-        password_hash: Some(hash),
-        is_platform_admin: false,
-        totp_secret: None,
-        totp_pending_secret: None,
-        totp_enabled_at: None,
-        totp_last_step: None,
-        recovery_codes: None,
-        consent_at: now,
-        consent_version: CONSENT_VERSION.to_string(),
-        created_at: now,
-        updated_at: now,
-    };
+    let user = user::Model::new_account(email.as_str(), name.as_str(), Some(hash), false);
+    let now = user.consent_at;
     if let Err(error) = insert_user(&txn, &user).await {
         // Two sign-ups raced on the same address.
         return Err(match error.sql_err() {
@@ -609,11 +594,7 @@ pub async fn sign_out(state: &AppState, current: &SessionUser) -> Result<(), App
     let txn = db::begin_write(&state.db).await?;
     session::delete(&txn, current.session.id).await?;
     if !current.session.mfa_pending {
-        let chain = current
-            .session
-            .workspace_id
-            .map(WorkspaceId)
-            .unwrap_or(WorkspaceId::PLATFORM);
+        let chain = current.chain();
         events::record(
             &txn,
             &current.actor(),
@@ -694,11 +675,7 @@ pub async fn confirm_totp(state: &AppState, current: &SessionUser, code: &str) -
     })
     .exec(&txn)
     .await?;
-    let chain = current
-        .session
-        .workspace_id
-        .map(WorkspaceId)
-        .unwrap_or(WorkspaceId::PLATFORM);
+    let chain = current.chain();
     events::record(
         &txn,
         &current.actor(),
@@ -755,11 +732,7 @@ pub async fn disable_totp(state: &AppState, current: &SessionUser, password: &st
     })
     .exec(&txn)
     .await?;
-    let chain = current
-        .session
-        .workspace_id
-        .map(WorkspaceId)
-        .unwrap_or(WorkspaceId::PLATFORM);
+    let chain = current.chain();
     events::record(
         &txn,
         &current.actor(),

@@ -23,6 +23,15 @@ pub struct SessionUser {
 }
 
 impl SessionUser {
+    /// The audit chain of this session: its workspace's, or the platform's
+    /// when the user works in none.
+    pub fn chain(&self) -> WorkspaceId {
+        self.session
+            .workspace_id
+            .map(WorkspaceId)
+            .unwrap_or(WorkspaceId::PLATFORM)
+    }
+
     /// The audit actor.
     pub fn actor(&self) -> Actor {
         Actor {

@@ -81,3 +81,23 @@ pub fn go(url: &str) {
     #[cfg(not(feature = "hydrate"))]
     let _ = url;
 }
+
+/// Sends a server action's outcome where it belongs: a failure to the form's
+/// error (inline field messages, focus on the first invalid field), a success
+/// to `on_ok`.
+pub fn on_result<S>(action: ServerAction<S>, error: RwSignal<Option<AppError>>, on_ok: impl Fn(S::Output) + 'static)
+where
+    S: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(value)) => on_ok(value),
+        Some(Err(e)) => {
+            if let AppError::Validation(fields) = &e {
+                focus_first_error(fields);
+            }
+            error.set(Some(e));
+        }
+        None => {}
+    });
+}

@@ -14,7 +14,7 @@ pub use badge::{Badge, Tone};
 pub use button::{Button, ButtonKind, LinkButton};
 pub use card::{GlassCard, PageHeader, StatTile};
 pub use field::{Checkbox, SelectField, TextField};
-pub use form::{FormAlert, clear_field, field_error, focus_first_error, go};
+pub use form::{FormAlert, clear_field, field_error, focus_first_error, go, on_result};
 pub use icons::{Icon, IconName};
 pub use states::{EmptyState, ErrorState, LoadingState};
 pub use toast::{Toaster, Toasts, provide_toasts, use_toasts};

@@ -614,22 +614,7 @@ pub async fn accept(
     }
     let user = match (new_user, current) {
         (Some((name, hash)), _) => {
-            let u = user::Model {
-                id: Uuid::now_v7(),
-                email: inv.email.clone(),
-                name: name.as_str().to_string(),
-                password_hash: Some(hash),
-                is_platform_admin: false,
-                totp_secret: None,
-                totp_pending_secret: None,
-                totp_enabled_at: None,
-                totp_last_step: None,
-                recovery_codes: None,
-                consent_at: now,
-                consent_version: CONSENT_VERSION.to_string(),
-                created_at: now,
-                updated_at: now,
-            };
+            let u = user::Model::new_account(&inv.email, name.as_str(), Some(hash), false);
             crate::auth::service::insert_user(&txn, &u).await?;
             let actor = Actor {
                 user_id: Some(u.id),

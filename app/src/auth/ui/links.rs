@@ -5,7 +5,7 @@ use crate::auth::api::{ConsumeMagicLink, RequestPasswordReset, ResetPassword, ma
 use crate::domain::{Email, Password};
 use crate::error::AppError;
 use crate::shell::public::AuthFrame;
-use crate::ui::{Button, ErrorState, FormAlert, LoadingState, TextField, clear_field, field_error, go};
+use crate::ui::{Button, ErrorState, FormAlert, LoadingState, TextField, clear_field, field_error, go, on_result};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -23,11 +23,7 @@ pub fn MagicLinkPage() -> impl IntoView {
     let info = Resource::new(token, magic_link_info);
     let action = ServerAction::<ConsumeMagicLink>::new();
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(outcome)) => follow(outcome),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    on_result(action, error, follow);
     view! {
         <Title text="Connexion par lien" />
         <AuthFrame title="Connexion par lien">
@@ -80,11 +76,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let sent = RwSignal::new(false);
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => sent.set(true),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    on_result(action, error, move |_| sent.set(true));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Err(message) = Email::parse(&email.get_untracked()) {
@@ -145,11 +137,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => go("/login?reset=1"),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    on_result(action, error, move |_| go("/login?reset=1"));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Err(message) = Password::parse(&password.get_untracked()) {

@@ -5,7 +5,7 @@ use crate::auth::api::{RequestMagicLink, SignIn};
 use crate::domain::Email;
 use crate::error::{AppError, FieldErrors};
 use crate::shell::public::AuthFrame;
-use crate::ui::{Button, FormAlert, Icon, IconName, TextField, clear_field, field_error, focus_first_error};
+use crate::ui::{Button, FormAlert, Icon, IconName, TextField, clear_field, field_error, focus_first_error, on_result};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -71,16 +71,7 @@ fn PasswordForm(next: Option<String>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(outcome)) => follow(outcome),
-        Some(Err(e)) => {
-            if let AppError::Validation(fields) = &e {
-                focus_first_error(fields);
-            }
-            error.set(Some(e));
-        }
-        None => {}
-    });
+    on_result(action, error, follow);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut errors = FieldErrors::new();
@@ -142,11 +133,7 @@ fn MagicLinkForm() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let sent_to = RwSignal::new(None::<String>);
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => sent_to.set(Some(email.get_untracked())),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    on_result(action, error, move |_| sent_to.set(Some(email.get_untracked())));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match Email::parse(&email.get_untracked()) {

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::shell::use_me;
 use crate::ui::{
     Badge, Button, ButtonKind, FormAlert, GlassCard, Icon, IconName, PageHeader, TextField, Tone, clear_field,
-    field_error, go, use_toasts,
+    field_error, go, on_result, use_toasts,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -163,13 +163,9 @@ fn DisableTotp() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let toasts = use_toasts();
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => {
-            toasts.success("Double authentification désactivée.");
-            go("/app/security");
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+    on_result(action, error, move |_| {
+        toasts.success("Double authentification désactivée.");
+        go("/app/security");
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -207,14 +203,10 @@ fn ChangePasswordForm() -> impl IntoView {
     let new = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let toasts = use_toasts();
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => {
-            current.set(String::new());
-            new.set(String::new());
-            toasts.success("Mot de passe modifié. Vos autres sessions ont été fermées.");
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+    on_result(action, error, move |_| {
+        current.set(String::new());
+        new.set(String::new());
+        toasts.success("Mot de passe modifié. Vos autres sessions ont été fermées.");
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

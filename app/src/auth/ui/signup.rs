@@ -5,7 +5,7 @@ use crate::auth::api::SignUp;
 use crate::domain::{Email, Password, PersonName, TradePack, WorkspaceName};
 use crate::error::{AppError, FieldErrors};
 use crate::shell::public::AuthFrame;
-use crate::ui::{Button, Checkbox, FormAlert, TextField, clear_field, field_error, focus_first_error};
+use crate::ui::{Button, Checkbox, FormAlert, TextField, clear_field, field_error, focus_first_error, on_result};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -20,16 +20,7 @@ pub fn SignUpPage() -> impl IntoView {
     let pack = RwSignal::new(String::new());
     let consent = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(outcome)) => follow(outcome),
-        Some(Err(e)) => {
-            if let AppError::Validation(fields) = &e {
-                focus_first_error(fields);
-            }
-            error.set(Some(e));
-        }
-        None => {}
-    });
+    on_result(action, error, follow);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut errors = FieldErrors::new();

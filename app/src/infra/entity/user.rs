@@ -25,3 +25,26 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// A new account that consented to the current privacy notice now.
+    pub fn new_account(email: &str, name: &str, password_hash: Option<String>, is_platform_admin: bool) -> Model {
+        let now = crate::infra::time::now();
+        Model {
+            id: Uuid::now_v7(),
+            email: email.to_string(),
+            name: name.to_string(),
+            password_hash,
+            is_platform_admin,
+            totp_secret: None,
+            totp_pending_secret: None,
+            totp_enabled_at: None,
+            totp_last_step: None,
+            recovery_codes: None,
+            consent_at: now,
+            consent_version: crate::auth::CONSENT_VERSION.to_string(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}

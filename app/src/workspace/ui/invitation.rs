@@ -6,7 +6,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::shell::public::AuthFrame;
 use crate::ui::{
     Button, Checkbox, ErrorState, FormAlert, LinkButton, LoadingState, TextField, clear_field, field_error,
-    focus_first_error,
+    focus_first_error, on_result,
 };
 use crate::workspace::InvitationInfo;
 use crate::workspace::api::{AcceptInvitation, fetch_invitation};
@@ -42,11 +42,7 @@ fn Accept(info: InvitationInfo, token: String) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let consent = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(outcome)) => follow(outcome),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    on_result(action, error, follow);
     let intro = format!(
         "{} vous invite à rejoindre « {} » en tant que {}.",
         info.inviter_name,

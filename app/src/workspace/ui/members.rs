@@ -4,7 +4,7 @@ use crate::domain::{Email, Role};
 use crate::error::AppError;
 use crate::ui::{
     Badge, Button, ButtonKind, EmptyState, ErrorState, FormAlert, GlassCard, IconName, LoadingState, PageHeader,
-    SelectField, TextField, Tone, clear_field, field_error, use_toasts,
+    SelectField, TextField, Tone, clear_field, field_error, on_result, use_toasts,
 };
 use crate::workspace::api::{ChangeMemberRole, InviteMember, RemoveMember, RevokeInvitation, list_members};
 use crate::workspace::{InvitationRow, MemberRow};
@@ -265,14 +265,10 @@ fn InviteForm(my_role: Role, reload: Callback<()>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Member.as_str().to_string());
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(_)) => {
-            toasts.success(format!("Invitation envoyée à {}.", email.get_untracked()));
-            email.set(String::new());
-            reload.run(());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+    on_result(action, error, move |_| {
+        toasts.success(format!("Invitation envoyée à {}.", email.get_untracked()));
+        email.set(String::new());
+        reload.run(());
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -2,7 +2,9 @@
 
 use crate::domain::{TradePack, WorkspaceName};
 use crate::error::{AppError, FieldErrors};
-use crate::ui::{Button, FormAlert, GlassCard, PageHeader, SelectField, TextField, clear_field, field_error, go};
+use crate::ui::{
+    Button, FormAlert, GlassCard, PageHeader, SelectField, TextField, clear_field, field_error, go, on_result,
+};
 use crate::workspace::api::CreateWorkspace;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,11 +16,7 @@ pub fn NewWorkspacePage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let pack = RwSignal::new(TradePack::Artisan.as_str().to_string());
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(_)) => go("/app"),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    on_result(action, error, move |_| go("/app"));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut errors = FieldErrors::new();

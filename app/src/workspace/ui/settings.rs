@@ -3,7 +3,7 @@
 use crate::error::AppError;
 use crate::ui::{
     Button, Checkbox, ErrorState, FormAlert, GlassCard, LoadingState, PageHeader, TextField, clear_field, field_error,
-    use_toasts,
+    on_result, use_toasts,
 };
 use crate::workspace::WorkspaceSettings;
 use crate::workspace::api::{UpdateWorkspaceSettings, fetch_workspace_settings};
@@ -35,11 +35,7 @@ fn SettingsForm(settings: WorkspaceSettings) -> impl IntoView {
     let name = RwSignal::new(settings.name.clone());
     let require = RwSignal::new(settings.require_owner_totp);
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => toasts.success("Paramètres enregistrés."),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    on_result(action, error, move |_| toasts.success("Paramètres enregistrés."));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Err(message) = crate::domain::WorkspaceName::parse(&name.get_untracked()) {
