@@ -4,4 +4,4 @@
 source "$(dirname "$0")/lib.sh"
 setup_build_tools
 step "Starting Comptoir on http://127.0.0.1:3000 (demo accounts in README.md)"
-exec cargo leptos watch
+exec cargo leptos watch --split
