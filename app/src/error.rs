@@ -145,9 +145,6 @@ impl FromServerFnError for AppError {
     }
 }
 
-/// Result of a server function.
-pub type AppResult<T> = Result<T, AppError>;
-
 #[cfg(test)]
 mod tests {
     use super::*;

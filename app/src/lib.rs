@@ -14,5 +14,5 @@ pub mod shell;
 pub mod ui;
 pub mod workspace;
 
-pub use error::{AppError, AppResult};
+pub use error::AppError;
 pub use shell::{App, shell};

@@ -6,9 +6,7 @@ mod support;
 use app::infra::entity::{event, member, pipeline, session, stage, user, workspace};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use support::{Options, spawn_app, spawn_app_with};
-
-const PASSWORD: &str = "Chantier-Lyon-2026";
+use support::{Options, PASSWORD, spawn_app, spawn_app_with, totp_now};
 
 #[tokio::test]
 async fn sign_up_creates_the_user_the_workspace_its_pipeline_and_a_session() {
@@ -329,10 +327,6 @@ async fn password_reset_closes_every_session_and_notifies() {
     app.stop().await;
 }
 
-fn code_now(secret: &str) -> String {
-    app::auth::totp::code_at(secret, chrono::Utc::now().timestamp() as u64).unwrap()
-}
-
 /// The next step's code: accepted within the one-step drift tolerance, and
 /// newer than the code just used for enrolment (which cannot be replayed).
 fn code_next(secret: &str) -> String {
@@ -349,7 +343,7 @@ async fn totp_enrolment_then_sign_in_with_a_code_or_a_recovery_code() {
     let bad = owner.call("confirm_totp_enrolment", &[("code", "000000")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let codes = owner
-        .call("confirm_totp_enrolment", &[("code", &code_now(&secret))])
+        .call("confirm_totp_enrolment", &[("code", &totp_now(&secret))])
         .await
         .ok();
     let codes: Vec<String> = serde_json::from_value(codes).unwrap();
@@ -408,14 +402,7 @@ async fn totp_enrolment_then_sign_in_with_a_code_or_a_recovery_code() {
 async fn magic_links_also_ask_for_the_second_factor() {
     let app = spawn_app().await;
     let owner = app.owner("thomas@alforis.test", "Alforis", "sales").await;
-    let secret = owner.call("start_totp_enrolment", &[]).await.ok()["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    owner
-        .call("confirm_totp_enrolment", &[("code", &code_now(&secret))])
-        .await
-        .ok();
+    owner.enable_totp().await;
     let browser = app.browser();
     browser
         .call("request_magic_link", &[("email", "thomas@alforis.test")])
@@ -444,14 +431,7 @@ async fn owners_must_enrol_when_the_workspace_requires_it() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "cannot require what you do not use"
     );
-    let secret = owner.call("start_totp_enrolment", &[]).await.ok()["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    owner
-        .call("confirm_totp_enrolment", &[("code", &code_now(&secret))])
-        .await
-        .ok();
+    owner.enable_totp().await;
     owner
         .call(
             "update_workspace_settings",
@@ -461,38 +441,15 @@ async fn owners_must_enrol_when_the_workspace_requires_it() {
         .ok();
 
     // A second owner without TOTP is held at the door.
-    owner
-        .call("invite_member", &[("email", "associe@martin.test"), ("role", "owner")])
-        .await
-        .ok();
-    let link = app.link_in_email("associe@martin.test", "/invite/").await;
-    let token = link.rsplit('/').next().unwrap().to_string();
-    let partner = app.browser();
-    partner
-        .call(
-            "accept_invitation",
-            &[
-                ("token", &token),
-                ("name", "Paul Martin"),
-                ("password", PASSWORD),
-                ("consent", "on"),
-            ],
-        )
-        .await
-        .ok();
+    let partner = app
+        .invite_and_join(&owner, "associe@martin.test", "owner", "Paul Martin")
+        .await;
     let me = partner.call("current_user", &[]).await.ok();
     assert_eq!(me["must_enroll_totp"], true);
     let blocked = partner.call("list_members", &[]).await;
     assert_eq!(blocked.status, StatusCode::FORBIDDEN);
     assert_eq!(blocked.error(), app::AppError::SecondFactorRequired);
-    let secret = partner.call("start_totp_enrolment", &[]).await.ok()["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    partner
-        .call("confirm_totp_enrolment", &[("code", &code_now(&secret))])
-        .await
-        .ok();
+    partner.enable_totp().await;
     partner.call("list_members", &[]).await.ok();
     // And the owner cannot switch it off while the workspace requires it.
     assert_eq!(

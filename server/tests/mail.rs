@@ -191,24 +191,7 @@ async fn the_local_mailbox_keeps_messages_readable_in_the_outbox() {
 async fn a_member_sees_only_mail_addressed_to_them() {
     let app = spawn_app().await;
     let owner = app.owner("thomas@alforis.test", "Alforis", "sales").await;
-    owner
-        .call("invite_member", &[("email", "hugo@alforis.test"), ("role", "member")])
-        .await
-        .ok();
-    let link = app.link_in_email("hugo@alforis.test", "/invite/").await;
-    let token = link.rsplit('/').next().unwrap().to_string();
-    let hugo = app.browser();
-    hugo.call(
-        "accept_invitation",
-        &[
-            ("token", &token),
-            ("name", "Hugo"),
-            ("password", "Chantier-Lyon-2026"),
-            ("consent", "on"),
-        ],
-    )
-    .await
-    .ok();
+    let hugo = app.invite_and_join(&owner, "hugo@alforis.test", "member", "Hugo").await;
     owner
         .call("invite_member", &[("email", "nadia@alforis.test"), ("role", "member")])
         .await

@@ -5,9 +5,7 @@ mod support;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::spawn_app;
-
-const PASSWORD: &str = "Chantier-Lyon-2026";
+use support::{PASSWORD, spawn_app};
 
 fn member_id(page: &Value, email: &str) -> String {
     page["members"]
@@ -248,25 +246,9 @@ async fn settings_are_for_owners_and_validated() {
         owner.call("fetch_workspace_settings", &[]).await.ok()["name"],
         "Thermolaquage Rhône-Alpes"
     );
-    owner
-        .call("invite_member", &[("email", "lucas@atelier.test"), ("role", "admin")])
-        .await
-        .ok();
-    let link = app.link_in_email("lucas@atelier.test", "/invite/").await;
-    let token = link.rsplit('/').next().unwrap().to_string();
-    let lucas = app.browser();
-    lucas
-        .call(
-            "accept_invitation",
-            &[
-                ("token", &token),
-                ("name", "Lucas Girard"),
-                ("password", PASSWORD),
-                ("consent", "on"),
-            ],
-        )
-        .await
-        .ok();
+    let lucas = app
+        .invite_and_join(&owner, "lucas@atelier.test", "admin", "Lucas Girard")
+        .await;
     assert_eq!(
         lucas
             .call("update_workspace_settings", &[("name", "Autre nom")])

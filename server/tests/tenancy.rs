@@ -95,26 +95,8 @@ fn cases() -> BTreeMap<&'static str, Case> {
 async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
     let a = app.owner("owner-a@tenant-a.test", "Tenant A", "artisan").await;
     let b = app.owner("owner-b@tenant-b.test", "Tenant B", "sales").await;
-    b.call(
-        "invite_member",
-        &[("email", "member-b@tenant-b.test"), ("role", "member")],
-    )
-    .await
-    .ok();
-    let link = app.link_in_email("member-b@tenant-b.test", "/invite/").await;
-    let token = link.rsplit('/').next().unwrap().to_string();
-    app.browser()
-        .call(
-            "accept_invitation",
-            &[
-                ("token", &token),
-                ("name", "Membre B"),
-                ("password", "Chantier-Lyon-2026"),
-                ("consent", "on"),
-            ],
-        )
-        .await
-        .ok();
+    app.invite_and_join(&b, "member-b@tenant-b.test", "member", "Membre B")
+        .await;
     b.call(
         "invite_member",
         &[("email", "pending-b@tenant-b.test"), ("role", "member")],

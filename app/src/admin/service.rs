@@ -38,31 +38,30 @@ pub async fn overview(db: &DatabaseConnection, current: &SessionUser) -> Result<
         .into_tuple()
         .all(db)
         .await?;
-    let mut workspaces = Vec::with_capacity(spaces.len());
-    for ws in spaces {
-        let last = event::Entity::find()
-            .filter(event::Column::WorkspaceId.eq(ws.id))
-            .order_by_desc(event::Column::Seq)
-            .one(db)
-            .await?;
-        workspaces.push(WorkspaceActivity {
+    let last_events: Vec<(Uuid, chrono::DateTime<chrono::Utc>)> = event::Entity::find()
+        .select_only()
+        .column(event::Column::WorkspaceId)
+        .column_as(Expr::col(event::Column::OccurredAt).max(), "last")
+        .group_by(event::Column::WorkspaceId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let count = |rows: &[(Uuid, i64)], id: Uuid| rows.iter().find(|(w, _)| *w == id).map(|(_, n)| *n).unwrap_or(0);
+    let mut workspaces: Vec<WorkspaceActivity> = spaces
+        .into_iter()
+        .map(|ws| WorkspaceActivity {
             id: ws.id,
+            members: count(&members, ws.id),
+            events_30d: count(&activity, ws.id),
+            last_activity: last_events
+                .iter()
+                .find(|(w, _)| *w == ws.id)
+                .map(|(_, at)| time::display(*at)),
+            created_at: time::display(ws.created_at),
             name: ws.name,
             pack: ws.pack,
-            members: members
-                .iter()
-                .find(|(id, _)| *id == ws.id)
-                .map(|(_, n)| *n)
-                .unwrap_or(0),
-            events_30d: activity
-                .iter()
-                .find(|(id, _)| *id == ws.id)
-                .map(|(_, n)| *n)
-                .unwrap_or(0),
-            last_activity: last.map(|e| time::display(e.occurred_at)),
-            created_at: time::display(ws.created_at),
-        });
-    }
+        })
+        .collect();
     workspaces.sort_by_key(|w| std::cmp::Reverse(w.events_30d));
     let users = user::Entity::find().count(db).await? as i64;
     let users_with_totp = user::Entity::find()

@@ -4,7 +4,7 @@ use super::config::AppConfig;
 use super::rate_limit::RateLimiter;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::Notify;
 
 /// Shared application state, provided to server functions as Leptos context.
 #[derive(Clone)]
@@ -17,20 +17,16 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Wakes the job worker when a job was committed.
     pub jobs_wakeup: Arc<Notify>,
-    /// Workspace ids whose audit trail changed (for live updates).
-    pub changes: broadcast::Sender<uuid::Uuid>,
 }
 
 impl AppState {
     /// State around an open pool.
     pub fn new(db: DatabaseConnection, config: AppConfig) -> AppState {
-        let (changes, _) = broadcast::channel(256);
         AppState {
             db,
             config: Arc::new(config),
             limiter: Arc::new(RateLimiter::default()),
             jobs_wakeup: Arc::new(Notify::new()),
-            changes,
         }
     }
 

@@ -129,7 +129,7 @@ impl TestApp {
                 &[
                     ("name", "Camille Durand"),
                     ("email", email),
-                    ("password", "Chantier-Lyon-2026"),
+                    ("password", PASSWORD),
                     ("workspace_name", workspace),
                     ("pack", pack),
                     ("consent", "on"),
@@ -166,6 +166,36 @@ impl TestApp {
             .find(|w| w.contains(path))
             .unwrap_or_else(|| panic!("no {path} link in: {body}"))
             .to_string()
+    }
+
+    /// The token of the latest invitation emailed to `email`.
+    pub async fn invitation_token(&self, email: &str) -> String {
+        let link = self.link_in_email(email, "/invite/").await;
+        link.rsplit('/').next().unwrap().to_string()
+    }
+
+    /// `owner` invites `email` with `role`; the invitee creates an account from
+    /// the emailed link. Returns the invitee's browser, signed in.
+    pub async fn invite_and_join(&self, owner: &Browser, email: &str, role: &str, name: &str) -> Browser {
+        owner
+            .call("invite_member", &[("email", email), ("role", role)])
+            .await
+            .ok();
+        let token = self.invitation_token(email).await;
+        let invitee = self.browser();
+        invitee
+            .call(
+                "accept_invitation",
+                &[
+                    ("token", &token),
+                    ("name", name),
+                    ("password", PASSWORD),
+                    ("consent", "on"),
+                ],
+            )
+            .await
+            .ok();
+        invitee
     }
 
     /// Stops the server and removes its database.
@@ -260,10 +290,30 @@ impl Browser {
         .await
     }
 
+    /// Enrols TOTP with a valid code; returns the secret.
+    pub async fn enable_totp(&self) -> String {
+        let secret = self.call("start_totp_enrolment", &[]).await.ok()["secret"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        self.call("confirm_totp_enrolment", &[("code", &totp_now(&secret))])
+            .await
+            .ok();
+        secret
+    }
+
     /// Signs in with a password; returns the reply.
     pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
         self.call("sign_in", &[("email", email), ("password", password)]).await
     }
+}
+
+/// The password of every account the tests create.
+pub const PASSWORD: &str = "Chantier-Lyon-2026";
+
+/// The current TOTP code, as an authenticator app shows it.
+pub fn totp_now(secret: &str) -> String {
+    app::auth::totp::code_at(secret, chrono::Utc::now().timestamp() as u64).unwrap()
 }
 
 /// The id of a fresh UUID (for "does not exist" cases).
