@@ -10,6 +10,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod infra;
 pub mod outbox;
+pub mod pipeline;
 pub mod shell;
 pub mod ui;
 pub mod workspace;

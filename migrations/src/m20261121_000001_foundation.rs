@@ -182,7 +182,7 @@ impl MigrationTrait for Migration {
 
         m.create_table(
             Table::create()
-                .table("jobs")
+                .table("queue_jobs")
                 .col(pk_uuid("id"))
                 .col(uuid_null("workspace_id"))
                 .col(string("kind"))
@@ -198,7 +198,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("jobs", "status_run_at", &["status", "run_at"]))
+        m.create_index(index("queue_jobs", "status_run_at", &["status", "run_at"]))
             .await?;
 
         m.create_table(
@@ -252,6 +252,7 @@ impl MigrationTrait for Migration {
                 .col(string("kind"))
                 .col(integer("probability"))
                 .col(integer("position"))
+                .col(boolean("is_quote_stage").default(false))
                 .col(timestamp_with_time_zone("created_at"))
                 .foreign_key(&mut fk("stages", "workspace_id", "workspaces"))
                 .foreign_key(&mut fk("stages", "pipeline_id", "pipelines"))
@@ -272,7 +273,7 @@ impl MigrationTrait for Migration {
             "stages",
             "pipelines",
             "emails",
-            "jobs",
+            "queue_jobs",
             "events",
             "event_chains",
             "auth_tokens",

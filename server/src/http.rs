@@ -30,6 +30,8 @@ pub struct ServerState {
     pub app: AppState,
     /// Metrics renderer.
     pub metrics: PrometheusHandle,
+    /// Turns true when the server stops (ends live streams).
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -59,6 +61,51 @@ async fn metrics(State(state): State<ServerState>) -> Response {
         state.metrics.render(),
     )
         .into_response()
+}
+
+/// `GET /app/live`: server-sent events of the session's workspace (board
+/// changes…), so that open pages show other people's changes without reload.
+async fn live(State(state): State<ServerState>, request: Request) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let (parts, _) = request.into_parts();
+    let Ok(Some((session, user))) = app::infra::scope::load_session(&state.app.db, &parts).await else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    if session.mfa_pending {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let current = app::infra::SessionUser {
+        session,
+        user,
+        meta: Default::default(),
+    };
+    let Ok(Some((_, workspace))) = app::infra::scope::current_membership(&state.app.db, &current).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let receiver = state.app.live.subscribe();
+    let stream = futures::stream::unfold(
+        (receiver, state.shutdown.clone(), workspace.id),
+        |(mut receiver, mut shutdown, workspace_id)| async move {
+            loop {
+                let update = tokio::select! {
+                    update = receiver.recv() => Some(update),
+                    _ = shutdown.wait_for(|stop| *stop) => None,
+                };
+                match update {
+                    Some(Ok(u)) if u.workspace_id == workspace_id => {
+                        let event = Event::default().event(u.topic).data(u.payload);
+                        return Some((
+                            Ok::<_, std::convert::Infallible>(event),
+                            (receiver, shutdown, workspace_id),
+                        ));
+                    }
+                    Some(Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => continue,
+                    Some(Err(tokio::sync::broadcast::error::RecvError::Closed)) | None => return None,
+                }
+            }
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
 /// Refuses cross-site writes: a mutating request must come from our own pages
@@ -154,6 +201,7 @@ pub fn router(state: ServerState) -> Router {
     let api = Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics))
+        .route("/app/live", get(live))
         .leptos_routes_with_context(
             &state,
             routes,

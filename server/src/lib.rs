@@ -6,6 +6,7 @@ pub mod assets;
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod demo_deals;
 pub mod http;
 pub mod mail;
 pub mod seed;
@@ -104,6 +105,7 @@ pub async fn start(config: Config, listener: TcpListener) -> Result<Running, Str
         leptos,
         app: state.clone(),
         metrics: telemetry::metrics_handle(),
+        shutdown: shutdown_rx.clone(),
     };
     let router = http::router(server_state);
     let addr = listener.local_addr().map_err(|e| e.to_string())?;

@@ -165,6 +165,7 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
         }
         txn.commit().await.map_err(err)?;
+        crate::demo_deals::fill(&state.db, ws.id, demo.pack, demo.owner.name).await?;
         if let Some((email, role)) = demo.invite {
             let owner_member = member::Entity::find()
                 .filter(member::Column::WorkspaceId.eq(ws.id))

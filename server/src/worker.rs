@@ -1,8 +1,8 @@
 //! The job worker: claims due jobs, runs them, retries with backoff.
 
 use app::infra::AppState;
-use app::infra::jobs::{self, Failure, JobPayload};
 use app::infra::ports::Mailer;
+use app::infra::queue::{self, Failure, JobPayload};
 use app::outbox::service::{self as outbox, Delivery};
 use chrono::TimeDelta;
 use std::sync::Arc;
@@ -37,7 +37,7 @@ pub async fn run(state: AppState, mailer: Arc<dyn Mailer>, mut shutdown: watch::
 
 /// Claims and runs one job; `Ok(false)` when none was due.
 pub async fn run_one(state: &AppState, mailer: &dyn Mailer) -> Result<bool, sea_orm::DbErr> {
-    let Some(job) = jobs::claim_next(&state.db, LEASE).await? else {
+    let Some(job) = queue::claim_next(&state.db, LEASE).await? else {
         return Ok(false);
     };
     let started = std::time::Instant::now();
@@ -52,12 +52,12 @@ pub async fn run_one(state: &AppState, mailer: &dyn Mailer) -> Result<bool, sea_
     let kind = job.kind.clone();
     match outcome {
         Ok(()) => {
-            jobs::complete(&state.db, job.id).await?;
+            queue::complete(&state.db, job.id).await?;
             metrics::counter!("comptoir_jobs_total", "kind" => kind.clone(), "outcome" => "done").increment(1);
             tracing::info!(job = %job.id, kind, attempt = job.attempts, ms = started.elapsed().as_millis() as u64, "job done");
         }
         Err(error) => {
-            let failure = jobs::fail(&state.db, &job, &error).await?;
+            let failure = queue::fail(&state.db, &job, &error).await?;
             match failure {
                 Failure::RetryAt(at) => {
                     metrics::counter!("comptoir_jobs_total", "kind" => kind.clone(), "outcome" => "retry").increment(1);

@@ -4,7 +4,7 @@
 
 mod support;
 
-use app::infra::entity::{email, job};
+use app::infra::entity::{email, queue_job};
 use app::outbox::EmailStatus;
 use reqwest::StatusCode;
 use sea_orm::sea_query::Expr;
@@ -76,8 +76,8 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
 
     // First attempt refused: the job is rescheduled a few seconds later.
     let retried = loop {
-        let j = job::Entity::find().one(&db).await.unwrap().unwrap();
-        if j.attempts == 1 && j.status == job::JobStatus::Queued {
+        let j = queue_job::Entity::find().one(&db).await.unwrap().unwrap();
+        if j.attempts == 1 && j.status == queue_job::JobStatus::Queued {
             break j;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -89,8 +89,8 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
     assert_eq!(row.attempts, 1);
 
     // Bring the retry forward instead of waiting for the backoff.
-    job::Entity::update_many()
-        .col_expr(job::Column::RunAt, Expr::value(chrono::Utc::now()))
+    queue_job::Entity::update_many()
+        .col_expr(queue_job::Column::RunAt, Expr::value(chrono::Utc::now()))
         .exec(&db)
         .await
         .unwrap();
@@ -123,9 +123,9 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     };
     for _ in 0..20 {
-        job::Entity::update_many()
-            .col_expr(job::Column::RunAt, Expr::value(chrono::Utc::now()))
-            .filter(job::Column::Status.eq(job::JobStatus::Queued))
+        queue_job::Entity::update_many()
+            .col_expr(queue_job::Column::RunAt, Expr::value(chrono::Utc::now()))
+            .filter(queue_job::Column::Status.eq(queue_job::JobStatus::Queued))
             .exec(&db)
             .await
             .unwrap();
@@ -133,9 +133,9 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
         tokio::time::sleep(std::time::Duration::from_millis(60)).await;
         let row = email::Entity::find_by_id(second.id).one(&db).await.unwrap().unwrap();
         if row.status == EmailStatus::Failed {
-            assert_eq!(row.attempts, app::infra::jobs::DEFAULT_MAX_ATTEMPTS);
-            let dead = job::Entity::find()
-                .filter(job::Column::Status.eq(job::JobStatus::Dead))
+            assert_eq!(row.attempts, app::infra::queue::DEFAULT_MAX_ATTEMPTS);
+            let dead = queue_job::Entity::find()
+                .filter(queue_job::Column::Status.eq(queue_job::JobStatus::Dead))
                 .all(&db)
                 .await
                 .unwrap();

@@ -17,6 +17,9 @@ struct Foreign {
     member_id: String,
     invitation_id: String,
     email_id: String,
+    pipeline_id: String,
+    stage_id: String,
+    deal_id: String,
 }
 
 /// How a server function is checked.
@@ -47,6 +50,65 @@ fn cases() -> BTreeMap<&'static str, Case> {
             ForeignIds(|f| vec![("invitation_id", f.invitation_id.clone())]),
         ),
         ("get_email", ForeignIds(|f| vec![("id", f.email_id.clone())])),
+        ("fetch_board", ForeignIds(|f| vec![("pipeline", f.pipeline_id.clone())])),
+        (
+            "move_deal",
+            ForeignIds(|f| vec![("deal_id", f.deal_id.clone()), ("stage_id", f.stage_id.clone())]),
+        ),
+        ("mark_contacted", ForeignIds(|f| vec![("deal_id", f.deal_id.clone())])),
+        ("fetch_deal", ForeignIds(|f| vec![("deal_id", f.deal_id.clone())])),
+        (
+            "add_note",
+            ForeignIds(|f| vec![("deal_id", f.deal_id.clone()), ("body", "note".into())]),
+        ),
+        (
+            "create_lead",
+            ForeignIds(|f| {
+                vec![
+                    ("pipeline_id", f.pipeline_id.clone()),
+                    ("contact_name", "Intrus".into()),
+                    ("phone", "0612345678".into()),
+                    ("trade", "Plomberie".into()),
+                    ("source", "phone".into()),
+                ]
+            }),
+        ),
+        (
+            "fetch_pipeline_settings",
+            ForeignIds(|f| vec![("pipeline", f.pipeline_id.clone())]),
+        ),
+        (
+            "add_stage",
+            ForeignIds(|f| {
+                vec![
+                    ("pipeline_id", f.pipeline_id.clone()),
+                    ("name", "Intrus".into()),
+                    ("color", "#000000".into()),
+                    ("kind", "open".into()),
+                    ("probability", "10".into()),
+                ]
+            }),
+        ),
+        (
+            "update_stage",
+            ForeignIds(|f| {
+                vec![
+                    ("stage_id", f.stage_id.clone()),
+                    ("name", "Intrus".into()),
+                    ("color", "#000000".into()),
+                    ("probability", "10".into()),
+                ]
+            }),
+        ),
+        (
+            "reorder_stage",
+            ForeignIds(|f| vec![("stage_id", f.stage_id.clone()), ("offset", "1".into())]),
+        ),
+        ("remove_stage", ForeignIds(|f| vec![("stage_id", f.stage_id.clone())])),
+        (
+            "fetch_member_profile",
+            ForeignIds(|f| vec![("member_id", f.member_id.clone())]),
+        ),
         ("sign_up", NoForeignInput("creates a new user and workspace")),
         ("sign_in", NoForeignInput("credentials only")),
         ("sign_out", NoForeignInput("acts on the caller's session")),
@@ -119,16 +181,23 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
     app.email_to("pending-b@tenant-b.test").await;
     let outbox = b.call("list_outbox", &[]).await.ok();
     let email_id = outbox["rows"][0]["id"].as_str().unwrap().to_string();
-    (
-        a,
-        b,
-        Foreign {
-            workspace_id,
-            member_id,
-            invitation_id,
-            email_id,
-        },
-    )
+    let deal_id = b.create_lead("Client de B", "Conseil", "1000").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let board = b.board().await;
+    let pipeline_id = board["pipeline_id"].as_str().unwrap().to_string();
+    let stage_id = board["columns"][1]["stage"]["id"].as_str().unwrap().to_string();
+    let foreign = Foreign {
+        workspace_id,
+        member_id,
+        invitation_id,
+        email_id,
+        pipeline_id,
+        stage_id,
+        deal_id,
+    };
+    (a, b, foreign)
 }
 
 #[tokio::test]
@@ -154,6 +223,7 @@ async fn foreign_ids_answer_not_found_and_change_nothing() {
     let app = spawn_app().await;
     let (a, b, foreign) = two_tenants(&app).await;
     let before = b.call("list_members", &[]).await.ok();
+    let board_before = b.board().await;
     let before_events = b.call("list_events", &[]).await.ok()["rows"].as_array().unwrap().len();
     for (name, case) in cases() {
         let Case::ForeignIds(args) = case else { continue };
@@ -170,6 +240,7 @@ async fn foreign_ids_answer_not_found_and_change_nothing() {
         assert_eq!(reply.error(), app::AppError::NotFound, "{name}");
     }
     assert_eq!(b.call("list_members", &[]).await.ok(), before, "B's members unchanged");
+    assert_eq!(b.board().await, board_before, "B's board unchanged");
     assert_eq!(
         b.call("list_events", &[]).await.ok()["rows"].as_array().unwrap().len(),
         before_events

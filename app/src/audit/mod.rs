@@ -76,6 +76,30 @@ string_enum!(
         MemberRemoved = "member.removed" => "Membre retiré",
         /// A pipeline was created.
         PipelineCreated = "pipeline.created" => "Pipeline créé",
+        /// A stage was added to a pipeline.
+        StageAdded = "stage.added" => "Étape ajoutée",
+        /// A stage was renamed, recoloured or re-flagged.
+        StageUpdated = "stage.updated" => "Étape modifiée",
+        /// A stage moved in its pipeline.
+        StageReordered = "stage.reordered" => "Étape déplacée",
+        /// A stage was removed (its cards moved first).
+        StageRemoved = "stage.removed" => "Étape supprimée",
+        /// A lead arrived, with its deal.
+        LeadCreated = "lead.created" => "Demande reçue",
+        /// A deal changed stage.
+        DealStageChanged = "deal.stage_changed" => "Étape changée",
+        /// A deal moved inside its column.
+        DealReordered = "deal.reordered" => "Carte déplacée",
+        /// First contact with the client.
+        DealContacted = "deal.first_contact" => "Premier contact",
+        /// The quote was sent.
+        DealQuoteSent = "deal.quote_sent" => "Devis envoyé",
+        /// Lost because another deal of the lead was won.
+        DealLostToOther = "deal.lost_to_other" => "Attribuée à un autre",
+        /// A note was written.
+        NoteAdded = "note.added" => "Note ajoutée",
+        /// A job was opened for a won deal.
+        JobOpened = "job.opened" => "Chantier ouvert",
     }
 );
 
@@ -94,6 +118,16 @@ string_enum!(
         Invitation = "invitation" => "Invitation",
         /// A pipeline.
         Pipeline = "pipeline" => "Pipeline",
+        /// A pipeline stage.
+        Stage = "stage" => "Étape",
+        /// A lead.
+        Lead = "lead" => "Demande",
+        /// A deal.
+        Deal = "deal" => "Affaire",
+        /// A note.
+        Note = "note" => "Note",
+        /// A job.
+        Job = "job" => "Chantier",
     }
 );
 

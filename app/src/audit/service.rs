@@ -67,7 +67,8 @@ pub fn summarize(action: Option<EventAction>, before: &Option<String>, after: &O
     }
 }
 
-fn to_row(e: &event::Model) -> EventRow {
+/// An event as the audit page and timelines show it.
+pub fn row(e: &event::Model) -> EventRow {
     EventRow {
         id: e.id,
         seq: e.seq,
@@ -157,7 +158,7 @@ pub async fn list(db: &DatabaseConnection, scope: &Scope, filter: Filter) -> Res
     actors.sort_by(|a, b| a.1.cmp(&b.1));
     actors.dedup_by(|a, b| a.0 == b.0);
     Ok(EventPage {
-        rows: rows.iter().map(to_row).collect(),
+        rows: rows.iter().map(row).collect(),
         next_before_seq,
         actors,
     })
@@ -171,7 +172,7 @@ pub async fn recent(db: &DatabaseConnection, workspace: WorkspaceId, count: u64)
         .limit(count)
         .all(db)
         .await?;
-    Ok(rows.iter().map(to_row).collect())
+    Ok(rows.iter().map(row).collect())
 }
 
 /// Verifies the scope's chain.

@@ -59,8 +59,14 @@ typed_id!(
     EventId,
     /// One message of the email outbox.
     EmailId,
-    /// One durable background job.
+    /// A job (chantier, projet…) opened when a deal is won.
     JobId,
+    /// An incoming request for work.
+    LeadId,
+    /// One member's pursuit of a lead: the kanban card.
+    DealId,
+    /// A note on a deal.
+    NoteId,
     /// A signed-in browser session.
     SessionId,
     /// A pipeline of stages.

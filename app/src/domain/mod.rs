@@ -1,11 +1,15 @@
 //! Pure rules shared by the browser and the server: no IO here.
 
+pub mod deal_rules;
 pub mod ids;
+pub mod money;
 pub mod pack;
+pub mod position;
 pub mod role;
+pub mod scores;
 pub mod validation;
 
 pub use ids::*;
 pub use pack::{PackLabels, PipelineTemplate, StageKind, StageTemplate, TradePack};
 pub use role::Role;
-pub use validation::{Email, Password, PersonName, TotpCode, WorkspaceName};
+pub use validation::{Email, Password, PersonName, Phone, TotpCode, WorkspaceName};

@@ -69,6 +69,8 @@ pub struct StageTemplate {
     pub kind: StageKind,
     /// Win probability in percent, for weighted pipeline value.
     pub probability: u8,
+    /// A deal moves here when its quote is sent.
+    pub is_quote_stage: bool,
 }
 
 /// A default pipeline created with a new workspace.
@@ -99,6 +101,17 @@ const fn stage(name: &'static str, color: &'static str, kind: StageKind, probabi
         color,
         kind,
         probability,
+        is_quote_stage: false,
+    }
+}
+
+const fn quote_stage(name: &'static str, color: &'static str, probability: u8) -> StageTemplate {
+    StageTemplate {
+        name,
+        color,
+        kind: StageKind::Open,
+        probability,
+        is_quote_stage: true,
     }
 }
 
@@ -107,14 +120,14 @@ use StageKind::{Lost, Open, Won};
 const ARTISAN_STAGES: &[StageTemplate] = &[
     stage("Nouveau", "#3b82f6", Open, 10),
     stage("En contact", "#06b6d4", Open, 30),
-    stage("Devis", "#8b5cf6", Open, 60),
+    quote_stage("Devis", "#8b5cf6", 60),
     stage("Gagné", "#10b981", Won, 100),
     stage("Perdu", "#ef4444", Lost, 0),
 ];
 
 const WORKSHOP_STAGES: &[StageTemplate] = &[
     stage("Demande", "#3b82f6", Open, 10),
-    stage("Devis envoyé", "#8b5cf6", Open, 50),
+    quote_stage("Devis envoyé", "#8b5cf6", 50),
     stage("Relance", "#f59e0b", Open, 40),
     stage("Accepté", "#10b981", Won, 100),
     stage("Refusé", "#ef4444", Lost, 0),
@@ -134,7 +147,7 @@ const COACH_STAGES: &[StageTemplate] = &[
 const SALES_STAGES: &[StageTemplate] = &[
     stage("Prospect", "#3b82f6", Open, 10),
     stage("Qualification", "#06b6d4", Open, 25),
-    stage("Proposition", "#8b5cf6", Open, 50),
+    quote_stage("Proposition", "#8b5cf6", 50),
     stage("Négociation", "#f59e0b", Open, 75),
     stage("Signé", "#10b981", Won, 100),
     stage("Perdu", "#ef4444", Lost, 0),
@@ -206,6 +219,66 @@ impl TradePack {
         }
     }
 
+    /// Trades / categories suggested for leads.
+    pub fn trades(self) -> &'static [&'static str] {
+        match self {
+            TradePack::Artisan => &[
+                "Plomberie",
+                "Électricité",
+                "Chauffage",
+                "Climatisation",
+                "Menuiserie",
+                "Maçonnerie",
+                "Peinture",
+                "Couverture",
+                "Carrelage",
+                "Serrurerie",
+            ],
+            TradePack::Workshop => &[
+                "Jantes",
+                "Portail et clôture",
+                "Mobilier métallique",
+                "Garde-corps",
+                "Pièces industrielles",
+                "Cadre de vélo",
+            ],
+            TradePack::Coach => &[
+                "Perte de poids",
+                "Prise de masse",
+                "Remise en forme",
+                "Préparation course",
+                "Nutrition",
+            ],
+            TradePack::Sales => &["Conseil", "Formation", "Logiciel", "Audit", "Maintenance"],
+        }
+    }
+
+    /// Usual reasons for a lost deal, offered when a card is dropped on a lost stage.
+    pub fn lost_reasons(self) -> &'static [&'static str] {
+        match self {
+            TradePack::Coach => &[
+                "Prix trop élevé",
+                "Manque de temps",
+                "Déjà essayé",
+                "Hésitation",
+                "Ne répond plus",
+            ],
+            _ => &[
+                "Prix trop élevé",
+                "Client injoignable",
+                "Délai trop long",
+                "Projet abandonné",
+                "Concurrent choisi",
+                "Hors zone ou hors compétence",
+            ],
+        }
+    }
+
+    /// Reason written on the other deals of a lead when one of them is won.
+    pub fn sibling_lost_reason(self) -> String {
+        format!("Attribué à un autre {}", self.labels().member.to_lowercase())
+    }
+
     /// The words of this trade.
     pub fn labels(self) -> PackLabels {
         let (lead, job, contact, member) = match self {
@@ -244,6 +317,19 @@ mod tests {
                 assert!(pipeline.stages.iter().any(|s| s.kind == StageKind::Lost));
                 assert!(pipeline.stages.iter().all(|s| s.probability <= 100));
             }
+        }
+    }
+
+    #[test]
+    fn quoting_packs_have_one_quote_stage() {
+        for pack in [TradePack::Artisan, TradePack::Workshop, TradePack::Sales] {
+            let quote: Vec<_> = pack.default_pipelines()[0]
+                .stages
+                .iter()
+                .filter(|s| s.is_quote_stage)
+                .collect();
+            assert_eq!(quote.len(), 1, "{pack:?}");
+            assert_eq!(quote[0].kind, StageKind::Open);
         }
     }
 

@@ -61,6 +61,16 @@ impl Role {
         matches!(self, Role::Owner | Role::Admin | Role::Accounting)
     }
 
+    /// May create and move deals and write notes.
+    pub fn can_work_deals(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin | Role::Member)
+    }
+
+    /// May add, rename, reorder and remove pipeline stages.
+    pub fn can_configure_pipelines(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+
     /// May change workspace settings (security policy, name).
     pub fn can_manage_workspace(self) -> bool {
         matches!(self, Role::Owner)

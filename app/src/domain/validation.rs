@@ -117,6 +117,65 @@ fn clean_text(input: &str) -> String {
     input.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A phone number, normalised to "06 12 34 56 78" for French numbers and
+/// "+<digits>" for others.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Phone(String);
+
+impl Phone {
+    /// Accepts "06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78", "+44 20…".
+    pub fn parse(input: &str) -> Result<Phone, &'static str> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err("Saisissez un numéro de téléphone.");
+        }
+        if !trimmed.chars().all(|c| c.is_ascii_digit() || " .-()+".contains(c)) {
+            return Err("Le numéro ne doit contenir que des chiffres (exemple : 06 12 34 56 78).");
+        }
+        let international = trimmed.starts_with('+') || trimmed.starts_with("00");
+        let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+        let digits = digits
+            .strip_prefix("00")
+            .filter(|_| trimmed.starts_with("00"))
+            .unwrap_or(&digits)
+            .to_string();
+        let national = match (international, digits.strip_prefix("33")) {
+            (true, Some(rest)) if rest.len() == 9 => Some(format!("0{rest}")),
+            (false, _) if digits.len() == 10 && digits.starts_with('0') => Some(digits.clone()),
+            _ => None,
+        };
+        if let Some(n) = national {
+            let pairs: Vec<&str> = (0..5).map(|i| &n[i * 2..i * 2 + 2]).collect();
+            return Ok(Phone(pairs.join(" ")));
+        }
+        if international && (8..=15).contains(&digits.len()) {
+            return Ok(Phone(format!("+{digits}")));
+        }
+        Err("Numéro incomplet : 10 chiffres en France (exemple : 06 12 34 56 78).")
+    }
+
+    /// The normalised number.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// For `tel:` links: digits and a leading "+".
+    pub fn dial(&self) -> String {
+        self.0.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()
+    }
+}
+
+/// A French postcode: five digits.
+pub fn postcode(input: &str) -> Result<String, &'static str> {
+    let value = input.trim();
+    if value.len() == 5 && value.chars().all(|c| c.is_ascii_digit()) {
+        Ok(value.to_string())
+    } else {
+        Err("Le code postal compte 5 chiffres (exemple : 69007).")
+    }
+}
+
 /// A person's display name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -246,6 +305,19 @@ mod tests {
             WorkspaceName::parse(" Plomberie  Martin ").unwrap().as_str(),
             "Plomberie Martin"
         );
+    }
+
+    #[test]
+    fn phones_are_normalised() {
+        assert_eq!(Phone::parse("0612345678").unwrap().as_str(), "06 12 34 56 78");
+        assert_eq!(Phone::parse("+33 6 12 34 56 78").unwrap().as_str(), "06 12 34 56 78");
+        assert_eq!(Phone::parse("0033612345678").unwrap().as_str(), "06 12 34 56 78");
+        assert_eq!(Phone::parse("04.78.12.34.56").unwrap().dial(), "0478123456");
+        assert_eq!(Phone::parse("+44 20 7946 0958").unwrap().as_str(), "+442079460958");
+        assert!(Phone::parse("06 12").is_err());
+        assert!(Phone::parse("appelle-moi").is_err());
+        assert_eq!(postcode(" 69007 "), Ok("69007".into()));
+        assert!(postcode("6900").is_err());
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use super::templates::{self, Rendered};
 use super::{EmailDetail, EmailKind, EmailRow, EmailStatus};
 use crate::infra::entity::email;
-use crate::infra::jobs::{self, JobPayload};
 use crate::infra::ports::{Mailer, OutgoingEmail};
+use crate::infra::queue::{self, JobPayload};
 use crate::infra::time;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -52,7 +52,7 @@ pub async fn enqueue(txn: &impl ConnectionTrait, mail: NewEmail) -> Result<Uuid,
     })
     .exec_without_returning(txn)
     .await?;
-    jobs::enqueue(txn, mail.workspace_id, &JobPayload::SendEmail { email_id: id }, now).await?;
+    queue::enqueue(txn, mail.workspace_id, &JobPayload::SendEmail { email_id: id }, now).await?;
     Ok(id)
 }
 

@@ -88,6 +88,7 @@ pub async fn create_workspace(
                 kind: Set(s.kind),
                 probability: Set(i32::from(s.probability)),
                 position: Set(index as i32),
+                is_quote_stage: Set(s.is_quote_stage),
                 created_at: Set(now),
             })
             .exec_without_returning(txn)

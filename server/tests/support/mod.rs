@@ -302,6 +302,46 @@ impl Browser {
         secret
     }
 
+    /// Creates a lead (and its deal) with a phone number; returns the card.
+    pub async fn create_lead(&self, name: &str, trade: &str, budget: &str) -> Value {
+        self.call(
+            "create_lead",
+            &[
+                ("contact_name", name),
+                ("phone", "06 12 34 56 78"),
+                ("city", "Lyon"),
+                ("trade", trade),
+                (
+                    "description",
+                    "Fuite sous l'évier de la cuisine, intervention rapide souhaitée.",
+                ),
+                ("budget", budget),
+                ("source", "phone"),
+            ],
+        )
+        .await
+        .ok()
+    }
+
+    /// Tries to create a lead; returns the raw reply.
+    pub async fn create_lead_reply(&self) -> Reply {
+        self.call(
+            "create_lead",
+            &[
+                ("contact_name", "Test"),
+                ("phone", "0612345678"),
+                ("trade", "Plomberie"),
+                ("source", "phone"),
+            ],
+        )
+        .await
+    }
+
+    /// The board of the default pipeline.
+    pub async fn board(&self) -> Value {
+        self.call("fetch_board", &[]).await.ok()
+    }
+
     /// Signs in with a password; returns the reply.
     pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
         self.call("sign_in", &[("email", email), ("password", password)]).await

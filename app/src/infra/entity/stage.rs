@@ -15,6 +15,8 @@ pub struct Model {
     pub kind: StageKind,
     pub probability: i32,
     pub position: i32,
+    /// Where a deal goes when its quote is sent.
+    pub is_quote_stage: bool,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,8 +1,8 @@
-//! The durable job queue. Jobs are inserted in the same transaction as the
+//! The durable job queue (`queue_jobs`). Jobs are inserted in the same transaction as the
 //! change that causes them, so a rolled-back change never sends an email and a
 //! committed one always will, even across a crash.
 
-use super::entity::job::{self, JobStatus};
+use super::entity::queue_job::{self as job, JobStatus};
 use super::time;
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, Statement};
@@ -21,7 +21,7 @@ pub enum JobPayload {
 }
 
 impl JobPayload {
-    /// Stable identifier of the kind, stored in `jobs.kind`.
+    /// Stable identifier of the kind, stored in `queue_jobs.kind`.
     pub fn kind(&self) -> &'static str {
         match self {
             JobPayload::SendEmail { .. } => "send_email",
@@ -74,8 +74,8 @@ pub async fn claim_next(db: &DatabaseConnection, lease: TimeDelta) -> Result<Opt
     let lock = if postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
     let (p1, p2, p3) = if postgres { ("$1", "$2", "$3") } else { ("?", "?", "?") };
     let sql = format!(
-        "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = {p1}, updated_at = {p2} \
-         WHERE id = (SELECT id FROM jobs WHERE (status = 'queued' AND run_at <= {p3}) \
+        "UPDATE queue_jobs SET status = 'running', attempts = attempts + 1, locked_until = {p1}, updated_at = {p2} \
+         WHERE id = (SELECT id FROM queue_jobs WHERE (status = 'queued' AND run_at <= {p3}) \
          OR (status = 'running' AND locked_until < {p3}) ORDER BY run_at LIMIT 1 {lock}) RETURNING *"
     );
     let values: Vec<sea_orm::Value> = if postgres {

@@ -1,0 +1,277 @@
+//! Server functions of the board, the deal drawer and stage settings. Every
+//! change goes through `rules::apply` (deals) or `stages` and is published to
+//! the workspace's open boards.
+
+use super::{Board, BoardChange, DealCard, DealDetail, MemberProfile, NoteView, PipelineSettings};
+use crate::error::AppError;
+use crate::workspace::StageView;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+mod support {
+    use super::super::rules::RuleContext;
+    use crate::error::AppError;
+    use crate::infra::entity::workspace;
+    use crate::infra::{AppState, Scope};
+    use sea_orm::EntityTrait;
+
+    /// The rule context of the caller.
+    pub async fn context(state: &AppState, scope: &Scope) -> Result<RuleContext, AppError> {
+        let pack = workspace::Entity::find_by_id(scope.workspace_id.0)
+            .one(&state.db)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .pack;
+        Ok(RuleContext {
+            workspace_id: scope.workspace_id,
+            pack,
+            actor: scope.actor(),
+        })
+    }
+
+    /// Publishes a committed board change to the workspace's open boards.
+    pub fn publish(state: &AppState, scope: &Scope, change: &super::BoardChange) {
+        state.publish(scope.workspace_id.0, "board", change);
+    }
+}
+
+/// The board of a pipeline, filtered (`sort` = `score` sorts open columns by lead score).
+#[server(endpoint = "fetch_board")]
+pub async fn fetch_board(
+    pipeline: Option<Uuid>,
+    owner: Option<Uuid>,
+    trade: Option<String>,
+    min_score: Option<u8>,
+    max_score: Option<u8>,
+    q: Option<String>,
+    sort: Option<String>,
+) -> Result<Board, AppError> {
+    use crate::infra::{scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    let filter = super::board::BoardFilter {
+        pipeline_id: pipeline,
+        owner,
+        trade,
+        min_score,
+        max_score,
+        search: q,
+        by_score: sort.as_deref() == Some("score"),
+    };
+    super::board::board(&state.db, &scope, filter).await
+}
+
+/// Moves a card to a stage, between two cards of that stage.
+#[server(endpoint = "move_deal")]
+pub async fn move_deal(
+    deal_id: Uuid,
+    stage_id: Uuid,
+    before_id: Option<Uuid>,
+    after_id: Option<Uuid>,
+    lost_reason: Option<String>,
+) -> Result<BoardChange, AppError> {
+    use super::rules::{self, Placement};
+    use crate::domain::Role;
+    use crate::domain::deal_rules::Trigger;
+    use crate::infra::{db, scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    scope.require(Role::can_work_deals)?;
+    let ctx = support::context(&state, &scope).await?;
+    let txn = db::begin_write(&state.db).await?;
+    let change = rules::apply(
+        &txn,
+        &ctx,
+        deal_id,
+        Trigger::Move {
+            to: stage_id,
+            lost_reason,
+        },
+        Placement::Between {
+            before: before_id,
+            after: after_id,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    support::publish(&state, &scope, &change);
+    Ok(change)
+}
+
+/// "Marquer comme contacté".
+#[server(endpoint = "mark_contacted")]
+pub async fn mark_contacted(deal_id: Uuid) -> Result<BoardChange, AppError> {
+    use super::rules::{self, Placement};
+    use crate::domain::Role;
+    use crate::domain::deal_rules::Trigger;
+    use crate::infra::{db, scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    scope.require(Role::can_work_deals)?;
+    let ctx = support::context(&state, &scope).await?;
+    let txn = db::begin_write(&state.db).await?;
+    let change = rules::apply(&txn, &ctx, deal_id, Trigger::MarkContacted, Placement::Auto).await?;
+    txn.commit().await?;
+    support::publish(&state, &scope, &change);
+    Ok(change)
+}
+
+/// Everything the deal drawer shows.
+#[server(endpoint = "fetch_deal")]
+pub async fn fetch_deal(deal_id: Uuid) -> Result<DealDetail, AppError> {
+    use crate::infra::{scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    super::leads::detail(&state.db, &scope, deal_id).await
+}
+
+/// Writes a note on a deal.
+#[server(endpoint = "add_note")]
+pub async fn add_note(deal_id: Uuid, body: String) -> Result<NoteView, AppError> {
+    use crate::infra::{db, scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    let txn = db::begin_write(&state.db).await?;
+    let note = super::leads::add_note(&txn, &scope, deal_id, &body).await?;
+    txn.commit().await?;
+    Ok(note)
+}
+
+/// Creates a lead and its deal (owned by the caller, first stage).
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "create_lead")]
+pub async fn create_lead(
+    pipeline_id: Option<Uuid>,
+    contact_name: String,
+    phone: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+    postcode: Option<String>,
+    city: Option<String>,
+    trade: String,
+    description: Option<String>,
+    budget: Option<String>,
+    value: Option<String>,
+    source: String,
+) -> Result<DealCard, AppError> {
+    use crate::infra::{db, scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    let input = super::leads::NewLead {
+        pipeline_id,
+        contact_name,
+        phone: phone.unwrap_or_default(),
+        email: email.unwrap_or_default(),
+        address: address.unwrap_or_default(),
+        postcode: postcode.unwrap_or_default(),
+        city: city.unwrap_or_default(),
+        trade,
+        description: description.unwrap_or_default(),
+        budget: budget.unwrap_or_default(),
+        value: value.unwrap_or_default(),
+        source,
+    };
+    let txn = db::begin_write(&state.db).await?;
+    let (card, pipeline_id) = super::leads::create(&txn, &scope, input).await?;
+    txn.commit().await?;
+    support::publish(
+        &state,
+        &scope,
+        &BoardChange {
+            pipeline_id,
+            cards: vec![card.clone()],
+            job_opened: false,
+        },
+    );
+    Ok(card)
+}
+
+/// Stages of a pipeline with their card counts.
+#[server(endpoint = "fetch_pipeline_settings")]
+pub async fn fetch_pipeline_settings(pipeline: Option<Uuid>) -> Result<PipelineSettings, AppError> {
+    use crate::infra::{scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    super::stages::settings(&state.db, &scope, pipeline).await
+}
+
+/// Adds a stage (`kind`: open, won or lost).
+#[server(endpoint = "add_stage")]
+pub async fn add_stage(
+    pipeline_id: Uuid,
+    name: String,
+    color: String,
+    kind: String,
+    probability: i32,
+) -> Result<StageView, AppError> {
+    use crate::domain::StageKind;
+    use crate::infra::{db, scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    let kind = StageKind::parse(&kind).ok_or_else(|| AppError::field("kind", "Choisissez un type d'étape."))?;
+    let txn = db::begin_write(&state.db).await?;
+    let stage = super::stages::add(&txn, &scope, pipeline_id, &name, &color, kind, probability).await?;
+    txn.commit().await?;
+    Ok(stage)
+}
+
+/// Renames, recolours or re-flags a stage.
+#[server(endpoint = "update_stage")]
+pub async fn update_stage(
+    stage_id: Uuid,
+    name: String,
+    color: String,
+    probability: i32,
+    is_quote_stage: Option<String>,
+) -> Result<(), AppError> {
+    use crate::infra::{db, scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    let txn = db::begin_write(&state.db).await?;
+    super::stages::update(
+        &txn,
+        &scope,
+        stage_id,
+        &name,
+        &color,
+        probability,
+        is_quote_stage.is_some(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Moves a stage one place (`offset` −1 or +1).
+#[server(endpoint = "reorder_stage")]
+pub async fn reorder_stage(stage_id: Uuid, offset: i32) -> Result<(), AppError> {
+    use crate::infra::{db, scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    let txn = db::begin_write(&state.db).await?;
+    super::stages::reorder(&txn, &scope, stage_id, offset).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Removes a stage after moving its cards to `move_to`.
+#[server(endpoint = "remove_stage")]
+pub async fn remove_stage(stage_id: Uuid, move_to: Option<Uuid>) -> Result<(), AppError> {
+    use crate::infra::{db, scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    let txn = db::begin_write(&state.db).await?;
+    super::stages::remove(&txn, &scope, stage_id, move_to).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A member's profile with their score.
+#[server(endpoint = "fetch_member_profile")]
+pub async fn fetch_member_profile(member_id: Uuid) -> Result<MemberProfile, AppError> {
+    use crate::infra::{scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    super::leads::member_profile(&state.db, &scope, member_id).await
+}
