@@ -1,6 +1,8 @@
 //! Server functions of the board, the deal drawer and stage settings. Every
 //! change goes through `rules::apply` (deals) or `stages` and is published to
 //! the workspace's open boards.
+// Server functions take a form's fields one by one (the names the form posts).
+#![allow(clippy::too_many_arguments)]
 
 use super::{Board, BoardChange, DealCard, DealDetail, MemberProfile, NoteView, PipelineSettings};
 use crate::error::AppError;
@@ -139,7 +141,6 @@ pub async fn add_note(deal_id: Uuid, body: String) -> Result<NoteView, AppError>
 }
 
 /// Creates a lead and its deal (owned by the caller, first stage).
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "create_lead")]
 pub async fn create_lead(
     pipeline_id: Option<Uuid>,
