@@ -83,7 +83,11 @@ test("the audit trail lists, filters (kept in the URL) and verifies events", asy
 test("the outbox shows what was sent, with clickable links", async () => {
   const page = await newPage(env.browser, PHONE);
   await signIn(page, env.server.base, "artisan@comptoir.test");
-  await page.click("nav.tabbar >> text=E-mails");
+  // On a phone the tab bar holds Accueil, Pipeline, Membres, Journal; the outbox is under "Plus".
+  await page.click("nav.tabbar >> text=Plus");
+  await page.waitForURL(/\/app\/more/);
+  await hydrated(page);
+  await page.click("main a[href='/app/outbox']");
   await page.waitForURL(/\/app\/outbox/);
   await hydrated(page);
   const row = page.locator("[data-testid=outbox-row][data-to='apprenti@plomberie-martin.test']");

@@ -1,6 +1,6 @@
 // Lighthouse scores (performance, accessibility, best practices, SEO) for the
 // main pages, mobile and desktop, against the release build.
-// Usage: COMPTOIR_SERVER_BIN=… node end2end/tools/audit.mjs
+// Usage: COMPTOIR_SERVER_BIN=… node end2end/tools/audit.mjs [PATH…] (default: every page below)
 import lighthouse from "lighthouse";
 import desktopConfig from "lighthouse/core/config/desktop-config.js";
 import * as chromeLauncher from "chrome-launcher";
@@ -21,14 +21,18 @@ async function sessionCookie(email) {
 }
 
 const cookie = await sessionCookie("artisan@comptoir.test");
-const pages = [
+const all = [
   ["/login", null],
   ["/signup", null],
   ["/app", cookie],
+  ["/app/pipeline", cookie],
+  ["/app/pipeline/settings", cookie],
   ["/app/members", cookie],
   ["/app/audit", cookie],
   ["/app/outbox", cookie],
 ];
+const only = process.argv.slice(2);
+const pages = only.length ? all.filter(([path]) => only.includes(path)) : all;
 const rows = [];
 try {
   for (const [form, config] of [["mobile", undefined], ["desktop", desktopConfig]]) {
@@ -45,7 +49,7 @@ try {
       const score = (k) => Math.round(c[k].score * 100);
       rows.push({ form, path, performance: score("performance"), accessibility: score("accessibility"), "best-practices": score("best-practices"), seo: score("seo") });
       const metric = (id) => result.lhr.audits[id]?.displayValue ?? "-";
-      console.log(`${form.padEnd(8)} ${path.padEnd(14)} perf ${score("performance")}  a11y ${score("accessibility")}  best ${score("best-practices")}  seo ${score("seo")}   FCP ${metric("first-contentful-paint")}  LCP ${metric("largest-contentful-paint")}  TBT ${metric("total-blocking-time")}  CLS ${metric("cumulative-layout-shift")}  SI ${metric("speed-index")}`);
+      console.log(`${form.padEnd(8)} ${path.padEnd(24)} perf ${score("performance")}  a11y ${score("accessibility")}  best ${score("best-practices")}  seo ${score("seo")}   FCP ${metric("first-contentful-paint")}  LCP ${metric("largest-contentful-paint")}  TBT ${metric("total-blocking-time")}  CLS ${metric("cumulative-layout-shift")}  SI ${metric("speed-index")}`);
       for (const [id, audit] of Object.entries(result.lhr.audits)) {
         if (audit.score !== null && audit.score < 0.9 && audit.scoreDisplayMode !== "informative" && audit.scoreDisplayMode !== "manual") {
           console.log(`           ↳ ${id}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ""}`);

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_foundation;
 mod m20261122_000002_pipeline;
+mod m20261123_000003_deals_closed_value;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_foundation::Migration),
             Box::new(m20261122_000002_pipeline::Migration),
+            Box::new(m20261123_000003_deals_closed_value::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
-//! `server bench`: start time, idle memory and `/login` latency under load.
+//! `server bench`: start time, idle memory, `/login` latency under load, then
+//! the pipeline bars (`bench_pipeline`).
 //! Prints figures; never fails on time.
 //!
 //! Run it from the repository root after `cargo leptos build --release`, so the
@@ -8,12 +9,12 @@ use crate::config::Config;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn free_port() -> Result<u16, String> {
+pub(crate) fn free_port() -> Result<u16, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }
 
-fn spawn(exe: &std::path::Path, db_url: &str, port: u16, args: &[&str]) -> Result<Child, String> {
+pub(crate) fn spawn(exe: &std::path::Path, db_url: &str, port: u16, args: &[&str]) -> Result<Child, String> {
     Command::new(exe)
         .args(args)
         .env("DATABASE_URL", db_url)
@@ -27,7 +28,7 @@ fn spawn(exe: &std::path::Path, db_url: &str, port: u16, args: &[&str]) -> Resul
         .map_err(|e| format!("cannot start {}: {e}", exe.display()))
 }
 
-async fn wait_healthy(client: &reqwest::Client, port: u16, limit: Duration) -> Result<Duration, String> {
+pub(crate) async fn wait_healthy(client: &reqwest::Client, port: u16, limit: Duration) -> Result<Duration, String> {
     let started = Instant::now();
     let url = format!("http://127.0.0.1:{port}/health");
     while started.elapsed() < limit {
@@ -52,7 +53,7 @@ fn rss_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -60,7 +61,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index.min(sorted.len() - 1)]
 }
 
-fn ms(d: Duration) -> String {
+pub(crate) fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
@@ -84,6 +85,13 @@ pub async fn run(_config: Config) -> Result<(), String> {
         .status();
     if !status.map(|s| s.success()).unwrap_or(false) {
         return Err("could not prepare the bench database".into());
+    }
+    if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("pipeline") {
+        let result = crate::bench_pipeline::run(&exe, &dir).await;
+        if std::env::var_os("COMPTOIR_BENCH_KEEP").is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        return result;
     }
     let client = reqwest::Client::builder()
         .no_gzip()
@@ -182,6 +190,9 @@ pub async fn run(_config: Config) -> Result<(), String> {
 
     let _ = child.kill();
     let _ = child.wait();
+
+    // 4. The pipeline bars, on SQLite and PostgreSQL.
+    let result = crate::bench_pipeline::run(&exe, &dir).await;
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
+    result
 }

@@ -15,7 +15,8 @@ Commands:
   verify-events [WORKSPACE_ID]
                         recompute the audit hash chains; exit 1 at the first broken link
   precompress           write brotli and gzip copies of the compiled assets (build step)
-  bench                 measure start time, memory and /login latency
+  bench                 measure start time, memory, /login latency and the pipeline
+                        bars (100,000 deals; SQLite, then PostgreSQL when reachable)
 
 Configuration comes from environment variables (see README).";
 

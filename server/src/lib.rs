@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod bench;
+pub mod bench_pipeline;
 pub mod cli;
 pub mod config;
 pub mod demo_deals;
@@ -111,6 +112,15 @@ pub async fn start(config: Config, listener: TcpListener) -> Result<Running, Str
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let mut stop = shutdown_rx.clone();
     let done = tokio::spawn(async move {
+        // Server-rendered pages stream in several writes: without TCP_NODELAY,
+        // Nagle's algorithm holds the last ones until the client's delayed ACK
+        // (up to 40 ms).
+        use axum::serve::ListenerExt;
+        let listener = listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "TCP_NODELAY not set");
+            }
+        });
         let serve = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

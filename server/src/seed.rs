@@ -86,7 +86,8 @@ pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, String> {
         .map_err(|e| e.to_string())
 }
 
-async fn find_or_create_user(
+/// The account with this address, created if missing.
+pub(crate) async fn find_or_create_user(
     txn: &impl sea_orm::ConnectionTrait,
     email: &str,
     name: &str,

@@ -697,3 +697,49 @@ async fn other_peoples_moves_arrive_as_server_sent_events() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn long_columns_show_their_first_cards_and_load_the_rest_on_demand() {
+    let app = spawn_app().await;
+    let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
+    let total = app::pipeline::board::OPEN_COLUMN_CARDS + 7;
+    for i in 0..total {
+        owner.create_lead(&format!("Client {i:03}"), "Plomberie", "1 000").await;
+    }
+    let board = owner.board().await;
+    let nouveau = column(&board, "Nouveau");
+    assert_eq!(nouveau["count"], total as u64, "the count covers every card");
+    assert_eq!(nouveau["total_cents"], total as i64 * 100_000);
+    assert_eq!(nouveau["hidden"], 7);
+    let shown = card_ids(&board, "Nouveau");
+    assert_eq!(shown.len(), app::pipeline::board::OPEN_COLUMN_CARDS);
+
+    let stage = stage_id(&board, "Nouveau");
+    let offset = shown.len().to_string();
+    let more = owner
+        .call("fetch_more_cards", &[("stage_id", &stage), ("offset", &offset)])
+        .await
+        .ok();
+    let rest: Vec<String> = more
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(rest.len(), 7);
+    assert!(rest.iter().all(|id| !shown.contains(id)));
+
+    // Dropped under the last card shown, a card lands right there, above the
+    // cards the browser had not loaded (not at the very end of the column).
+    let moving = rest[6].clone();
+    let en_contact = stage_id(&board, "En contact");
+    move_to(&owner, &moving, &en_contact, None, None).await.ok();
+    let last_shown = shown.last().unwrap().clone();
+    move_to(&owner, &moving, &stage, Some(&last_shown), None).await.ok();
+    let more = owner
+        .call("fetch_more_cards", &[("stage_id", &stage), ("offset", &offset)])
+        .await
+        .ok();
+    assert_eq!(more[0]["id"], moving.as_str());
+    app.stop().await;
+}

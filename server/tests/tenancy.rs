@@ -52,6 +52,10 @@ fn cases() -> BTreeMap<&'static str, Case> {
         ("get_email", ForeignIds(|f| vec![("id", f.email_id.clone())])),
         ("fetch_board", ForeignIds(|f| vec![("pipeline", f.pipeline_id.clone())])),
         (
+            "fetch_more_cards",
+            ForeignIds(|f| vec![("stage_id", f.stage_id.clone()), ("offset", "0".into())]),
+        ),
+        (
             "move_deal",
             ForeignIds(|f| vec![("deal_id", f.deal_id.clone()), ("stage_id", f.stage_id.clone())]),
         ),

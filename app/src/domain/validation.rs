@@ -160,9 +160,14 @@ impl Phone {
         &self.0
     }
 
-    /// For `tel:` links: digits and a leading "+".
+    /// For `tel:` links, in international form ("+33478123456"), which also
+    /// works from a phone abroad.
     pub fn dial(&self) -> String {
-        self.0.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()
+        let digits: String = self.0.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+        match digits.strip_prefix('0') {
+            Some(rest) if !digits.starts_with('+') => format!("+33{rest}"),
+            _ => digits,
+        }
     }
 }
 
@@ -312,7 +317,8 @@ mod tests {
         assert_eq!(Phone::parse("0612345678").unwrap().as_str(), "06 12 34 56 78");
         assert_eq!(Phone::parse("+33 6 12 34 56 78").unwrap().as_str(), "06 12 34 56 78");
         assert_eq!(Phone::parse("0033612345678").unwrap().as_str(), "06 12 34 56 78");
-        assert_eq!(Phone::parse("04.78.12.34.56").unwrap().dial(), "0478123456");
+        assert_eq!(Phone::parse("04.78.12.34.56").unwrap().dial(), "+33478123456");
+        assert_eq!(Phone::parse("+44 20 7946 0958").unwrap().dial(), "+442079460958");
         assert_eq!(Phone::parse("+44 20 7946 0958").unwrap().as_str(), "+442079460958");
         assert!(Phone::parse("06 12").is_err());
         assert!(Phone::parse("appelle-moi").is_err());

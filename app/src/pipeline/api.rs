@@ -32,6 +32,26 @@ mod support {
         })
     }
 
+    /// Applies a deal rule for the caller (who must be able to work deals) in
+    /// one transaction, then publishes the change to the workspace's open boards.
+    pub async fn apply_rule(
+        deal_id: uuid::Uuid,
+        trigger: crate::domain::deal_rules::Trigger,
+        placement: super::super::rules::Placement,
+    ) -> Result<super::BoardChange, AppError> {
+        use crate::domain::Role;
+        use crate::infra::{db, scope, state::app_state};
+        let state = app_state()?;
+        let scope = scope::scope(&state).await?;
+        scope.require(Role::can_work_deals)?;
+        let ctx = context(&state, &scope).await?;
+        let txn = db::begin_write(&state.db).await?;
+        let change = super::super::rules::apply(&txn, &ctx, deal_id, trigger, placement).await?;
+        txn.commit().await?;
+        publish(&state, &scope, &change);
+        Ok(change)
+    }
+
     /// Publishes a committed board change to the workspace's open boards.
     pub fn publish(state: &AppState, scope: &Scope, change: &super::BoardChange) {
         state.publish(scope.workspace_id.0, "board", change);
@@ -52,16 +72,27 @@ pub async fn fetch_board(
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    let filter = super::board::BoardFilter {
-        pipeline_id: pipeline,
-        owner,
-        trade,
-        min_score,
-        max_score,
-        search: q,
-        by_score: sort.as_deref() == Some("score"),
-    };
+    let filter = super::board::BoardFilter::from_params(pipeline, owner, trade, min_score, max_score, q, sort);
     super::board::board(&state.db, &scope, filter).await
+}
+
+/// The next cards of a long column ("Afficher plus"), with the board's filters.
+#[server(endpoint = "fetch_more_cards")]
+pub async fn fetch_more_cards(
+    stage_id: Uuid,
+    offset: u32,
+    owner: Option<Uuid>,
+    trade: Option<String>,
+    min_score: Option<u8>,
+    max_score: Option<u8>,
+    q: Option<String>,
+    sort: Option<String>,
+) -> Result<Vec<DealCard>, AppError> {
+    use crate::infra::{scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    let filter = super::board::BoardFilter::from_params(None, owner, trade, min_score, max_score, q, sort);
+    super::board::more_cards(&state.db, &scope, filter, stage_id, offset as usize).await
 }
 
 /// Moves a card to a stage, between two cards of that stage.
@@ -73,50 +104,25 @@ pub async fn move_deal(
     after_id: Option<Uuid>,
     lost_reason: Option<String>,
 ) -> Result<BoardChange, AppError> {
-    use super::rules::{self, Placement};
-    use crate::domain::Role;
+    use super::rules::Placement;
     use crate::domain::deal_rules::Trigger;
-    use crate::infra::{db, scope, state::app_state};
-    let state = app_state()?;
-    let scope = scope::scope(&state).await?;
-    scope.require(Role::can_work_deals)?;
-    let ctx = support::context(&state, &scope).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let change = rules::apply(
-        &txn,
-        &ctx,
-        deal_id,
-        Trigger::Move {
-            to: stage_id,
-            lost_reason,
-        },
-        Placement::Between {
-            before: before_id,
-            after: after_id,
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    support::publish(&state, &scope, &change);
-    Ok(change)
+    let trigger = Trigger::Move {
+        to: stage_id,
+        lost_reason,
+    };
+    let placement = Placement::Between {
+        before: before_id,
+        after: after_id,
+    };
+    support::apply_rule(deal_id, trigger, placement).await
 }
 
 /// "Marquer comme contacté".
 #[server(endpoint = "mark_contacted")]
 pub async fn mark_contacted(deal_id: Uuid) -> Result<BoardChange, AppError> {
-    use super::rules::{self, Placement};
-    use crate::domain::Role;
+    use super::rules::Placement;
     use crate::domain::deal_rules::Trigger;
-    use crate::infra::{db, scope, state::app_state};
-    let state = app_state()?;
-    let scope = scope::scope(&state).await?;
-    scope.require(Role::can_work_deals)?;
-    let ctx = support::context(&state, &scope).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let change = rules::apply(&txn, &ctx, deal_id, Trigger::MarkContacted, Placement::Auto).await?;
-    txn.commit().await?;
-    support::publish(&state, &scope, &change);
-    Ok(change)
+    support::apply_rule(deal_id, Trigger::MarkContacted, Placement::Auto).await
 }
 
 /// Everything the deal drawer shows.

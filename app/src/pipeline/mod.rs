@@ -12,6 +12,13 @@ pub mod rules;
 pub mod stages;
 pub mod ui;
 
+/// Cards each "Afficher plus" of a long column adds.
+pub const MORE_CARDS: usize = 50;
+
+/// Won and lost columns show the deals closed in this many days (the board is
+/// for current work; older results belong to reports).
+pub const CLOSED_WINDOW_DAYS: i64 = 90;
+
 use crate::audit::EventRow;
 use crate::domain::scores::{MemberScore, Temperature};
 use crate::domain::{Role, StageKind};

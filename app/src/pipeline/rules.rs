@@ -61,11 +61,18 @@ async fn stages_of(txn: &DatabaseTransaction, workspace: Uuid, pipeline: Uuid) -
 }
 
 /// Top of a column: above its first card.
-async fn top_of(txn: &DatabaseTransaction, workspace: Uuid, stage_id: Uuid, except: Uuid) -> Result<f64, AppError> {
+async fn top_of(
+    txn: &DatabaseTransaction,
+    workspace: Uuid,
+    pipeline: Uuid,
+    stage_id: Uuid,
+    except: Uuid,
+) -> Result<f64, AppError> {
     let first: Option<f64> = deal::Entity::find()
         .select_only()
         .column(deal::Column::Position)
         .filter(deal::Column::WorkspaceId.eq(workspace))
+        .filter(deal::Column::PipelineId.eq(pipeline))
         .filter(deal::Column::StageId.eq(stage_id))
         .filter(deal::Column::Id.ne(except))
         .order_by_asc(deal::Column::Position)
@@ -89,6 +96,37 @@ async fn neighbour(
         .await?;
     // A neighbour that moved meanwhile: the card lands at the nearest end instead.
     Ok(found.map(|d| d.position))
+}
+
+enum Side {
+    Above,
+    Below,
+}
+
+/// The position of the card right above or below `of` in a column (the moving card excluded).
+async fn adjacent(
+    txn: &DatabaseTransaction,
+    d: &deal::Model,
+    stage_id: Uuid,
+    of: f64,
+    side: Side,
+) -> Result<Option<f64>, AppError> {
+    let query = deal::Entity::find()
+        .select_only()
+        .column(deal::Column::Position)
+        .filter(deal::Column::WorkspaceId.eq(d.workspace_id))
+        .filter(deal::Column::PipelineId.eq(d.pipeline_id))
+        .filter(deal::Column::StageId.eq(stage_id))
+        .filter(deal::Column::Id.ne(d.id));
+    let query = match side {
+        Side::Above => query
+            .filter(deal::Column::Position.lt(of))
+            .order_by_desc(deal::Column::Position),
+        Side::Below => query
+            .filter(deal::Column::Position.gt(of))
+            .order_by_asc(deal::Column::Position),
+    };
+    Ok(query.into_tuple().one(txn).await?)
 }
 
 /// Renumbers a column evenly (only when fractional positions run out of precision).
@@ -115,10 +153,17 @@ async fn rebalance(txn: &DatabaseTransaction, workspace: Uuid, stage_id: Uuid) -
 async fn place(txn: &DatabaseTransaction, d: &deal::Model, plan: &Plan, placement: Placement) -> Result<f64, AppError> {
     match placement {
         Placement::Auto if plan.stage_id == d.stage_id => Ok(d.position),
-        Placement::Auto => top_of(txn, d.workspace_id, plan.stage_id, d.id).await,
+        Placement::Auto => top_of(txn, d.workspace_id, d.pipeline_id, plan.stage_id, d.id).await,
         Placement::Between { before, after } => {
             let b = neighbour(txn, d.workspace_id, plan.stage_id, before.filter(|&x| x != d.id)).await?;
             let a = neighbour(txn, d.workspace_id, plan.stage_id, after.filter(|&x| x != d.id)).await?;
+            // The browser may show only part of a column (long columns, filters):
+            // with one visible neighbour, the other is the next card in the database.
+            let (b, a) = match (b, a) {
+                (Some(bp), None) => (b, adjacent(txn, d, plan.stage_id, bp, Side::Below).await?),
+                (None, Some(ap)) => (adjacent(txn, d, plan.stage_id, ap, Side::Above).await?, a),
+                _ => (b, a),
+            };
             if let Some(p) = position::between(b, a) {
                 return Ok(p);
             }
@@ -247,7 +292,7 @@ async fn lose_siblings(
             lost_reason: Some(reason.clone()),
             win: false,
         };
-        let top = top_of(txn, won.workspace_id, lost.id, sibling.id).await?;
+        let top = top_of(txn, won.workspace_id, sibling.pipeline_id, lost.id, sibling.id).await?;
         execute(txn, ctx, &sibling, &stages, &plan, top, now).await?;
         events::record(
             txn,

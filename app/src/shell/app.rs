@@ -72,6 +72,9 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/app") view={Lazy::<AppLayoutRoute>::new()}>
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()} />
                     <Route path=path!("members") view={Lazy::<MembersRoute>::new()} />
+                    <Route path=path!("members/:id") view={Lazy::<MemberProfileRoute>::new()} />
+                    <Route path=path!("pipeline") view={Lazy::<PipelineRoute>::new()} />
+                    <Route path=path!("pipeline/settings") view={Lazy::<PipelineSettingsRoute>::new()} />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} />
                     <Route path=path!("outbox") view={Lazy::<OutboxRoute>::new()} />
                     <Route path=path!("outbox/:id") view={Lazy::<EmailRoute>::new()} />

@@ -29,6 +29,12 @@ fn items(me: &Me) -> Vec<NavItem> {
             icon: IconName::Home,
         });
         items.push(NavItem {
+            href: "/app/pipeline",
+            label: "Pipeline",
+            short: "Pipeline",
+            icon: IconName::Pipeline,
+        });
+        items.push(NavItem {
             href: "/app/members",
             label: "Membres",
             short: "Membres",

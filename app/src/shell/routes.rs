@@ -61,6 +61,12 @@ lazy_page! {
     HomeRoute => crate::workspace::ui::HomePage;
     /// `/app/members`
     MembersRoute => crate::workspace::ui::MembersPage;
+    /// `/app/members/:id`
+    MemberProfileRoute => crate::pipeline::ui::MemberProfilePage;
+    /// `/app/pipeline`
+    PipelineRoute => crate::pipeline::ui::BoardPage;
+    /// `/app/pipeline/settings`
+    PipelineSettingsRoute => crate::pipeline::ui::PipelineSettingsPage;
     /// `/app/audit`
     AuditRoute => crate::audit::ui::AuditPage;
     /// `/app/outbox`

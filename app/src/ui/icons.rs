@@ -28,6 +28,7 @@ pub enum IconName {
     Server,
     Pipeline,
     More,
+    Phone,
 }
 
 fn paths(name: IconName) -> &'static str {
@@ -71,6 +72,9 @@ fn paths(name: IconName) -> &'static str {
         }
         IconName::Pipeline => "M4 5h4v14H4zM10 5h4v9h-4zM16 5h4v6h-4z",
         IconName::More => "M5 12h.01M12 12h.01M19 12h.01",
+        IconName::Phone => {
+            "M6.5 3.5h3l1.5 4-2 1.5a11 11 0 0 0 6 6l1.5-2 4 1.5v3a2 2 0 0 1-2 2A16.5 16.5 0 0 1 4.5 5.5a2 2 0 0 1 2-2Z"
+        }
     }
 }
 

@@ -19,33 +19,13 @@ struct Filters {
 
 impl Filters {
     fn query(&self) -> String {
-        let pairs = [
+        crate::ui::query_string(&[
             ("action", &self.action),
             ("actor", &self.actor),
             ("from", &self.from),
             ("to", &self.to),
-        ];
-        let parts: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", urlencode(v)))
-            .collect();
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", parts.join("&"))
-        }
+        ])
     }
-}
-
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Audit trail page.

@@ -111,7 +111,7 @@ fn MemberItem(member: MemberRow, my_role: Role, reload: Callback<()>) -> impl In
             </span>
             <div class="min-w-0 flex-1">
                 <p class="truncate font-medium text-fg">
-                    {member.name.clone()}
+                    <a href=format!("/app/members/{}", member.id) class="hover:underline">{member.name.clone()}</a>
                     {member.is_me.then(|| view! { <span class="text-muted">" (vous)"</span> })}
                 </p>
                 <p class="truncate text-sm text-muted">{member.email.clone()}</p>
