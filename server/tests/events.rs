@@ -43,7 +43,10 @@ async fn events_are_listed_filtered_and_verified() {
         .ok();
     assert_eq!(filtered["rows"].as_array().unwrap().len(), 1);
     assert_eq!(filtered["rows"][0]["summary"], "karim@martin.test · Membre");
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    // The filter takes Paris days: a UTC date would be yesterday after 23:00 UTC.
+    let today = app::infra::time::paris_day(chrono::Utc::now())
+        .format("%Y-%m-%d")
+        .to_string();
     let dated = owner
         .call("list_events", &[("from", &today), ("to", &today)])
         .await

@@ -1,6 +1,6 @@
 //! Times are stored in UTC and shown in Europe/Paris.
 
-use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, DurationRound, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Europe::Paris;
 
 /// Now, truncated to the microsecond so it survives a round trip through
@@ -21,6 +21,12 @@ pub fn display_seconds(at: DateTime<Utc>) -> String {
     at.with_timezone(&Paris).format("%d/%m/%Y %H:%M:%S").to_string()
 }
 
+/// The Paris calendar day of an instant: day filters (audit trail) are Paris
+/// days, so 23:30 UTC in winter is already the next day.
+pub fn paris_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&Paris).date_naive()
+}
+
 /// A stable, sortable UTC representation (RFC 3339, microseconds, `Z`).
 pub fn iso(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
@@ -37,5 +43,11 @@ mod tests {
         let summer = Utc.with_ymd_and_hms(2026, 7, 15, 12, 0, 0).unwrap();
         assert_eq!(display(winter), "15/01/2026 13:00");
         assert_eq!(display(summer), "15/07/2026 14:00");
+    }
+
+    #[test]
+    fn late_evening_utc_is_already_tomorrow_in_paris() {
+        let late = Utc.with_ymd_and_hms(2026, 11, 21, 23, 30, 0).unwrap();
+        assert_eq!(paris_day(late), NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
     }
 }
