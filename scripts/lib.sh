@@ -81,6 +81,16 @@ setup_chromium() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 }
 
+setup_pdf_tools() {
+  if command -v qpdf >/dev/null && command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null; then
+    step "qpdf and poppler-utils already installed"
+    return
+  fi
+  step "Installing qpdf and poppler-utils from Debian (PDF checks: qpdf --check, pdftotext, pdftoppm)"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y qpdf poppler-utils
+}
+
 setup_build_tools() {
   setup_rust
   setup_cargo_leptos

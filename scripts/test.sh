@@ -5,6 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 setup_build_tools
 setup_chromium
+setup_pdf_tools
 
 step "Formatting and lints (ssr and hydrate)"
 cargo fmt --all -- --check

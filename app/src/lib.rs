@@ -11,6 +11,8 @@ pub mod error;
 pub mod infra;
 pub mod outbox;
 pub mod pipeline;
+pub mod portal;
+pub mod quote;
 pub mod shell;
 pub mod ui;
 pub mod workspace;

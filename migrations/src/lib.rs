@@ -2,9 +2,11 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261121_000001_foundation;
 mod m20261122_000002_pipeline;
 mod m20261123_000003_deals_closed_value;
+mod m20261124_000004_quotes;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -16,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_foundation::Migration),
             Box::new(m20261122_000002_pipeline::Migration),
             Box::new(m20261123_000003_deals_closed_value::Migration),
+            Box::new(m20261124_000004_quotes::Migration),
         ]
     }
 }

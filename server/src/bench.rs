@@ -86,6 +86,10 @@ pub async fn run(_config: Config) -> Result<(), String> {
     if !status.map(|s| s.success()).unwrap_or(false) {
         return Err("could not prepare the bench database".into());
     }
+    if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("quotes") {
+        let _ = std::fs::remove_dir_all(&dir);
+        return crate::bench_quotes::run();
+    }
     if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("pipeline") {
         let result = crate::bench_pipeline::run(&exe, &dir).await;
         if std::env::var_os("COMPTOIR_BENCH_KEEP").is_none() {
@@ -191,7 +195,10 @@ pub async fn run(_config: Config) -> Result<(), String> {
     let _ = child.kill();
     let _ = child.wait();
 
-    // 4. The pipeline bars, on SQLite and PostgreSQL.
+    // 4. Quote PDFs.
+    crate::bench_quotes::run()?;
+
+    // 5. The pipeline bars, on SQLite and PostgreSQL.
     let result = crate::bench_pipeline::run(&exe, &dir).await;
     let _ = std::fs::remove_dir_all(&dir);
     result

@@ -81,7 +81,7 @@ async fn serve(config: Config) -> Result<(), String> {
 
 async fn seed_demo(config: Config) -> Result<(), String> {
     let db = crate::open_database(&config).await?;
-    let state = app::infra::AppState::new(db, config.app_config());
+    let state = app::infra::AppState::new(db, config.app_config(), crate::pdf::renderer());
     seed::demo(&state).await?;
     println!("demo data loaded");
     Ok(())

@@ -5,11 +5,15 @@
 pub mod assets;
 pub mod bench;
 pub mod bench_pipeline;
+pub mod bench_quotes;
 pub mod cli;
 pub mod config;
 pub mod demo_deals;
+pub mod demo_quotes;
+pub mod documents;
 pub mod http;
 pub mod mail;
+pub mod pdf;
 pub mod seed;
 pub mod telemetry;
 pub mod worker;
@@ -74,7 +78,7 @@ pub struct Running {
 /// asset compression, HTTP. Returns once it accepts connections.
 pub async fn start(config: Config, listener: TcpListener) -> Result<Running, String> {
     let db = open_database(&config).await?;
-    let state = AppState::new(db, config.app_config());
+    let state = AppState::new(db, config.app_config(), crate::pdf::renderer());
     let should_seed = match config.demo_seed {
         DemoSeed::Always => true,
         DemoSeed::Never => false,

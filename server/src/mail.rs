@@ -2,21 +2,30 @@
 //! writes `.eml` files when no SMTP server is configured.
 
 use app::infra::ports::{Mailer, OutgoingEmail};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 
 fn build_message(from: &Mailbox, email: &OutgoingEmail) -> Result<Message, String> {
     let to: Mailbox = email.to.parse().map_err(|e| format!("recipient: {e}"))?;
+    let body = MultiPart::alternative_plain_html(email.text.clone(), email.html.clone());
+    let body = if email.attachments.is_empty() {
+        body
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(body);
+        for file in &email.attachments {
+            let content_type = ContentType::parse(&file.content_type).map_err(|e| format!("attachment type: {e}"))?;
+            mixed = mixed.singlepart(Attachment::new(file.file_name.clone()).body(file.bytes.clone(), content_type));
+        }
+        mixed
+    };
     Message::builder()
         .from(from.clone())
         .to(to)
         .subject(email.subject.clone())
         .message_id(Some(format!("<{}@comptoir>", email.id)))
-        .multipart(MultiPart::alternative_plain_html(
-            email.text.clone(),
-            email.html.clone(),
-        ))
+        .multipart(body)
         .map_err(|e| format!("message: {e}"))
 }
 

@@ -167,6 +167,7 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
         }
         txn.commit().await.map_err(err)?;
         crate::demo_deals::fill(&state.db, ws.id, demo.pack, demo.owner.name).await?;
+        crate::demo_quotes::fill(&state.db, ws.id, demo.pack).await?;
         if let Some((email, role)) = demo.invite {
             let owner_member = member::Entity::find()
                 .filter(member::Column::WorkspaceId.eq(ws.id))

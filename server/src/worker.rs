@@ -48,6 +48,12 @@ pub async fn run_one(state: &AppState, mailer: &dyn Mailer) -> Result<bool, sea_
             Delivery::Done => Ok(()),
             Delivery::Failed(error) => Err(error),
         },
+        Ok(JobPayload::QuoteReminder { quote_id }) => app::quote::jobs::remind(state, quote_id)
+            .await
+            .map_err(|e| format!("quote reminder: {e}")),
+        Ok(JobPayload::ExpireQuote { quote_id }) => app::quote::jobs::expire(state, quote_id)
+            .await
+            .map_err(|e| format!("quote expiry: {e}")),
     };
     let kind = job.kind.clone();
     match outcome {

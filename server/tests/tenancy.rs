@@ -20,12 +20,16 @@ struct Foreign {
     pipeline_id: String,
     stage_id: String,
     deal_id: String,
+    quote_id: String,
+    catalogue_item_id: String,
 }
 
 /// How a server function is checked.
 enum Case {
     /// Called by A with B's ids: must answer 404.
     ForeignIds(fn(&Foreign) -> Vec<(&'static str, String)>),
+    /// Called by A with a JSON body naming B's ids: must answer 404.
+    ForeignJson(fn(&Foreign) -> serde_json::Value),
     /// Takes no id of another tenant; the text says why it cannot leak.
     NoForeignInput(#[allow(dead_code)] &'static str),
 }
@@ -113,6 +117,39 @@ fn cases() -> BTreeMap<&'static str, Case> {
             "fetch_member_profile",
             ForeignIds(|f| vec![("member_id", f.member_id.clone())]),
         ),
+        ("create_quote", ForeignIds(|f| vec![("deal_id", f.deal_id.clone())])),
+        ("new_quote_draft", ForeignIds(|f| vec![("deal_id", f.deal_id.clone())])),
+        ("send_quote", ForeignIds(|f| vec![("id", f.quote_id.clone())])),
+        ("new_quote_version", ForeignIds(|f| vec![("id", f.quote_id.clone())])),
+        (
+            "verify_quote_signature",
+            ForeignIds(|f| vec![("id", f.quote_id.clone())]),
+        ),
+        ("fetch_portal_quote", NoForeignInput("secret token, one quote")),
+        ("sign_quote", NoForeignInput("secret token, one quote")),
+        ("decline_quote", NoForeignInput("secret token, one quote")),
+        (
+            "save_quote",
+            ForeignJson(|f| serde_json::json!({"id": f.quote_id, "draft": foreign_draft()})),
+        ),
+        ("fetch_quote", ForeignIds(|f| vec![("id", f.quote_id.clone())])),
+        ("list_quotes", NoForeignInput("scope from the session")),
+        ("deal_quotes", ForeignIds(|f| vec![("deal_id", f.deal_id.clone())])),
+        ("matching_contacts", NoForeignInput("scope from the session")),
+        ("fetch_business_settings", NoForeignInput("scope from the session")),
+        ("save_business_settings", NoForeignInput("scope from the session")),
+        ("list_catalogue", NoForeignInput("scope from the session")),
+        (
+            "save_catalogue_item",
+            ForeignJson(|f| {
+                serde_json::json!({"item": {"id": f.catalogue_item_id, "description": "Intrus", "unit": "hour",
+                    "unit_price": 1, "vat": "standard"}, "is_new": false})
+            }),
+        ),
+        (
+            "archive_catalogue_item",
+            ForeignIds(|f| vec![("id", f.catalogue_item_id.clone())]),
+        ),
         ("sign_up", NoForeignInput("creates a new user and workspace")),
         ("sign_in", NoForeignInput("credentials only")),
         ("sign_out", NoForeignInput("acts on the caller's session")),
@@ -158,6 +195,17 @@ fn cases() -> BTreeMap<&'static str, Case> {
     ])
 }
 
+/// A valid draft (what A's editor would send).
+fn foreign_draft() -> serde_json::Value {
+    serde_json::json!({
+        "title": "Intrus", "client": {"contact_id": null, "name": "", "company": "", "email": "", "phone": "",
+            "address": "", "postcode": "", "city": ""},
+        "deal_id": null, "site_address": "", "site_postcode": "", "site_city": "", "lines": [],
+        "deposit": {"kind": "none"}, "valid_until": "", "payment_terms": "", "notes": "", "free_quote": true,
+        "quote_fee": 0, "template": "modern", "reminders_enabled": false,
+    })
+}
+
 async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
     let a = app.owner("owner-a@tenant-a.test", "Tenant A", "artisan").await;
     let b = app.owner("owner-b@tenant-b.test", "Tenant B", "sales").await;
@@ -189,6 +237,22 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
         .as_str()
         .unwrap()
         .to_string();
+    let quote_id = b
+        .call("create_quote", &[("deal_id", &deal_id)])
+        .await
+        .ok()
+        .as_str()
+        .unwrap()
+        .to_string();
+    let item = serde_json::json!({"item": {"id": support::random_id(), "description": "Audit", "unit": "hour",
+        "unit_price": 9000, "vat": "standard"}, "is_new": true});
+    let catalogue_item_id = b
+        .call_json("save_catalogue_item", &item)
+        .await
+        .ok()
+        .as_str()
+        .unwrap()
+        .to_string();
     let board = b.board().await;
     let pipeline_id = board["pipeline_id"].as_str().unwrap().to_string();
     let stage_id = board["columns"][1]["stage"]["id"].as_str().unwrap().to_string();
@@ -200,6 +264,8 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
         pipeline_id,
         stage_id,
         deal_id,
+        quote_id,
+        catalogue_item_id,
     };
     (a, b, foreign)
 }
@@ -230,10 +296,15 @@ async fn foreign_ids_answer_not_found_and_change_nothing() {
     let board_before = b.board().await;
     let before_events = b.call("list_events", &[]).await.ok()["rows"].as_array().unwrap().len();
     for (name, case) in cases() {
-        let Case::ForeignIds(args) = case else { continue };
-        let args = args(&foreign);
-        let pairs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let reply = a.call(name, &pairs).await;
+        let reply = match case {
+            Case::ForeignIds(args) => {
+                let args = args(&foreign);
+                let pairs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                a.call(name, &pairs).await
+            }
+            Case::ForeignJson(body) => a.call_json(name, &body(&foreign)).await,
+            Case::NoForeignInput(_) => continue,
+        };
         assert_eq!(
             reply.status,
             StatusCode::NOT_FOUND,
@@ -245,6 +316,9 @@ async fn foreign_ids_answer_not_found_and_change_nothing() {
     }
     assert_eq!(b.call("list_members", &[]).await.ok(), before, "B's members unchanged");
     assert_eq!(b.board().await, board_before, "B's board unchanged");
+    let b_quote = b.call("fetch_quote", &[("id", &foreign.quote_id)]).await.ok();
+    assert_eq!(b_quote["draft"]["title"], "Conseil", "B's quote unchanged");
+    assert_eq!(b.call("list_catalogue", &[]).await.ok()[0]["description"], "Audit");
     assert_eq!(
         b.call("list_events", &[]).await.ok()["rows"].as_array().unwrap().len(),
         before_events
@@ -257,6 +331,12 @@ async fn foreign_ids_answer_not_found_and_change_nothing() {
     );
     let events_a = a.call("list_events", &[]).await.ok();
     assert!(!events_a.to_string().contains("tenant-b.test"), "A sees B's events");
+    assert_eq!(
+        a.call("list_quotes", &[]).await.ok()["count"],
+        0,
+        "A sees none of B's quotes"
+    );
+    assert_eq!(a.call("list_catalogue", &[]).await.ok(), serde_json::json!([]));
     assert_eq!(a.call("fetch_admin_overview", &[]).await.status, StatusCode::NOT_FOUND);
     app.stop().await;
 }

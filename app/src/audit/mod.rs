@@ -100,6 +100,34 @@ string_enum!(
         NoteAdded = "note.added" => "Note ajoutée",
         /// A job was opened for a won deal.
         JobOpened = "job.opened" => "Chantier ouvert",
+        /// A quote draft was started.
+        QuoteCreated = "quote.created" => "Devis créé",
+        /// A quote draft was saved.
+        QuoteSaved = "quote.saved" => "Devis enregistré",
+        /// A quote was numbered and sent to the client.
+        QuoteSent = "quote.sent" => "Devis envoyé au client",
+        /// The client opened the quote in the portal.
+        QuoteViewed = "quote.viewed" => "Devis consulté",
+        /// The client signed the quote.
+        QuoteSigned = "quote.signed" => "Devis signé",
+        /// The client declined the quote.
+        QuoteDeclined = "quote.declined" => "Devis refusé",
+        /// The quote passed its validity date.
+        QuoteExpired = "quote.expired" => "Devis expiré",
+        /// A sent quote was changed into a new version.
+        QuoteVersioned = "quote.new_version" => "Nouvelle version du devis",
+        /// A reminder was sent to the client.
+        QuoteReminded = "quote.reminder_sent" => "Relance envoyée",
+        /// A client was added.
+        ContactCreated = "contact.created" => "Client ajouté",
+        /// A client's details changed.
+        ContactUpdated = "contact.updated" => "Client modifié",
+        /// The legal identity or quote settings changed.
+        BusinessProfileChanged = "business.profile_changed" => "Identité légale modifiée",
+        /// A catalogue item was added or changed.
+        CatalogueItemSaved = "catalogue.saved" => "Catalogue modifié",
+        /// A catalogue item was archived.
+        CatalogueItemArchived = "catalogue.archived" => "Article archivé",
     }
 );
 
@@ -128,6 +156,14 @@ string_enum!(
         Note = "note" => "Note",
         /// A job.
         Job = "job" => "Chantier",
+        /// A quote.
+        Quote = "quote" => "Devis",
+        /// A client.
+        Contact = "contact" => "Client",
+        /// The business's legal identity.
+        BusinessProfile = "business_profile" => "Identité légale",
+        /// A catalogue item.
+        CatalogueItem = "catalogue_item" => "Article",
     }
 );
 

@@ -305,6 +305,7 @@ async fn issue_link(state: &AppState, meta: &RequestMeta, email: &str, purpose: 
             kind,
             content,
             contains_secret: true,
+            attachment: None,
         },
     )
     .await?;
@@ -468,6 +469,7 @@ async fn set_password(
             kind: EmailKind::PasswordChanged,
             content: templates::password_changed(&user.name, &time::display(now)),
             contains_secret: false,
+            attachment: None,
         },
     )
     .await?;

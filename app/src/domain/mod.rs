@@ -5,9 +5,12 @@ pub mod ids;
 pub mod money;
 pub mod pack;
 pub mod position;
+pub mod quote_check;
+pub mod quote_totals;
 pub mod role;
 pub mod scores;
 pub mod validation;
+pub mod vat;
 
 pub use ids::*;
 pub use pack::{PackLabels, PipelineTemplate, StageKind, StageTemplate, TradePack};

@@ -22,6 +22,16 @@ pub fn format_eur(cents: i64) -> String {
     }
 }
 
+/// Always with cents, as documents print amounts: "45,00 €", "12 500,50 €".
+pub fn format_eur_exact(cents: i64) -> String {
+    let text = format_eur(cents);
+    if cents % 100 == 0 {
+        text.replace("\u{00A0}€", ",00\u{00A0}€")
+    } else {
+        text
+    }
+}
+
 /// Compact form for cards and column totals: "12,5 k€", "1,2 M€", "850 €".
 pub fn format_eur_short(cents: i64) -> String {
     let euros = cents as f64 / 100.0;
@@ -82,6 +92,8 @@ mod tests {
         assert_eq!(format_eur_short(1_250_000), "12,5\u{00A0}k€");
         assert_eq!(format_eur_short(123_000_000), "1,2\u{00A0}M€");
         assert_eq!(format_eur_short(2_000_000), "20\u{00A0}k€");
+        assert_eq!(format_eur_exact(4_500), "45,00\u{00A0}€");
+        assert_eq!(format_eur_exact(-1_999), "−19,99\u{00A0}€");
     }
 
     #[test]

@@ -66,6 +66,21 @@ impl Role {
         matches!(self, Role::Owner | Role::Admin | Role::Member)
     }
 
+    /// May write, send and version quotes.
+    pub fn can_write_quotes(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin | Role::Member)
+    }
+
+    /// May read quotes (accounting reads them too).
+    pub fn can_read_quotes(self) -> bool {
+        true
+    }
+
+    /// May change the legal identity, quote templates and the catalogue.
+    pub fn can_configure_quotes(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+
     /// May add, rename, reorder and remove pipeline stages.
     pub fn can_configure_pipelines(self) -> bool {
         matches!(self, Role::Owner | Role::Admin)

@@ -19,6 +19,11 @@ pub fn sha256_hex(input: &str) -> String {
     hex::encode(Sha256::digest(input.as_bytes()))
 }
 
+/// Lower-case hex SHA-256 of bytes (stored documents, signature proofs).
+pub fn sha256_bytes_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
 fn argon2() -> Argon2<'static> {
     // OWASP 2024 baseline for argon2id: 19 MiB, 2 passes, 1 lane.
     let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();

@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod db;
 pub mod entity;
 pub mod events;
+pub mod files;
 pub mod ports;
 pub mod queue;
 pub mod rate_limit;

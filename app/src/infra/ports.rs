@@ -14,6 +14,19 @@ pub struct OutgoingEmail {
     pub text: String,
     /// HTML body.
     pub html: String,
+    /// Files sent along.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file sent with a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    /// Name shown to the recipient.
+    pub file_name: String,
+    /// MIME type.
+    pub content_type: String,
+    /// Content.
+    pub bytes: Vec<u8>,
 }
 
 /// Sends email.
@@ -24,4 +37,11 @@ pub trait Mailer: Send + Sync {
 
     /// Delivers one message; an error is retried later by the job worker.
     async fn send(&self, email: &OutgoingEmail) -> Result<(), String>;
+}
+
+/// Renders documents to PDF (typst in `server/`).
+pub trait PdfRenderer: Send + Sync {
+    /// A quote's PDF. The same document must give the same bytes: the
+    /// signature proof is the SHA-256 of what the client was shown.
+    fn render_quote(&self, doc: &crate::quote::document::QuoteDocument) -> Result<Vec<u8>, String>;
 }

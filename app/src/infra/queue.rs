@@ -18,6 +18,17 @@ pub enum JobPayload {
         /// The email to deliver.
         email_id: Uuid,
     },
+    /// Remind the client of an unsigned quote (skipped once signed, declined,
+    /// expired, or when reminders were switched off).
+    QuoteReminder {
+        /// The quote.
+        quote_id: Uuid,
+    },
+    /// Expire a quote still unsigned after its validity date.
+    ExpireQuote {
+        /// The quote.
+        quote_id: Uuid,
+    },
 }
 
 impl JobPayload {
@@ -25,6 +36,8 @@ impl JobPayload {
     pub fn kind(&self) -> &'static str {
         match self {
             JobPayload::SendEmail { .. } => "send_email",
+            JobPayload::QuoteReminder { .. } => "quote_reminder",
+            JobPayload::ExpireQuote { .. } => "expire_quote",
         }
     }
 }
@@ -32,13 +45,15 @@ impl JobPayload {
 /// Attempts before a job is declared dead.
 pub const DEFAULT_MAX_ATTEMPTS: i32 = 8;
 
-/// Inserts a job due now, in the caller's transaction.
+/// Inserts a job due at `run_at` (now, or later for reminders), in the
+/// caller's transaction.
 pub async fn enqueue(
     txn: &impl ConnectionTrait,
     workspace_id: Option<Uuid>,
     payload: &JobPayload,
-    now: DateTime<Utc>,
+    run_at: DateTime<Utc>,
 ) -> Result<Uuid, DbErr> {
+    let now = time::now();
     let id = Uuid::now_v7();
     let body = serde_json::to_string(payload).map_err(|e| DbErr::Custom(e.to_string()))?;
     job::Entity::insert(job::ActiveModel {
@@ -49,7 +64,7 @@ pub async fn enqueue(
         status: Set(JobStatus::Queued),
         attempts: Set(0),
         max_attempts: Set(DEFAULT_MAX_ATTEMPTS),
-        run_at: Set(now),
+        run_at: Set(run_at),
         locked_until: Set(None),
         last_error: Set(None),
         created_at: Set(now),

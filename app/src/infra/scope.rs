@@ -104,9 +104,13 @@ pub async fn load_session(
 
 /// The session of this request, including one still waiting for its second factor.
 pub async fn any_session(state: &AppState) -> Result<SessionUser, AppError> {
-    let parts = request::parts()?;
-    let meta = request::meta_from_parts(&parts, state.config.trust_proxy);
-    match load_session(&state.db, &parts).await? {
+    any_session_of(state, &request::parts()?).await
+}
+
+/// The session behind these request parts (handlers outside server functions).
+pub async fn any_session_of(state: &AppState, parts: &Parts) -> Result<SessionUser, AppError> {
+    let meta = request::meta_from_parts(parts, state.config.trust_proxy);
+    match load_session(&state.db, parts).await? {
         Some((session, user)) => Ok(SessionUser { session, user, meta }),
         None => Err(AppError::Unauthenticated),
     }
@@ -114,7 +118,12 @@ pub async fn any_session(state: &AppState) -> Result<SessionUser, AppError> {
 
 /// The fully signed-in user of this request.
 pub async fn session_user(state: &AppState) -> Result<SessionUser, AppError> {
-    let current = any_session(state).await?;
+    session_user_of(state, &request::parts()?).await
+}
+
+/// The fully signed-in user behind these request parts.
+pub async fn session_user_of(state: &AppState, parts: &Parts) -> Result<SessionUser, AppError> {
+    let current = any_session_of(state, parts).await?;
     if current.session.mfa_pending {
         Err(AppError::Unauthenticated)
     } else {
@@ -158,7 +167,12 @@ pub fn must_enroll_totp(user: &user::Model, member: &member::Model, workspace: &
 /// The scope of this request: signed in, member of a workspace, and compliant
 /// with the workspace's security policy.
 pub async fn scope(state: &AppState) -> Result<Scope, AppError> {
-    let current = session_user(state).await?;
+    scope_of(state, &request::parts()?).await
+}
+
+/// The scope behind these request parts (file downloads and other handlers).
+pub async fn scope_of(state: &AppState, parts: &Parts) -> Result<Scope, AppError> {
+    let current = session_user_of(state, parts).await?;
     let Some((member, workspace)) = current_membership(&state.db, &current).await? else {
         return Err(AppError::NotFound);
     };

@@ -19,6 +19,8 @@ pub struct AppState {
     pub jobs_wakeup: Arc<Notify>,
     /// Committed changes that open pages show live (server-sent events).
     pub live: broadcast::Sender<LiveUpdate>,
+    /// Renders quote PDFs.
+    pub pdf: Arc<dyn super::ports::PdfRenderer>,
 }
 
 /// A committed change, for the pages of one workspace that show it live.
@@ -34,7 +36,7 @@ pub struct LiveUpdate {
 
 impl AppState {
     /// State around an open pool.
-    pub fn new(db: DatabaseConnection, config: AppConfig) -> AppState {
+    pub fn new(db: DatabaseConnection, config: AppConfig, pdf: Arc<dyn super::ports::PdfRenderer>) -> AppState {
         let (live, _) = broadcast::channel(1024);
         AppState {
             db,
@@ -42,6 +44,7 @@ impl AppState {
             limiter: Arc::new(RateLimiter::default()),
             jobs_wakeup: Arc::new(Notify::new()),
             live,
+            pdf,
         }
     }
 

@@ -28,6 +28,18 @@ pub enum EmailKind {
     /// Notice that the password changed.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "password_changed"))]
     PasswordChanged,
+    /// A quote sent to a client, with its PDF and portal link.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "quote_sent"))]
+    QuoteSent,
+    /// A reminder of an unsigned quote.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "quote_reminder"))]
+    QuoteReminder,
+    /// The signed quote, to the client.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "quote_signed"))]
+    QuoteSigned,
+    /// A client signed or declined: notice to the business.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "quote_notice"))]
+    QuoteNotice,
 }
 
 impl EmailKind {
@@ -38,6 +50,10 @@ impl EmailKind {
             EmailKind::PasswordReset => "Réinitialisation",
             EmailKind::Invitation => "Invitation",
             EmailKind::PasswordChanged => "Sécurité",
+            EmailKind::QuoteSent => "Devis",
+            EmailKind::QuoteReminder => "Relance devis",
+            EmailKind::QuoteSigned => "Devis signé",
+            EmailKind::QuoteNotice => "Suivi devis",
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::templates::{self, Rendered};
 use super::{EmailDetail, EmailKind, EmailRow, EmailStatus};
 use crate::infra::entity::email;
-use crate::infra::ports::{Mailer, OutgoingEmail};
+use crate::infra::ports::{Attachment, Mailer, OutgoingEmail};
 use crate::infra::queue::{self, JobPayload};
 use crate::infra::time;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
@@ -27,6 +27,8 @@ pub struct NewEmail {
     pub content: Rendered,
     /// Whether the body holds a secret link.
     pub contains_secret: bool,
+    /// A stored file to attach (row of `files`).
+    pub attachment: Option<Uuid>,
 }
 
 /// Stores the message and its delivery job in the caller's transaction.
@@ -47,6 +49,7 @@ pub async fn enqueue(txn: &impl ConnectionTrait, mail: NewEmail) -> Result<Uuid,
         transport: Set(None),
         last_error: Set(None),
         contains_secret: Set(mail.contains_secret),
+        attachment_file_id: Set(mail.attachment),
         created_at: Set(now),
         sent_at: Set(None),
     })
@@ -169,12 +172,23 @@ pub async fn deliver(db: &DatabaseConnection, mailer: &dyn Mailer, email_id: Uui
     if row.status == EmailStatus::Sent {
         return Ok(Delivery::Done);
     }
+    let mut attachments = Vec::new();
+    if let Some(file_id) = row.attachment_file_id
+        && let Some(f) = crate::infra::entity::file::Entity::find_by_id(file_id).one(db).await?
+    {
+        attachments.push(Attachment {
+            file_name: f.file_name,
+            content_type: f.content_type,
+            bytes: f.bytes,
+        });
+    }
     let outgoing = OutgoingEmail {
         id: row.id,
         to: row.to_address.clone(),
         subject: row.subject.clone(),
         text: row.body_text.clone(),
         html: row.body_html.clone(),
+        attachments,
     };
     let result = mailer.send(&outgoing).await;
     let now = time::now();

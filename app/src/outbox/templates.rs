@@ -26,7 +26,7 @@ pub fn escape(input: &str) -> String {
     out
 }
 
-fn layout(title: &str, paragraphs: &[String], button: Option<(&str, &str)>, footer: &str) -> String {
+pub(crate) fn layout(title: &str, paragraphs: &[String], button: Option<(&str, &str)>, footer: &str) -> String {
     let body: String = paragraphs
         .iter()
         .map(|p| format!("<p style=\"margin:0 0 16px\">{}</p>", escape(p)))
@@ -52,7 +52,7 @@ fn layout(title: &str, paragraphs: &[String], button: Option<(&str, &str)>, foot
     )
 }
 
-const SIGNATURE: &str = "— L'équipe Comptoir";
+pub(crate) const SIGNATURE: &str = "— L'équipe Comptoir";
 
 /// A sign-in link valid for `minutes`.
 pub fn magic_link(name: &str, link: &str, minutes: i64) -> Rendered {

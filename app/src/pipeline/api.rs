@@ -12,24 +12,13 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 mod support {
-    use super::super::rules::RuleContext;
+    use super::super::rules::{self, RuleContext};
     use crate::error::AppError;
-    use crate::infra::entity::workspace;
     use crate::infra::{AppState, Scope};
-    use sea_orm::EntityTrait;
 
     /// The rule context of the caller.
     pub async fn context(state: &AppState, scope: &Scope) -> Result<RuleContext, AppError> {
-        let pack = workspace::Entity::find_by_id(scope.workspace_id.0)
-            .one(&state.db)
-            .await?
-            .ok_or(AppError::NotFound)?
-            .pack;
-        Ok(RuleContext {
-            workspace_id: scope.workspace_id,
-            pack,
-            actor: scope.actor(),
-        })
+        rules::context(&state.db, scope.workspace_id, scope.actor()).await
     }
 
     /// Applies a deal rule for the caller (who must be able to work deals) in

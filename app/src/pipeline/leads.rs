@@ -304,9 +304,32 @@ pub async fn detail(db: &impl ConnectionTrait, scope: &Scope, deal_id: Uuid) -> 
         .order_by_desc(note::Column::CreatedAt)
         .all(db)
         .await?;
+    // The deal's timeline also tells what happened to its quotes and its job.
+    let mut subjects = vec![d.id, l.id];
+    subjects.extend(
+        crate::infra::entity::quote::Entity::find()
+            .select_only()
+            .column(crate::infra::entity::quote::Column::Id)
+            .filter(crate::infra::entity::quote::Column::WorkspaceId.eq(ws))
+            .filter(crate::infra::entity::quote::Column::DealId.eq(d.id))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?,
+    );
+    subjects.extend(
+        crate::infra::entity::job::Entity::find()
+            .select_only()
+            .column(crate::infra::entity::job::Column::Id)
+            .filter(crate::infra::entity::job::Column::WorkspaceId.eq(ws))
+            .filter(crate::infra::entity::job::Column::DealId.eq(d.id))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?,
+    );
     let history = event::Entity::find()
         .filter(event::Column::WorkspaceId.eq(ws))
-        .filter(event::Column::EntityId.is_in([d.id, l.id]))
+        .filter(event::Column::EntityId.is_in(subjects))
+        .filter(event::Column::Action.ne(EventAction::QuoteSaved.as_str()))
         .order_by_desc(event::Column::Seq)
         .limit(100)
         .all(db)

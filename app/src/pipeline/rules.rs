@@ -43,6 +43,24 @@ pub enum Placement {
     },
 }
 
+/// The rule context of a workspace and an actor (the portal acts for the client).
+pub async fn context(
+    db: &impl sea_orm::ConnectionTrait,
+    workspace_id: WorkspaceId,
+    actor: Actor,
+) -> Result<RuleContext, AppError> {
+    let pack = crate::infra::entity::workspace::Entity::find_by_id(workspace_id.0)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .pack;
+    Ok(RuleContext {
+        workspace_id,
+        pack,
+        actor,
+    })
+}
+
 fn rule_error(error: RuleError) -> AppError {
     match error {
         RuleError::LostReasonRequired => AppError::field("lost_reason", error.message()),

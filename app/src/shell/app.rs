@@ -69,12 +69,17 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite/:token") view={Lazy::<InvitationRoute>::new()} />
                 <Route path=path!("/confidentialite") view={Lazy::<PrivacyRoute>::new()} />
                 <Route path=path!("/offline") view={Lazy::<OfflineRoute>::new()} />
+                <Route path=path!("/portal/:token") view={Lazy::<PortalRoute>::new()} />
                 <ParentRoute path=path!("/app") view={Lazy::<AppLayoutRoute>::new()}>
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()} />
                     <Route path=path!("members") view={Lazy::<MembersRoute>::new()} />
                     <Route path=path!("members/:id") view={Lazy::<MemberProfileRoute>::new()} />
                     <Route path=path!("pipeline") view={Lazy::<PipelineRoute>::new()} />
                     <Route path=path!("pipeline/settings") view={Lazy::<PipelineSettingsRoute>::new()} />
+                    <Route path=path!("quotes") view={Lazy::<QuotesRoute>::new()} />
+                    <Route path=path!("quotes/new") view={Lazy::<QuoteEditorRoute>::new()} />
+                    <Route path=path!("quotes/settings") view={Lazy::<QuoteSettingsRoute>::new()} />
+                    <Route path=path!("quotes/:id") view={Lazy::<QuoteEditorRoute>::new()} />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} />
                     <Route path=path!("outbox") view={Lazy::<OutboxRoute>::new()} />
                     <Route path=path!("outbox/:id") view={Lazy::<EmailRoute>::new()} />

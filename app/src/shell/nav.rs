@@ -35,6 +35,12 @@ fn items(me: &Me) -> Vec<NavItem> {
             icon: IconName::Pipeline,
         });
         items.push(NavItem {
+            href: "/app/quotes",
+            label: "Devis",
+            short: "Devis",
+            icon: IconName::Document,
+        });
+        items.push(NavItem {
             href: "/app/members",
             label: "Membres",
             short: "Membres",

@@ -67,6 +67,14 @@ lazy_page! {
     PipelineRoute => crate::pipeline::ui::BoardPage;
     /// `/app/pipeline/settings`
     PipelineSettingsRoute => crate::pipeline::ui::PipelineSettingsPage;
+    /// `/app/quotes`
+    QuotesRoute => crate::quote::ui::QuotesPage;
+    /// `/app/quotes/new` and `/app/quotes/:id`
+    QuoteEditorRoute => crate::quote::ui::QuoteEditorPage;
+    /// `/app/quotes/settings`
+    QuoteSettingsRoute => crate::quote::ui::QuoteSettingsPage;
+    /// `/portal/:token`
+    PortalRoute => crate::portal::ui::PortalPage;
     /// `/app/audit`
     AuditRoute => crate::audit::ui::AuditPage;
     /// `/app/outbox`

@@ -29,6 +29,7 @@ pub enum IconName {
     Pipeline,
     More,
     Phone,
+    Document,
 }
 
 fn paths(name: IconName) -> &'static str {
@@ -75,6 +76,7 @@ fn paths(name: IconName) -> &'static str {
         IconName::Phone => {
             "M6.5 3.5h3l1.5 4-2 1.5a11 11 0 0 0 6 6l1.5-2 4 1.5v3a2 2 0 0 1-2 2A16.5 16.5 0 0 1 4.5 5.5a2 2 0 0 1 2-2Z"
         }
+        IconName::Document => "M6.5 3h8l4.5 4.5V21h-12.5ZM14.5 3v4.5H19M9.5 12.5h6M9.5 16.5h4",
     }
 }
 

@@ -351,6 +351,7 @@ pub async fn invite(state: &AppState, scope: &Scope, email: &str, role: &str) ->
                 INVITATION_TTL.num_days(),
             ),
             contains_secret: true,
+            attachment: None,
         },
     )
     .await?;

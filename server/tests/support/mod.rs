@@ -278,6 +278,20 @@ impl Browser {
         Reply::read(response).await
     }
 
+    /// Calls a server function that takes a JSON body (whole documents).
+    pub async fn call_json(&self, name: &str, body: &Value) -> Reply {
+        let response = self
+            .client
+            .post(format!("{}/api/{name}", self.base))
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .json(body)
+            .send()
+            .await
+            .expect("request");
+        Reply::read(response).await
+    }
+
     /// GET a path.
     pub async fn get(&self, path: &str) -> Reply {
         Reply::read(

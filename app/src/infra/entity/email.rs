@@ -20,6 +20,8 @@ pub struct Model {
     pub last_error: Option<String>,
     /// The body holds a sign-in secret: it is wiped once delivered over SMTP.
     pub contains_secret: bool,
+    /// A stored file sent along (a quote's PDF).
+    pub attachment_file_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
 }

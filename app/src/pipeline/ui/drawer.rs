@@ -8,6 +8,7 @@ use crate::domain::{StageKind, money};
 use crate::error::AppError;
 use crate::pipeline::DealDetail;
 use crate::pipeline::api::{AddNote, MarkContacted, fetch_deal};
+use crate::quote::ui::DealQuotes;
 use crate::ui::{
     Button, ButtonKind, ErrorState, FormAlert, Icon, IconName, LoadingState, Modal, button_class, field_error,
     on_result, use_toasts,
@@ -205,6 +206,7 @@ fn DrawerBody(
                 {row("Clôturée le", detail.closed_at.clone())}
                 {row("Raison de la perte", detail.card.lost_reason.clone())}
             </dl>
+            <DealQuotes deal_id=detail.card.id can_work />
             <section aria-labelledby="notes-title">
                 <h3 id="notes-title" class="mb-2 text-sm font-semibold text-fg">"Notes"</h3>
                 {can_work.then(|| view! {

@@ -1,0 +1,56 @@
+//! Server functions of the portal. The token is the credential: no session,
+//! no workspace id from the client.
+
+use super::{PortalQuote, Verification};
+use crate::error::AppError;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// Opens the quote behind a portal link (recorded; the first opening marks it viewed).
+#[server(endpoint = "fetch_portal_quote")]
+pub async fn fetch_portal_quote(token: String) -> Result<PortalQuote, AppError> {
+    use crate::infra::{request, state::app_state};
+    let state = app_state()?;
+    let meta = request::current_meta(&state)?;
+    super::service::view(&state, &token, &meta).await
+}
+
+/// Signs: name, email, the acceptance box and the drawn signature (PNG data URL).
+#[server(endpoint = "sign_quote")]
+pub async fn sign_quote(
+    token: String,
+    signer_name: String,
+    signer_email: String,
+    accepted: Option<String>,
+    signature_png: String,
+) -> Result<PortalQuote, AppError> {
+    use crate::infra::{request, state::app_state};
+    let state = app_state()?;
+    let meta = request::current_meta(&state)?;
+    let input = super::signing::SignatureInput {
+        signer_name,
+        signer_email,
+        accepted: accepted.is_some_and(|v| v == "true" || v == "on"),
+        signature_png,
+    };
+    super::signing::sign(&state, &token, input, &meta).await
+}
+
+/// Declines with a reason (when the business allows it).
+#[server(endpoint = "decline_quote")]
+pub async fn decline_quote(token: String, reason: String) -> Result<PortalQuote, AppError> {
+    use crate::infra::{request, state::app_state};
+    let state = app_state()?;
+    let meta = request::current_meta(&state)?;
+    super::signing::decline(&state, &token, &reason, &meta).await
+}
+
+/// Recomputes the SHA-256 of the PDF a client signed and compares it with the
+/// signature record (members of the workspace).
+#[server(endpoint = "verify_quote_signature")]
+pub async fn verify_quote_signature(id: Uuid) -> Result<Verification, AppError> {
+    use crate::infra::{scope, state::app_state};
+    let state = app_state()?;
+    let scope = scope::scope(&state).await?;
+    super::service::verify(&state.db, &scope, id).await
+}

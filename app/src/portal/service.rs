@@ -1,0 +1,236 @@
+//! Reading a quote through its portal link. The token is the only key: it is
+//! hashed and looked up, must not be expired or revoked, and opening is
+//! rate-limited per client IP and recorded.
+
+use super::{PortalQuote, SignatureView, Verification};
+use crate::audit::{EventAction, EventEntity};
+use crate::domain::money::format_eur;
+use crate::domain::{Role, WorkspaceId};
+use crate::error::AppError;
+use crate::infra::crypto::{sha256_bytes_hex, sha256_hex};
+use crate::infra::entity::{portal_token, quote, quote_signature};
+use crate::infra::events::{self, Actor, NewEvent};
+use crate::infra::rate_limit::TOKEN_PER_IP;
+use crate::infra::request::RequestMeta;
+use crate::infra::{AppState, Scope, db, files, time};
+use crate::quote::download::PdfDownload;
+use crate::quote::send::{expiry_instant, lines_of};
+use crate::quote::store::draft_of;
+use crate::quote::{QuoteStatus, profile, service};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
+use serde_json::json;
+
+/// A valid link and the quote it opens.
+pub struct Opened {
+    /// The token row.
+    pub token: portal_token::Model,
+    /// The quote.
+    pub quote: quote::Model,
+}
+
+/// Checks the rate limit of this client, then resolves the token.
+pub async fn open(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    token: &str,
+    meta: &RequestMeta,
+) -> Result<Opened, AppError> {
+    let ip = meta.ip.clone().unwrap_or_else(|| "unknown".into());
+    state
+        .limiter
+        .check(&format!("portal:{ip}"), TOKEN_PER_IP, state.config.rate_limit_factor)?;
+    if token.len() < 32 || token.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    let row = portal_token::Entity::find()
+        .filter(portal_token::Column::TokenHash.eq(sha256_hex(token)))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.revoked_at.is_some() || row.expires_at <= time::now() {
+        return Err(AppError::NotFound);
+    }
+    let quote = service::find(db, row.workspace_id, row.quote_id).await?;
+    Ok(Opened { token: row, quote })
+}
+
+/// The client actor of the audit trail.
+pub fn client_actor(q: &quote::Model, meta: &RequestMeta) -> Actor {
+    Actor {
+        user_id: None,
+        label: format!("Client : {}", q.client_name),
+        meta: meta.clone(),
+    }
+}
+
+/// Opens the quote: records the opening (first one: status "viewed").
+pub async fn view(state: &AppState, token: &str, meta: &RequestMeta) -> Result<PortalQuote, AppError> {
+    let txn = db::begin_write(&state.db).await?;
+    let Opened { token: t, quote: q } = open(state, &txn, token, meta).await?;
+    let now = time::now();
+    let mut row = t.clone().into_active_model();
+    row.open_count = Set(t.open_count + 1);
+    row.last_opened_at = Set(Some(now));
+    row.update(&txn).await?;
+    let q = if q.status == QuoteStatus::Sent {
+        let mut updated = q.clone().into_active_model();
+        updated.status = Set(QuoteStatus::Viewed);
+        updated.viewed_at = Set(Some(now));
+        let q = updated.update(&txn).await?;
+        events::record(
+            &txn,
+            &client_actor(&q, meta),
+            NewEvent::new(
+                WorkspaceId(q.workspace_id),
+                EventEntity::Quote,
+                Some(q.id),
+                EventAction::QuoteViewed,
+            )
+            .after(json!({ "number": q.number })),
+        )
+        .await?;
+        q
+    } else {
+        q
+    };
+    let view = portal_view(&txn, &q).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Why a quote can no longer be signed, if it cannot.
+pub async fn closed_reason(db: &impl ConnectionTrait, q: &quote::Model) -> Result<Option<String>, AppError> {
+    let reason = match q.status {
+        QuoteStatus::Signed => Some("Ce devis est signé."),
+        QuoteStatus::Declined => Some("Ce devis a été refusé."),
+        QuoteStatus::Expired => Some("Ce devis a expiré : demandez une nouvelle proposition."),
+        QuoteStatus::Draft => Some("Ce devis n'est pas encore envoyé."),
+        QuoteStatus::Sent | QuoteStatus::Viewed => None,
+    };
+    if reason.is_some() {
+        return Ok(reason.map(str::to_string));
+    }
+    if q.valid_until.is_some_and(|v| time::now() >= expiry_instant(v)) {
+        return Ok(Some("Ce devis a expiré : demandez une nouvelle proposition.".into()));
+    }
+    let replaced = quote::Entity::find()
+        .filter(quote::Column::WorkspaceId.eq(q.workspace_id))
+        .filter(quote::Column::SupersedesId.eq(q.id))
+        .filter(quote::Column::Status.ne(QuoteStatus::Draft))
+        .one(db)
+        .await?;
+    if replaced.is_some() {
+        return Ok(Some("Une nouvelle version de ce devis vous a été envoyée.".into()));
+    }
+    if let Some(deal_id) = q.deal_id {
+        let deal = crate::infra::entity::deal::Entity::find_by_id(deal_id).one(db).await?;
+        if deal.is_some_and(|d| d.closed_at.is_some() && d.lost_reason.is_some()) {
+            return Ok(Some("Ce devis n'est plus disponible.".into()));
+        }
+    }
+    Ok(None)
+}
+
+/// The page's data for a quote.
+pub async fn portal_view(db: &impl ConnectionTrait, q: &quote::Model) -> Result<PortalQuote, AppError> {
+    let ws = q.workspace_id;
+    let settings = profile::load(db, ws).await?;
+    let draft = draft_of(q, &lines_of(db, ws, q.id).await?);
+    let doc_lines = crate::quote::document::build(
+        &settings,
+        &draft,
+        &draft.totals(),
+        q.number.as_deref(),
+        q.version,
+        "",
+        None,
+    );
+    let closed = closed_reason(db, q).await?;
+    let signature = quote_signature::Entity::find()
+        .filter(quote_signature::Column::WorkspaceId.eq(ws))
+        .filter(quote_signature::Column::QuoteId.eq(q.id))
+        .one(db)
+        .await?
+        .map(|s| SignatureView {
+            signer: s.signer_name,
+            signed_at: time::display(s.signed_at),
+            pdf_sha256: s.pdf_sha256,
+        });
+    Ok(PortalQuote {
+        number: q.number.clone().unwrap_or_default(),
+        version: q.version,
+        status: q.status,
+        title: q.title.clone(),
+        company: settings.legal_name.clone(),
+        company_lines: doc_lines.seller.into_iter().skip(1).collect(),
+        insurance: doc_lines.insurance,
+        client_name: q.client_name.clone(),
+        client_email: q.client_email.clone(),
+        site: doc_lines.site,
+        totals: draft.totals(),
+        lines: draft.lines,
+        deposit: draft.deposit,
+        quote_price: if q.free_quote {
+            "Devis gratuit".into()
+        } else {
+            format!("Devis payant : {} TTC", format_eur(q.quote_fee_cents))
+        },
+        sent_on: q
+            .sent_at
+            .map(|t| time::paris_day(t).format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
+        valid_until: q
+            .valid_until
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
+        payment_terms: q.payment_terms.clone(),
+        notes: q.notes.clone(),
+        conditions: settings.conditions_text.clone(),
+        can_sign: closed.is_none(),
+        can_decline: closed.is_none() && settings.allow_decline,
+        closed_reason: closed.unwrap_or_default(),
+        signature,
+        decline_reason: q.decline_reason.clone(),
+    })
+}
+
+/// The PDF behind a portal link: the signed copy once signed, else the one sent.
+pub async fn pdf(state: &AppState, token: &str, meta: &RequestMeta) -> Result<PdfDownload, AppError> {
+    let Opened { quote: q, .. } = open(state, &state.db, token, meta).await?;
+    let file_id = q.signed_pdf_file_id.or(q.pdf_file_id).ok_or(AppError::NotFound)?;
+    let file = files::load(&state.db, q.workspace_id, file_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(PdfDownload {
+        file_name: file.file_name,
+        bytes: file.bytes,
+    })
+}
+
+/// Recomputes the SHA-256 of the PDF the client was shown and compares it
+/// with the signature record (signed-in members of the workspace).
+pub async fn verify(db: &impl ConnectionTrait, scope: &Scope, quote_id: uuid::Uuid) -> Result<Verification, AppError> {
+    scope.require(Role::can_read_quotes)?;
+    let ws = scope.workspace_id.0;
+    let q = service::find(db, ws, quote_id).await?;
+    let signature = quote_signature::Entity::find()
+        .filter(quote_signature::Column::WorkspaceId.eq(ws))
+        .filter(quote_signature::Column::QuoteId.eq(q.id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let file = files::load(db, ws, q.pdf_file_id.ok_or(AppError::NotFound)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let recomputed = sha256_bytes_hex(&file.bytes);
+    Ok(Verification {
+        number: q.number.unwrap_or_default(),
+        matches: recomputed == signature.pdf_sha256,
+        recorded_sha256: signature.pdf_sha256,
+        recomputed_sha256: recomputed,
+        signer: signature.signer_name,
+        signed_at: time::display(signature.signed_at),
+    })
+}

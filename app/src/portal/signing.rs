@@ -1,0 +1,327 @@
+//! Signing and declining in the portal. Signing stores the proof (drawn
+//! image, name, email, UTC time, IP, user agent, SHA-256 of the exact PDF the
+//! client was shown), produces and stores the signed copy, locks the quote,
+//! then applies the pipeline rule (deal won, the lead's other deals lost, job
+//! opened) and emails the signed copy to the client and a notice to the
+//! business — all in one transaction.
+
+use super::service::{Opened, client_actor, closed_reason, open, portal_view};
+use super::{MAX_SIGNATURE_BYTES, PortalQuote};
+use crate::audit::{EventAction, EventEntity};
+use crate::domain::deal_rules::Trigger;
+use crate::domain::money::format_eur;
+use crate::domain::{Email, WorkspaceId};
+use crate::error::{AppError, FieldErrors};
+use crate::infra::crypto::sha256_bytes_hex;
+use crate::infra::entity::{member, quote, quote_signature, user};
+use crate::infra::events::{self, NewEvent};
+use crate::infra::request::RequestMeta;
+use crate::infra::{AppState, db, files, time};
+use crate::outbox::EmailKind;
+use crate::outbox::service::{self as outbox, NewEmail};
+use crate::pipeline::rules::{self, Placement};
+use crate::quote::document::{self, SignatureBlock};
+use crate::quote::send::{lines_of, render};
+use crate::quote::store::draft_of;
+use crate::quote::{ACCEPTANCE, QuoteStatus, emails, profile};
+use base64::Engine;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// What the signature form posts.
+pub struct SignatureInput {
+    /// Name typed by the signer.
+    pub signer_name: String,
+    /// Email typed by the signer.
+    pub signer_email: String,
+    /// The acceptance box.
+    pub accepted: bool,
+    /// The drawing, as a `data:image/png;base64,…` URL or bare base64.
+    pub signature_png: String,
+}
+
+/// Width and height of a PNG, if the bytes are one.
+pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    const MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if bytes.len() < 24 || &bytes[..8] != MAGIC || &bytes[12..16] != b"IHDR" {
+        return None;
+    }
+    let w = u32::from_be_bytes(bytes[16..20].try_into().ok()?);
+    let h = u32::from_be_bytes(bytes[20..24].try_into().ok()?);
+    Some((w, h))
+}
+
+fn check(input: &SignatureInput) -> Result<(String, String, Vec<u8>), AppError> {
+    let mut errors = FieldErrors::new();
+    let name = input.signer_name.trim().to_string();
+    if name.chars().count() < 2 || name.chars().count() > 120 {
+        errors.push("signer_name", "Saisissez votre nom et prénom.");
+    }
+    let email = errors.check("signer_email", Email::parse(&input.signer_email));
+    if !input.accepted {
+        errors.push(
+            "accepted",
+            "Cochez la mention « Devis reçu avant l'exécution des travaux — bon pour accord ».",
+        );
+    }
+    let raw = input.signature_png.trim();
+    let b64 = raw.strip_prefix("data:image/png;base64,").unwrap_or(raw);
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap_or_default();
+    match png_size(&png) {
+        _ if png.len() > MAX_SIGNATURE_BYTES => errors.push("signature", "Signature trop lourde."),
+        Some((w, h)) if (50..=4000).contains(&w) && (20..=4000).contains(&h) => {}
+        _ => errors.push("signature", "Dessinez votre signature dans le cadre."),
+    }
+    errors.into_result()?;
+    Ok((name, email.map(|e| e.as_str().to_string()).unwrap_or_default(), png))
+}
+
+/// Who hears about a client's answer: the quote's author, or the workspace's owners.
+async fn notice_recipients(txn: &DatabaseTransaction, q: &quote::Model) -> Result<Vec<String>, AppError> {
+    let members = member::Entity::find()
+        .filter(member::Column::WorkspaceId.eq(q.workspace_id))
+        .all(txn)
+        .await?;
+    let chosen: Vec<&member::Model> = match members.iter().find(|m| Some(m.id) == q.created_by_member_id) {
+        Some(author) => vec![author],
+        None => members
+            .iter()
+            .filter(|m| m.role == crate::domain::Role::Owner)
+            .collect(),
+    };
+    let mut out = Vec::new();
+    for m in chosen {
+        if let Some(u) = user::Entity::find_by_id(m.user_id).one(txn).await? {
+            out.push(u.email);
+        }
+    }
+    Ok(out)
+}
+
+/// Signs the quote behind `token`.
+pub async fn sign(
+    state: &AppState,
+    token: &str,
+    input: SignatureInput,
+    meta: &RequestMeta,
+) -> Result<PortalQuote, AppError> {
+    let txn = db::begin_write(&state.db).await?;
+    let Opened { quote: q, .. } = open(state, &txn, token, meta).await?;
+    if let Some(reason) = closed_reason(&txn, &q).await? {
+        return Err(AppError::Conflict(reason));
+    }
+    let (signer, signer_email, png) = check(&input)?;
+    let ws = q.workspace_id;
+    let shown = files::load(&txn, ws, q.pdf_file_id.ok_or(AppError::Internal)?)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let shown_sha = sha256_bytes_hex(&shown.bytes);
+    if Some(&shown_sha) != q.pdf_sha256.as_ref() {
+        tracing::error!(quote = %q.id, "stored quote PDF does not match its recorded hash");
+        return Err(AppError::Internal);
+    }
+    let now = time::now();
+    let number = q.number.clone().unwrap_or_default();
+    let settings = profile::load(&txn, ws).await?;
+    let draft = draft_of(&q, &lines_of(&txn, ws, q.id).await?);
+    let sent_day = q.sent_at.map(time::paris_day).unwrap_or_else(|| time::paris_day(now));
+    let block = SignatureBlock {
+        statement: format!(
+            "Signé électroniquement le {} (heure de Paris) par {signer} <{signer_email}> — « {ACCEPTANCE} »",
+            time::display(now)
+        ),
+        fingerprint: format!("Empreinte SHA-256 du devis présenté au client : {shown_sha}"),
+        image: png.clone(),
+    };
+    let doc = document::build(
+        &settings,
+        &draft,
+        &draft.totals(),
+        Some(&number),
+        q.version,
+        &sent_day.format("%Y-%m-%d").to_string(),
+        Some(block),
+    );
+    let signed_pdf = render(state, doc).await?;
+    let (signature_file, _) = files::store(&txn, ws, "signature", "image/png", "signature.png", png).await?;
+    let (signed_file, signed_sha) = files::store(
+        &txn,
+        ws,
+        "signed_quote_pdf",
+        "application/pdf",
+        &format!("{number}-signe.pdf"),
+        signed_pdf,
+    )
+    .await?;
+    quote_signature::Entity::insert(quote_signature::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        workspace_id: Set(ws),
+        quote_id: Set(q.id),
+        signer_name: Set(signer.clone()),
+        signer_email: Set(signer_email.clone()),
+        mention: Set(ACCEPTANCE.into()),
+        signed_at: Set(now),
+        ip: Set(meta.ip.clone().unwrap_or_default()),
+        user_agent: Set(meta.user_agent.clone().unwrap_or_default()),
+        pdf_sha256: Set(shown_sha.clone()),
+        signature_file_id: Set(signature_file),
+        signed_pdf_file_id: Set(signed_file),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    let mut row = q.clone().into_active_model();
+    row.status = Set(QuoteStatus::Signed);
+    row.signed_at = Set(Some(now));
+    row.signed_pdf_file_id = Set(Some(signed_file));
+    row.updated_at = Set(now);
+    let q = row.update(&txn).await?;
+    let actor = client_actor(&q, meta);
+    events::record(
+        &txn,
+        &actor,
+        NewEvent::new(
+            WorkspaceId(ws),
+            EventEntity::Quote,
+            Some(q.id),
+            EventAction::QuoteSigned,
+        )
+        .after(json!({
+            "number": number, "signer": signer, "email": signer_email, "pdf_sha256": shown_sha,
+            "signed_pdf_sha256": signed_sha, "ip": meta.ip, "user_agent": meta.user_agent,
+        })),
+    )
+    .await?;
+    let change = match q.deal_id {
+        Some(deal) => {
+            let ctx = rules::context(&txn, WorkspaceId(ws), actor.clone()).await?;
+            Some(rules::apply(&txn, &ctx, deal, Trigger::QuoteAccepted, Placement::Auto).await?)
+        }
+        None => None,
+    };
+    let total = format!("{} TTC", format_eur(q.total_ttc_cents));
+    let valid = q
+        .valid_until
+        .map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_default();
+    let link = crate::quote::tokens::link(&state.config.base_url, token);
+    let mail = emails::QuoteMail {
+        client: &q.client_name,
+        company: &settings.legal_name,
+        number: &number,
+        title: &q.title,
+        total: &total,
+        valid_until: &valid,
+        link: &link,
+    };
+    outbox::enqueue(
+        &txn,
+        NewEmail {
+            workspace_id: Some(ws),
+            to: signer_email.clone(),
+            to_user_id: None,
+            kind: EmailKind::QuoteSigned,
+            content: emails::signed_copy(&mail, &time::display(now)),
+            contains_secret: true,
+            attachment: Some(signed_file),
+        },
+    )
+    .await?;
+    let app_link = format!("{}/app/quotes/{}", state.config.base_url.trim_end_matches('/'), q.id);
+    for to in notice_recipients(&txn, &q).await? {
+        outbox::enqueue(
+            &txn,
+            NewEmail {
+                workspace_id: Some(ws),
+                to,
+                to_user_id: None,
+                kind: EmailKind::QuoteNotice,
+                content: emails::notice(&mail, true, &time::display(now), &app_link),
+                contains_secret: false,
+                attachment: None,
+            },
+        )
+        .await?;
+    }
+    let view = portal_view(&txn, &q).await?;
+    txn.commit().await?;
+    if let Some(change) = &change {
+        state.publish(ws, "board", change);
+    }
+    state.wake_jobs();
+    Ok(view)
+}
+
+/// Declines the quote behind `token`, with a reason, if the business allows it.
+pub async fn decline(state: &AppState, token: &str, reason: &str, meta: &RequestMeta) -> Result<PortalQuote, AppError> {
+    let txn = db::begin_write(&state.db).await?;
+    let Opened { quote: q, .. } = open(state, &txn, token, meta).await?;
+    if let Some(closed) = closed_reason(&txn, &q).await? {
+        return Err(AppError::Conflict(closed));
+    }
+    let settings = profile::load(&txn, q.workspace_id).await?;
+    if !settings.allow_decline {
+        return Err(AppError::Forbidden);
+    }
+    let reason = reason.trim();
+    if reason.chars().count() < 3 || reason.chars().count() > 1000 {
+        return Err(AppError::field(
+            "reason",
+            "Indiquez en quelques mots pourquoi (1 000 caractères au plus).",
+        ));
+    }
+    let now = time::now();
+    let mut row = q.clone().into_active_model();
+    row.status = Set(QuoteStatus::Declined);
+    row.declined_at = Set(Some(now));
+    row.decline_reason = Set(Some(reason.to_string()));
+    row.updated_at = Set(now);
+    let q = row.update(&txn).await?;
+    events::record(
+        &txn,
+        &client_actor(&q, meta),
+        NewEvent::new(
+            WorkspaceId(q.workspace_id),
+            EventEntity::Quote,
+            Some(q.id),
+            EventAction::QuoteDeclined,
+        )
+        .after(json!({ "number": q.number, "reason": reason })),
+    )
+    .await?;
+    let number = q.number.clone().unwrap_or_default();
+    let total = format!("{} TTC", format_eur(q.total_ttc_cents));
+    let mail = emails::QuoteMail {
+        client: &q.client_name,
+        company: &settings.legal_name,
+        number: &number,
+        title: &q.title,
+        total: &total,
+        valid_until: "",
+        link: "",
+    };
+    let app_link = format!("{}/app/quotes/{}", state.config.base_url.trim_end_matches('/'), q.id);
+    for to in notice_recipients(&txn, &q).await? {
+        outbox::enqueue(
+            &txn,
+            NewEmail {
+                workspace_id: Some(q.workspace_id),
+                to,
+                to_user_id: None,
+                kind: EmailKind::QuoteNotice,
+                content: emails::notice(&mail, false, reason, &app_link),
+                contains_secret: false,
+                attachment: None,
+            },
+        )
+        .await?;
+    }
+    let view = portal_view(&txn, &q).await?;
+    txn.commit().await?;
+    state.wake_jobs();
+    Ok(view)
+}

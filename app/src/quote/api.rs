@@ -1,0 +1,152 @@
+//! Server functions of the quote editor, the quotes list, the business
+//! settings and the catalogue. Whole documents (a draft, the settings) travel
+//! as JSON; everything else as form fields.
+
+use super::{BusinessSettings, CatalogueItem, ContactMatch, QuoteDraft, QuoteList, QuoteRow, QuoteView};
+use crate::error::AppError;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+mod support {
+    pub use crate::infra::{Scope, db, scope, state::AppState, state::app_state};
+
+    /// The state and the caller's scope.
+    pub async fn caller() -> Result<(AppState, Scope), crate::error::AppError> {
+        let state = app_state()?;
+        let scope = scope::scope(&state).await?;
+        Ok((state, scope))
+    }
+}
+
+/// Starts a draft (from a deal: client and site address from its lead).
+#[server(endpoint = "create_quote")]
+pub async fn create_quote(deal_id: Option<Uuid>) -> Result<Uuid, AppError> {
+    let (state, scope) = support::caller().await?;
+    let txn = support::db::begin_write(&state.db).await?;
+    let id = super::service::create(&txn, &scope, deal_id).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// What a new quote starts with (nothing stored until the first save).
+#[server(endpoint = "new_quote_draft")]
+pub async fn new_quote_draft(deal_id: Option<Uuid>) -> Result<QuoteDraft, AppError> {
+    let (state, scope) = support::caller().await?;
+    let q = super::service::prefilled(&state.db, &scope, deal_id).await?;
+    Ok(super::store::draft_of(&q, &[]))
+}
+
+/// Saves a whole draft (autosave) and returns it as stored, with the legal check.
+#[server(endpoint = "save_quote", input = Json)]
+pub async fn save_quote(id: Uuid, draft: QuoteDraft) -> Result<QuoteView, AppError> {
+    let (state, scope) = support::caller().await?;
+    let txn = support::db::begin_write(&state.db).await?;
+    super::service::save(&txn, &scope, id, draft).await?;
+    txn.commit().await?;
+    super::service::view(&state.db, &scope, id).await
+}
+
+/// A quote with its lines, totals and the legal check.
+#[server(endpoint = "fetch_quote")]
+pub async fn fetch_quote(id: Uuid) -> Result<QuoteView, AppError> {
+    let (state, scope) = support::caller().await?;
+    super::service::view(&state.db, &scope, id).await
+}
+
+/// The quotes list (status filter, search, page of 50).
+#[server(endpoint = "list_quotes")]
+pub async fn list_quotes(status: Option<String>, q: Option<String>, page: Option<u64>) -> Result<QuoteList, AppError> {
+    let (state, scope) = support::caller().await?;
+    let status = status.as_deref().and_then(super::QuoteStatus::parse);
+    super::service::list(&state.db, &scope, status, q, page.unwrap_or(0)).await
+}
+
+/// The quotes of a deal (drawer tab).
+#[server(endpoint = "deal_quotes")]
+pub async fn deal_quotes(deal_id: Uuid) -> Result<Vec<QuoteRow>, AppError> {
+    let (state, scope) = support::caller().await?;
+    super::service::of_deal(&state.db, &scope, deal_id).await
+}
+
+/// Existing clients with this email or phone (duplicate warning).
+#[server(endpoint = "matching_contacts")]
+pub async fn matching_contacts(email: Option<String>, phone: Option<String>) -> Result<Vec<ContactMatch>, AppError> {
+    let (state, scope) = support::caller().await?;
+    super::service::matching_contacts(
+        &state.db,
+        &scope,
+        email.as_deref().unwrap_or_default(),
+        phone.as_deref().unwrap_or_default(),
+    )
+    .await
+}
+
+/// The legal identity and quote settings.
+#[server(endpoint = "fetch_business_settings")]
+pub async fn fetch_business_settings() -> Result<BusinessSettings, AppError> {
+    let (state, scope) = support::caller().await?;
+    scope.require(crate::domain::Role::can_read_quotes)?;
+    Ok(super::profile::settings_of(
+        &super::profile::load(&state.db, scope.workspace_id.0).await?,
+    ))
+}
+
+/// Saves the legal identity and quote settings (owners and admins).
+#[server(endpoint = "save_business_settings", input = Json)]
+pub async fn save_business_settings(settings: BusinessSettings) -> Result<BusinessSettings, AppError> {
+    let (state, scope) = support::caller().await?;
+    let txn = support::db::begin_write(&state.db).await?;
+    super::profile::save(&txn, &scope, settings).await?;
+    txn.commit().await?;
+    Ok(super::profile::settings_of(
+        &super::profile::load(&state.db, scope.workspace_id.0).await?,
+    ))
+}
+
+/// The catalogue.
+#[server(endpoint = "list_catalogue")]
+pub async fn list_catalogue() -> Result<Vec<CatalogueItem>, AppError> {
+    let (state, scope) = support::caller().await?;
+    super::profile::catalogue(&state.db, &scope).await
+}
+
+/// Adds (`is_new`) or changes a catalogue item.
+#[server(endpoint = "save_catalogue_item", input = Json)]
+pub async fn save_catalogue_item(item: CatalogueItem, is_new: bool) -> Result<Uuid, AppError> {
+    let (state, scope) = support::caller().await?;
+    let txn = support::db::begin_write(&state.db).await?;
+    let id = super::profile::save_item(&txn, &scope, item, is_new).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Archives a catalogue item.
+#[server(endpoint = "archive_catalogue_item")]
+pub async fn archive_catalogue_item(id: Uuid) -> Result<(), AppError> {
+    let (state, scope) = support::caller().await?;
+    let txn = support::db::begin_write(&state.db).await?;
+    super::profile::archive_item(&txn, &scope, id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sends a draft: legal check, number, PDF, email with the portal link, the
+/// deal to the quote stage. Returns the sent quote.
+#[server(endpoint = "send_quote")]
+pub async fn send_quote(id: Uuid) -> Result<QuoteView, AppError> {
+    let (state, scope) = support::caller().await?;
+    super::send::send(&state, &scope, id).await?;
+    super::service::view(&state.db, &scope, id).await
+}
+
+/// Starts a new version of a sent quote (to change it: it must be signed again).
+#[server(endpoint = "new_quote_version")]
+pub async fn new_quote_version(id: Uuid) -> Result<Uuid, AppError> {
+    let (state, scope) = support::caller().await?;
+    let txn = support::db::begin_write(&state.db).await?;
+    let new_id = super::versions::new_version(&txn, &scope, id).await?;
+    txn.commit().await?;
+    Ok(new_id)
+}

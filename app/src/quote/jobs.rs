@@ -1,0 +1,120 @@
+//! Scheduled work on quotes, run by the job worker: reminders while unsigned,
+//! expiry after the validity date. Each checks the quote again when it runs,
+//! so a signed, declined or withdrawn quote is left alone.
+
+use super::send::expiry_instant;
+use super::{QuoteStatus, emails, profile, tokens};
+use crate::audit::{EventAction, EventEntity};
+use crate::domain::WorkspaceId;
+use crate::domain::money::format_eur;
+use crate::error::AppError;
+use crate::infra::entity::quote;
+use crate::infra::events::{self, Actor, NewEvent};
+use crate::infra::{AppState, db, time};
+use crate::outbox::EmailKind;
+use crate::outbox::service::{self as outbox, NewEmail};
+use chrono::TimeDelta;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Sends a reminder if the quote still waits for the client.
+pub async fn remind(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
+    let txn = db::begin_write(&state.db).await?;
+    let Some(q) = quote::Entity::find_by_id(quote_id).one(&txn).await? else {
+        return Ok(());
+    };
+    let (Some(number), Some(contact_id), Some(valid_until)) = (q.number.clone(), q.contact_id, q.valid_until) else {
+        return Ok(());
+    };
+    if !q.status.awaits_client() || !q.reminders_enabled || time::now() >= expiry_instant(valid_until) {
+        return Ok(());
+    }
+    let ws = q.workspace_id;
+    let settings = profile::load(&txn, ws).await?;
+    if !settings.reminders_enabled {
+        return Ok(());
+    }
+    let expires = expiry_instant(valid_until) + TimeDelta::days(super::send::LINK_GRACE_DAYS);
+    let token = tokens::issue(&txn, ws, q.id, contact_id, expires).await?;
+    let link = tokens::link(&state.config.base_url, &token);
+    let total = format!("{} TTC", format_eur(q.total_ttc_cents));
+    let valid_fr = valid_until.format("%d/%m/%Y").to_string();
+    let mail = emails::QuoteMail {
+        client: &q.client_name,
+        company: &settings.legal_name,
+        number: &number,
+        title: &q.title,
+        total: &total,
+        valid_until: &valid_fr,
+        link: &link,
+    };
+    outbox::enqueue(
+        &txn,
+        NewEmail {
+            workspace_id: Some(ws),
+            to: q.client_email.clone(),
+            to_user_id: None,
+            kind: EmailKind::QuoteReminder,
+            content: emails::reminder(&mail),
+            contains_secret: true,
+            attachment: None,
+        },
+    )
+    .await?;
+    let sent = q.reminders_sent + 1;
+    let mut row = q.into_active_model();
+    row.reminders_sent = Set(sent);
+    row.update(&txn).await?;
+    events::record(
+        &txn,
+        &Actor::system("Relances automatiques"),
+        NewEvent::new(
+            WorkspaceId(ws),
+            EventEntity::Quote,
+            Some(quote_id),
+            EventAction::QuoteReminded,
+        )
+        .after(json!({ "number": number, "reminder": sent })),
+    )
+    .await?;
+    txn.commit().await?;
+    state.wake_jobs();
+    Ok(())
+}
+
+/// Expires the quote if it still waits for the client past its validity.
+pub async fn expire(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
+    let txn = db::begin_write(&state.db).await?;
+    let Some(q) = quote::Entity::find_by_id(quote_id).one(&txn).await? else {
+        return Ok(());
+    };
+    let Some(valid_until) = q.valid_until else {
+        return Ok(());
+    };
+    let now = time::now();
+    if !q.status.awaits_client() || now < expiry_instant(valid_until) {
+        return Ok(());
+    }
+    let ws = q.workspace_id;
+    let number = q.number.clone();
+    let mut row = q.into_active_model();
+    row.status = Set(QuoteStatus::Expired);
+    row.expired_at = Set(Some(now));
+    row.updated_at = Set(now);
+    row.update(&txn).await?;
+    events::record(
+        &txn,
+        &Actor::system("Expiration des devis"),
+        NewEvent::new(
+            WorkspaceId(ws),
+            EventEntity::Quote,
+            Some(quote_id),
+            EventAction::QuoteExpired,
+        )
+        .after(json!({ "number": number, "valid_until": valid_until.to_string() })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

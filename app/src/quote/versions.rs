@@ -1,0 +1,68 @@
+//! Versions: a sent quote never changes; a change is a new draft version.
+
+use super::store::{self, draft_of, line_rows};
+use super::{QuoteStatus, profile, service::find};
+use crate::audit::{EventAction, EventEntity};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::infra::entity::{quote, quote_line};
+use crate::infra::events::{self, NewEvent};
+use crate::infra::{Scope, time};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// A new draft version of a sent quote (same client, deal and content,
+/// version + 1, no number until sent). The sent version stays as it was; once
+/// the new one is sent, the old one can no longer be signed, and a signature
+/// never carries over.
+pub async fn new_version(txn: &DatabaseTransaction, scope: &Scope, id: Uuid) -> Result<Uuid, AppError> {
+    scope.require(Role::can_write_quotes)?;
+    let ws = scope.workspace_id.0;
+    let old = find(txn, ws, id).await?;
+    if old.status == QuoteStatus::Draft {
+        return Err(AppError::Conflict("Ce brouillon se modifie directement.".into()));
+    }
+    let lines = quote_line::Entity::find()
+        .filter(quote_line::Column::WorkspaceId.eq(ws))
+        .filter(quote_line::Column::QuoteId.eq(id))
+        .order_by_asc(quote_line::Column::Position)
+        .all(txn)
+        .await?;
+    let draft = draft_of(&old, &lines);
+    let settings = profile::load(txn, ws).await?;
+    let now = time::now();
+    let mut q = store::blank(ws, now, &settings);
+    q.version = old.version + 1;
+    q.supersedes_id = Some(old.id);
+    q.created_by_member_id = Some(scope.member_id.0);
+    let mut row = q.clone().into_active_model().reset_all();
+    let mut fresh = draft.clone();
+    fresh.valid_until = q
+        .valid_until
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    store::apply_draft(&mut row, &fresh, &fresh.totals());
+    quote::Entity::insert(row).exec_without_returning(txn).await?;
+    let rows = line_rows(ws, q.id, &fresh.lines);
+    if !rows.is_empty() {
+        quote_line::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    events::record(
+        txn,
+        &scope.actor(),
+        NewEvent::new(
+            scope.workspace_id,
+            EventEntity::Quote,
+            Some(q.id),
+            EventAction::QuoteVersioned,
+        )
+        .after(json!({ "from": old.id, "number": old.number, "version": q.version })),
+    )
+    .await?;
+    Ok(q.id)
+}
