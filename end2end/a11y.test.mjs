@@ -6,7 +6,18 @@ import { DESKTOP, PHONE, assertAccessible, hydrated, newPage, serverAndBrowser, 
 const env = serverAndBrowser();
 
 const PUBLIC = ["/login", "/signup", "/auth/forgot", "/confidentialite"];
-const OWNER = ["/app", "/app/members", "/app/audit", "/app/outbox", "/app/security", "/app/settings", "/app/more"];
+const OWNER = [
+  "/app",
+  "/app/members",
+  "/app/audit",
+  "/app/outbox",
+  "/app/security",
+  "/app/settings",
+  "/app/more",
+  "/app/quotes",
+  "/app/quotes/new",
+  "/app/quotes/settings",
+];
 
 for (const [device, label] of [[DESKTOP, "desktop"], [PHONE, "phone"]]) {
   test(`${label}: public pages are accessible`, async () => {

@@ -42,7 +42,7 @@ fn shared() -> &'static Shared {
 }
 
 fn file_id(path: &str) -> FileId {
-    // Paths are constants of this module: they are valid.
+    // Paths are constants of this module (or `logo.png`/`logo.jpg`): they are valid.
     let vpath = VirtualPath::new(path).unwrap_or_else(|_| unreachable!("constant virtual path"));
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
@@ -52,6 +52,7 @@ struct QuoteWorld {
     main: Source,
     data: Bytes,
     signature: Option<Bytes>,
+    logo: Option<(FileId, Bytes)>,
 }
 
 impl World for QuoteWorld {
@@ -82,6 +83,10 @@ impl World for QuoteWorld {
             && let Some(signature) = &self.signature
         {
             Ok(signature.clone())
+        } else if let Some((logo_id, logo)) = &self.logo
+            && id == *logo_id
+        {
+            Ok(logo.clone())
         } else {
             Err(FileError::AccessDenied)
         }
@@ -115,6 +120,8 @@ impl PdfRenderer for TypstRenderer {
             main: Source::new(file_id("/main.typ"), TEMPLATE.to_string()),
             data: Bytes::new(data),
             signature: doc.signature.as_ref().map(|s| Bytes::new(s.image.clone())),
+            logo: (!doc.logo_file.is_empty())
+                .then(|| (file_id(&format!("/{}", doc.logo_file)), Bytes::new(doc.logo.clone()))),
         };
         let document = typst::compile(&world).output.map_err(|e| describe(&e))?;
         let options = typst_pdf::PdfOptions {

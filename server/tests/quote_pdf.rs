@@ -88,6 +88,22 @@ fn every_template_is_a_valid_pdf_with_every_mandatory_mention() {
 }
 
 #[test]
+fn the_logo_is_printed_in_the_header() {
+    use base64::Engine;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(include_str!("fixtures/signature.b64").trim())
+        .unwrap();
+    let d = draft("modern", 4);
+    let doc = document::build(&profile(), &d, &d.totals(), Some("D-2026-0042"), 1, "2026-11-21", None)
+        .with_logo(Some((png, "png")));
+    let pdf = TypstRenderer.render_quote(&doc).unwrap();
+    let (ok, report) = tool("qpdf", &["--check"], &pdf);
+    assert!(ok, "{report}");
+    let (_, images) = tool("pdfimages", &["-list"], &pdf);
+    assert!(images.lines().count() >= 3, "one image listed: {images}");
+}
+
+#[test]
 fn the_same_quote_gives_the_same_bytes() {
     let d = draft("premium", 40);
     assert_eq!(render(&d, None), render(&d, None));

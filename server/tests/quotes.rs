@@ -292,6 +292,24 @@ async fn settings_and_catalogue_belong_to_admins_and_quotes_to_those_who_work_de
         .ok();
     assert_eq!(read["editable"], false, "accounting reads quotes");
 
+    let png = format!(
+        "data:image/png;base64,{}",
+        include_str!("fixtures/signature.b64").trim()
+    );
+    let with_logo = owner.call_json("upload_logo", &json!({"image": png})).await.ok();
+    assert_eq!(with_logo["has_logo"], true);
+    let not_an_image = owner
+        .call_json("upload_logo", &json!({"image": "data:image/png;base64,aGVsbG8="}))
+        .await;
+    assert_eq!(not_an_image.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(not_an_image.error().field_message("logo").is_some());
+    assert_eq!(
+        member.call_json("upload_logo", &json!({"image": ""})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let removed = owner.call_json("upload_logo", &json!({"image": ""})).await.ok();
+    assert_eq!(removed["has_logo"], false);
+
     owner
         .call("archive_catalogue_item", &[("id", item_id.as_str().unwrap())])
         .await

@@ -139,6 +139,7 @@ fn cases() -> BTreeMap<&'static str, Case> {
         ("fetch_business_settings", NoForeignInput("scope from the session")),
         ("save_business_settings", NoForeignInput("scope from the session")),
         ("list_catalogue", NoForeignInput("scope from the session")),
+        ("upload_logo", NoForeignInput("scope from the session")),
         (
             "save_catalogue_item",
             ForeignJson(|f| {

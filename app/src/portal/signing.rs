@@ -146,7 +146,8 @@ pub async fn sign(
         q.version,
         &sent_day.format("%Y-%m-%d").to_string(),
         Some(block),
-    );
+    )
+    .with_logo(profile::logo(&txn, &settings).await?);
     let signed_pdf = render(state, doc).await?;
     let (signature_file, _) = files::store(&txn, ws, "signature", "image/png", "signature.png", png).await?;
     let (signed_file, signed_sha) = files::store(

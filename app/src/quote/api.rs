@@ -105,6 +105,30 @@ pub async fn save_business_settings(settings: BusinessSettings) -> Result<Busine
     ))
 }
 
+/// Stores the logo printed on quotes: a `data:image/png|jpeg;base64,…` URL
+/// (empty removes it). Owners and admins.
+#[server(endpoint = "upload_logo", input = Json)]
+pub async fn upload_logo(image: String) -> Result<BusinessSettings, AppError> {
+    use base64::Engine;
+    let (state, scope) = support::caller().await?;
+    let bytes = if image.trim().is_empty() {
+        None
+    } else {
+        let b64 = image.split_once(";base64,").map(|(_, b)| b).unwrap_or(&image);
+        Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|_| AppError::field("logo", "Choisissez une image PNG ou JPEG."))?,
+        )
+    };
+    let txn = support::db::begin_write(&state.db).await?;
+    super::profile::set_logo(&txn, &scope, bytes).await?;
+    txn.commit().await?;
+    Ok(super::profile::settings_of(
+        &super::profile::load(&state.db, scope.workspace_id.0).await?,
+    ))
+}
+
 /// The catalogue.
 #[server(endpoint = "list_catalogue")]
 pub async fn list_catalogue() -> Result<Vec<CatalogueItem>, AppError> {

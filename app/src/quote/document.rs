@@ -105,6 +105,22 @@ pub struct QuoteDocument {
     pub acceptance: String,
     /// Present on the signed copy.
     pub signature: Option<SignatureBlock>,
+    /// `logo.png` / `logo.jpg` when the business has a logo.
+    pub logo_file: String,
+    /// The logo's bytes (handed to the renderer as `logo_file`).
+    #[serde(skip)]
+    pub logo: Vec<u8>,
+}
+
+impl QuoteDocument {
+    /// Adds the business's logo.
+    pub fn with_logo(mut self, logo: Option<(Vec<u8>, &'static str)>) -> QuoteDocument {
+        if let Some((bytes, kind)) = logo {
+            self.logo_file = format!("logo.{kind}");
+            self.logo = bytes;
+        }
+        self
+    }
 }
 
 /// Replaces `{client_name}`, `{date}`, `{total}`, `{number}`, `{company}`, `{validity}`.
@@ -301,5 +317,7 @@ pub fn build(
         footer_text: fill_fields(&settings.footer_text, &fields),
         acceptance: ACCEPTANCE.into(),
         signature,
+        logo_file: String::new(),
+        logo: Vec::new(),
     }
 }

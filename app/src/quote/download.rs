@@ -38,7 +38,8 @@ pub async fn quote_pdf(state: &AppState, scope: &Scope, id: Uuid, sent_copy: boo
     let draft = draft_of(&q, &lines_of(&state.db, ws, id).await?);
     let settings = profile::load(&state.db, ws).await?;
     let today = time::paris_day(time::now()).format("%Y-%m-%d").to_string();
-    let doc = document::build(&settings, &draft, &draft.totals(), None, q.version, &today, None);
+    let doc = document::build(&settings, &draft, &draft.totals(), None, q.version, &today, None)
+        .with_logo(profile::logo(&state.db, &settings).await?);
     Ok(PdfDownload {
         file_name: "projet-de-devis.pdf".into(),
         bytes: render(state, doc).await?,

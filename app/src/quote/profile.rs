@@ -95,7 +95,77 @@ pub fn settings_of(p: &business_profile::Model) -> BusinessSettings {
         reminders_enabled: p.reminders_enabled,
         reminder_days: p.reminder_days.clone(),
         allow_decline: p.allow_decline,
+        has_logo: p.logo_file_id.is_some(),
     }
+}
+
+/// Largest logo accepted.
+pub const MAX_LOGO_BYTES: usize = 500_000;
+
+/// `png` or `jpg` when the bytes are one of those images.
+pub fn image_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else {
+        None
+    }
+}
+
+/// The stored logo's bytes and kind, if any.
+pub async fn logo(
+    db: &impl ConnectionTrait,
+    p: &business_profile::Model,
+) -> Result<Option<(Vec<u8>, &'static str)>, AppError> {
+    let Some(id) = p.logo_file_id else { return Ok(None) };
+    let file = crate::infra::files::load(db, p.workspace_id, id).await?;
+    Ok(file.and_then(|f| image_kind(&f.bytes).map(|k| (f.bytes, k))))
+}
+
+/// Stores a new logo (PNG or JPEG, 500 KB at most) or removes it (`None`).
+pub async fn set_logo(txn: &DatabaseTransaction, scope: &Scope, image: Option<Vec<u8>>) -> Result<(), AppError> {
+    scope.require(Role::can_configure_quotes)?;
+    let ws = scope.workspace_id.0;
+    let logo_id = match image {
+        None => None,
+        Some(bytes) => {
+            let Some(kind) = image_kind(&bytes) else {
+                return Err(AppError::field("logo", "Choisissez une image PNG ou JPEG."));
+            };
+            if bytes.len() > MAX_LOGO_BYTES {
+                return Err(AppError::field("logo", "Le logo ne doit pas dépasser 500 Ko."));
+            }
+            let content_type = if kind == "png" { "image/png" } else { "image/jpeg" };
+            let (id, _) =
+                crate::infra::files::store(txn, ws, "logo", content_type, &format!("logo.{kind}"), bytes).await?;
+            Some(id)
+        }
+    };
+    let existing = business_profile::Entity::find_by_id(ws).one(txn).await?;
+    let mut p = load(txn, ws).await?;
+    p.logo_file_id = logo_id;
+    p.updated_at = time::now();
+    if existing.is_some() {
+        p.into_active_model().reset_all().update(txn).await?;
+    } else {
+        business_profile::Entity::insert(p.into_active_model().reset_all())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    events::record(
+        txn,
+        &scope.actor(),
+        NewEvent::new(
+            scope.workspace_id,
+            EventEntity::BusinessProfile,
+            Some(ws),
+            EventAction::BusinessProfileChanged,
+        )
+        .after(json!({ "logo": logo_id.is_some() })),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Reminder days from "2,7": sorted, distinct, 1 to 60.

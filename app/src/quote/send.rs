@@ -158,7 +158,8 @@ pub async fn send(state: &AppState, scope: &Scope, id: Uuid) -> Result<Option<Bo
     let now = time::now();
     let date = time::paris_day(now).format("%Y-%m-%d").to_string();
     let totals = draft.totals();
-    let doc = document::build(&settings, &draft, &totals, Some(&number), q.version, &date, None);
+    let doc = document::build(&settings, &draft, &totals, Some(&number), q.version, &date, None)
+        .with_logo(profile::logo(&txn, &settings).await?);
     let pdf = render(state, doc).await?;
     let (pdf_id, sha256) =
         files::store(&txn, ws, "quote_pdf", "application/pdf", &format!("{number}.pdf"), pdf).await?;

@@ -335,4 +335,7 @@ pub struct BusinessSettings {
     pub reminder_days: String,
     /// Clients may decline with a reason in the portal.
     pub allow_decline: bool,
+    /// A logo is stored (printed in the PDF header); set by `upload_logo`.
+    #[serde(default)]
+    pub has_logo: bool,
 }

@@ -6,6 +6,7 @@ mod deal_tab;
 mod editor;
 mod lines;
 mod list;
+mod logo;
 pub mod parts;
 mod readonly;
 mod settings;

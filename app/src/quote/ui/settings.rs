@@ -27,7 +27,10 @@ pub fn QuoteSettingsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <LoadingState rows=8 /> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(s) => view! { <SettingsForm initial=s /> <CatalogueCard /> }.into_any(),
+                    Ok(s) => {
+                        let has_logo = s.has_logo;
+                        view! { <SettingsForm initial=s /> <super::logo::LogoCard has_logo /> <CatalogueCard /> }.into_any()
+                    }
                     Err(error) => view! { <ErrorState error /> }.into_any(),
                 }
             })}
@@ -105,6 +108,7 @@ fn SettingsForm(initial: BusinessSettings) -> impl IntoView {
             reminders_enabled: reminders.get_untracked(),
             reminder_days: reminder_days.get_untracked(),
             allow_decline: allow_decline.get_untracked(),
+            has_logo: false,
         };
         busy.set(true);
         spawn_local(async move {
