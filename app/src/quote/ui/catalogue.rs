@@ -15,7 +15,7 @@ use leptos::task::spawn_local;
 /// List and add form.
 #[component]
 pub fn CatalogueCard() -> impl IntoView {
-    let items = Resource::new(|| (), |_| list_catalogue());
+    let items = LocalResource::new(list_catalogue);
     let description = RwSignal::new(String::new());
     let unit = RwSignal::new(Unit::Piece.as_str().to_string());
     let price = RwSignal::new(String::new());
@@ -69,7 +69,7 @@ pub fn CatalogueCard() -> impl IntoView {
     view! {
         <GlassCard class="mt-4">
             <h2 class="mb-4 text-lg font-semibold text-fg">"Catalogue"</h2>
-            <Transition fallback=|| ()>
+            <Transition fallback=|| view! { <p class="text-sm text-muted">"Chargement…"</p> }>
                 {move || Suspend::new(async move {
                     let list = items.await.unwrap_or_default();
                     if list.is_empty() {

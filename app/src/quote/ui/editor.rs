@@ -26,17 +26,23 @@ pub fn QuoteEditorPage() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
     let deal = move || query.with(|q| q.get("deal").and_then(|d| d.parse::<Uuid>().ok()));
-    let loaded = Resource::new(
-        move || (id(), deal()),
-        |(id, deal)| async move {
+    // Loaded in the browser only: the editor is rendered by the client, never
+    // hydrated (its many inputs and browser-only resources made server and
+    // client markup drift apart).
+    let loaded = LocalResource::new(move || {
+        let (id, deal) = (id(), deal());
+        async move {
             match id {
                 Some(id) => fetch_quote(id).await.map(|v| Loaded::Existing(Box::new(v))),
                 None => new_quote_draft(deal).await.map(|d| Loaded::New(Box::new(d))),
             }
-        },
-    );
+        }
+    });
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
     view! {
         <Title text="Devis" />
+        <Show when=move || mounted.get() fallback=|| view! { <LoadingState rows=8 /> }>
         <Suspense fallback=|| view! { <LoadingState rows=8 /> }>
             {move || Suspend::new(async move {
                 match loaded.await {
@@ -49,6 +55,7 @@ pub fn QuoteEditorPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        </Show>
     }
 }
 

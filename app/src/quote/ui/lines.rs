@@ -68,7 +68,12 @@ pub fn LinesCard(
                 <label for="catalogue-pick" class="sr-only">
                     "Ajouter un article du catalogue"
                 </label>
-                <select id="catalogue-pick" class="field-input rounded-xl px-3 py-2.5 text-sm text-fg" on:change=pick prop:value="">
+                <select
+                    id="catalogue-pick"
+                    class="field-input w-full max-w-full rounded-xl px-3 py-2.5 text-sm text-fg sm:w-auto sm:max-w-xs"
+                    on:change=pick
+                    prop:value=""
+                >
                     <option value="">"Ajouter depuis le catalogue…"</option>
                     {move || {
                         catalogue

@@ -17,13 +17,17 @@ use leptos_meta::Title;
 /// The page.
 #[component]
 pub fn QuoteSettingsPage() -> impl IntoView {
-    let settings = Resource::new(|| (), |_| fetch_business_settings());
+    // Rendered by the browser (not hydrated), like the editor.
+    let settings = LocalResource::new(fetch_business_settings);
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
     view! {
         <Title text="Identité et modèles de devis" />
         <PageHeader
             title="Identité et modèles de devis".to_string()
             subtitle="Les mentions légales imprimées sur chaque devis, le modèle et ses zones, les relances."
         />
+        <Show when=move || mounted.get() fallback=|| view! { <LoadingState rows=8 /> }>
         <Suspense fallback=|| view! { <LoadingState rows=8 /> }>
             {move || Suspend::new(async move {
                 match settings.await {
@@ -35,6 +39,7 @@ pub fn QuoteSettingsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        </Show>
     }
 }
 
