@@ -14,8 +14,9 @@ use crate::infra::rate_limit::TOKEN_PER_IP;
 use crate::infra::request::RequestMeta;
 use crate::infra::{AppState, Scope, db, files, time};
 use crate::quote::download::PdfDownload;
-use crate::quote::send::{expiry_instant, lines_of};
+use crate::quote::send::expiry_instant;
 use crate::quote::store::draft_of;
+use crate::quote::store::lines_of;
 use crate::quote::{QuoteStatus, profile, service};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,

@@ -21,8 +21,9 @@ use crate::outbox::EmailKind;
 use crate::outbox::service::{self as outbox, NewEmail};
 use crate::pipeline::rules::{self, Placement};
 use crate::quote::document::{self, SignatureBlock};
-use crate::quote::send::{lines_of, render};
+use crate::quote::send::render;
 use crate::quote::store::draft_of;
+use crate::quote::store::lines_of;
 use crate::quote::{ACCEPTANCE, QuoteStatus, emails, profile};
 use base64::Engine;
 use sea_orm::{

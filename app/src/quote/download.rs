@@ -1,8 +1,9 @@
 //! PDF downloads: the stored copy of a sent quote (the signed one once
 //! signed), or a preview of a draft rendered on demand.
 
-use super::send::{lines_of, render};
+use super::send::render;
 use super::store::draft_of;
+use super::store::lines_of;
 use super::{document, profile, service};
 use crate::domain::Role;
 use crate::error::AppError;

@@ -142,30 +142,10 @@ pub async fn set_logo(txn: &DatabaseTransaction, scope: &Scope, image: Option<Ve
             Some(id)
         }
     };
-    let existing = business_profile::Entity::find_by_id(ws).one(txn).await?;
     let mut p = load(txn, ws).await?;
     p.logo_file_id = logo_id;
     p.updated_at = time::now();
-    if existing.is_some() {
-        p.into_active_model().reset_all().update(txn).await?;
-    } else {
-        business_profile::Entity::insert(p.into_active_model().reset_all())
-            .exec_without_returning(txn)
-            .await?;
-    }
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::BusinessProfile,
-            Some(ws),
-            EventAction::BusinessProfileChanged,
-        )
-        .after(json!({ "logo": logo_id.is_some() })),
-    )
-    .await?;
-    Ok(())
+    store(txn, scope, p, json!({ "logo": logo_id.is_some() })).await
 }
 
 /// Reminder days from "2,7": sorted, distinct, 1 to 60.
@@ -230,12 +210,45 @@ fn check(s: &BusinessSettings) -> Result<(), AppError> {
     errors.into_result()
 }
 
+/// Stores the profile (inserted the first time) and records the change.
+async fn store(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    p: business_profile::Model,
+    after: serde_json::Value,
+) -> Result<(), AppError> {
+    let exists = business_profile::Entity::find_by_id(p.workspace_id)
+        .one(txn)
+        .await?
+        .is_some();
+    let row = p.into_active_model().reset_all();
+    if exists {
+        row.update(txn).await?;
+    } else {
+        business_profile::Entity::insert(row)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    events::record(
+        txn,
+        &scope.actor(),
+        NewEvent::new(
+            scope.workspace_id,
+            EventEntity::BusinessProfile,
+            Some(scope.workspace_id.0),
+            EventAction::BusinessProfileChanged,
+        )
+        .after(after),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Saves the settings (owners and admins).
 pub async fn save(txn: &DatabaseTransaction, scope: &Scope, s: BusinessSettings) -> Result<(), AppError> {
     scope.require(Role::can_configure_quotes)?;
     check(&s)?;
     let ws = scope.workspace_id.0;
-    let existing = business_profile::Entity::find_by_id(ws).one(txn).await?;
     let mut p = load(txn, ws).await?;
     let id = s.identity;
     let t = |v: &str| v.trim().to_string();
@@ -270,26 +283,7 @@ pub async fn save(txn: &DatabaseTransaction, scope: &Scope, s: BusinessSettings)
     p.allow_decline = s.allow_decline;
     p.updated_at = time::now();
     let after = json!({ "legal_name": p.legal_name, "siret": p.siret, "template": p.template });
-    if existing.is_some() {
-        p.into_active_model().reset_all().update(txn).await?;
-    } else {
-        business_profile::Entity::insert(p.into_active_model().reset_all())
-            .exec_without_returning(txn)
-            .await?;
-    }
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::BusinessProfile,
-            Some(ws),
-            EventAction::BusinessProfileChanged,
-        )
-        .after(after),
-    )
-    .await?;
-    Ok(())
+    store(txn, scope, p, after).await
 }
 
 fn item_of(row: catalogue_item::Model) -> CatalogueItem {

@@ -4,14 +4,14 @@
 //! Any failure rolls everything back, the number included.
 
 use super::document::{self, QuoteDocument};
-use super::store::draft_of;
+use super::store::{draft_of, lines_of};
 use super::validate::check_draft;
 use super::{QuoteDraft, QuoteStatus, emails, numbering, profile, service, tokens};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::Role;
 use crate::domain::money::format_eur;
 use crate::error::{AppError, FieldErrors};
-use crate::infra::entity::{contact, quote, quote_line};
+use crate::infra::entity::{contact, quote};
 use crate::infra::events::{self, NewEvent};
 use crate::infra::queue::{self, JobPayload};
 use crate::infra::{AppState, Scope, db, files, time};
@@ -23,7 +23,6 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -41,20 +40,6 @@ pub async fn render(state: &AppState, doc: QuoteDocument) -> Result<Vec<u8>, App
             tracing::error!(%error, "quote PDF rendering failed");
             AppError::Internal
         })
-}
-
-/// The lines of a quote, in order.
-pub async fn lines_of(
-    db: &impl sea_orm::ConnectionTrait,
-    ws: Uuid,
-    id: Uuid,
-) -> Result<Vec<quote_line::Model>, AppError> {
-    Ok(quote_line::Entity::find()
-        .filter(quote_line::Column::WorkspaceId.eq(ws))
-        .filter(quote_line::Column::QuoteId.eq(id))
-        .order_by_asc(quote_line::Column::Position)
-        .all(db)
-        .await?)
 }
 
 /// Midnight (Paris) after the last day of validity.

@@ -192,13 +192,7 @@ pub async fn view(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<
     scope.require(Role::can_read_quotes)?;
     let ws = scope.workspace_id.0;
     let q = find(db, ws, id).await?;
-    let lines = quote_line::Entity::find()
-        .filter(quote_line::Column::WorkspaceId.eq(ws))
-        .filter(quote_line::Column::QuoteId.eq(id))
-        .order_by_asc(quote_line::Column::Position)
-        .all(db)
-        .await?;
-    let draft = draft_of(&q, &lines);
+    let draft = draft_of(&q, &store::lines_of(db, ws, id).await?);
     let totals: Totals = draft.totals();
     let settings = profile::load(db, ws).await?;
     let today = time::paris_day(time::now()).format("%Y-%m-%d").to_string();

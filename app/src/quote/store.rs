@@ -3,9 +3,11 @@
 use super::{ClientInput, LineInput, QuoteDraft, QuoteStatus};
 use crate::domain::quote_totals::{Deposit, Discount, Totals};
 use crate::domain::vat::{Unit, VatRate};
+use crate::error::AppError;
 use crate::infra::entity::{business_profile, quote, quote_line};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 fn kind_value(kind: &str, value: i64) -> (Option<bool>, i64) {
@@ -202,4 +204,18 @@ pub fn draft_of(q: &quote::Model, lines: &[quote_line::Model]) -> QuoteDraft {
         template: q.template.clone(),
         reminders_enabled: q.reminders_enabled,
     }
+}
+
+/// The lines of a quote, in order.
+pub async fn lines_of(
+    db: &impl sea_orm::ConnectionTrait,
+    ws: Uuid,
+    id: Uuid,
+) -> Result<Vec<quote_line::Model>, AppError> {
+    Ok(quote_line::Entity::find()
+        .filter(quote_line::Column::WorkspaceId.eq(ws))
+        .filter(quote_line::Column::QuoteId.eq(id))
+        .order_by_asc(quote_line::Column::Position)
+        .all(db)
+        .await?)
 }

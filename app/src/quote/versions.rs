@@ -8,9 +8,7 @@ use crate::error::AppError;
 use crate::infra::entity::{quote, quote_line};
 use crate::infra::events::{self, NewEvent};
 use crate::infra::{Scope, time};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, IntoActiveModel};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -25,13 +23,7 @@ pub async fn new_version(txn: &DatabaseTransaction, scope: &Scope, id: Uuid) -> 
     if old.status == QuoteStatus::Draft {
         return Err(AppError::Conflict("Ce brouillon se modifie directement.".into()));
     }
-    let lines = quote_line::Entity::find()
-        .filter(quote_line::Column::WorkspaceId.eq(ws))
-        .filter(quote_line::Column::QuoteId.eq(id))
-        .order_by_asc(quote_line::Column::Position)
-        .all(txn)
-        .await?;
-    let draft = draft_of(&old, &lines);
+    let draft = draft_of(&old, &store::lines_of(txn, ws, id).await?);
     let settings = profile::load(txn, ws).await?;
     let now = time::now();
     let mut q = store::blank(ws, now, &settings);
