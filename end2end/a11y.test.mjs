@@ -17,7 +17,23 @@ const OWNER = [
   "/app/quotes",
   "/app/quotes/new",
   "/app/quotes/settings",
+  "/app/dashboard",
 ];
+const COACH = ["/app/dashboard", "/app/dashboard?period=all", "/app/dashboard/settings"];
+
+/** Waits until the page is complete. Dashboards keep a live connection open
+ * (server-sent events), so "network idle" never comes: wait for their tiles
+ * and drawn charts instead. */
+async function settle(page, path) {
+  if (path.startsWith("/app/dashboard") && !path.includes("settings")) {
+    await page.locator("[data-testid=kpi]").first().waitFor();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll("[data-testid=chart]")].every((c) => c.dataset.rendered === "true"),
+    );
+  } else {
+    await page.waitForLoadState("networkidle");
+  }
+}
 
 for (const [device, label] of [[DESKTOP, "desktop"], [PHONE, "phone"]]) {
   test(`${label}: public pages are accessible`, async () => {
@@ -37,9 +53,24 @@ for (const [device, label] of [[DESKTOP, "desktop"], [PHONE, "phone"]]) {
       await page.context().addCookies([{ name: "comptoir_theme", value: theme, url: env.server.base }]);
       for (const path of OWNER) {
         await visit(page, `${env.server.base}${path}`);
-        await page.waitForLoadState("networkidle");
+        await settle(page, path);
         await assertAccessible(page, `${label} ${theme} ${path}`);
         await shot(page, `${label}-${theme}${path.replaceAll("/", "-")}`);
+      }
+    }
+    await page.context().close();
+  });
+
+  test(`${label}: the coach dashboard is accessible in the dark and light themes`, async () => {
+    const page = await newPage(env.browser, device);
+    await signIn(page, env.server.base, "coach@comptoir.test");
+    for (const theme of ["dark", "light"]) {
+      await page.context().addCookies([{ name: "comptoir_theme", value: theme, url: env.server.base }]);
+      for (const path of COACH) {
+        await visit(page, `${env.server.base}${path}`);
+        await settle(page, path);
+        await assertAccessible(page, `${label} ${theme} coach ${path}`);
+        await shot(page, `${label}-${theme}-coach${path.replaceAll("/", "-").replace("?", "-")}`);
       }
     }
     await page.context().close();

@@ -91,11 +91,25 @@ setup_pdf_tools() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y qpdf poppler-utils
 }
 
+# The charts bundle: ECharts from npm (only the charts the dashboards use),
+# bundled by esbuild into public/vendor/charts.js; never fetched from a CDN.
+build_vendor() {
+  local out=public/vendor/charts.js entry=scripts/js/charts.mjs
+  if [ -f "$out" ] && [ "$out" -nt "$entry" ] && [ "$out" -nt package-lock.json ]; then
+    step "Charts bundle up to date ($out)"
+    return
+  fi
+  step "Bundling ECharts from npm into $out"
+  mkdir -p public/vendor
+  node_modules/.bin/esbuild "$entry" --bundle --minify --format=iife --target=es2020 --log-level=warning --outfile="$out"
+}
+
 setup_build_tools() {
   setup_rust
   setup_cargo_leptos
   setup_wasm_bindgen
   setup_npm
+  build_vendor
 }
 
 # The release build: optimised server, WASM split into lazily loaded chunks,

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod domain;
 pub mod error;
 #[cfg(feature = "ssr")]
@@ -13,6 +14,7 @@ pub mod outbox;
 pub mod pipeline;
 pub mod portal;
 pub mod quote;
+pub mod setter;
 pub mod shell;
 pub mod ui;
 pub mod workspace;

@@ -7,6 +7,7 @@ mod m20261121_000001_foundation;
 mod m20261122_000002_pipeline;
 mod m20261123_000003_deals_closed_value;
 mod m20261124_000004_quotes;
+mod m20261125_000005_setter;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_pipeline::Migration),
             Box::new(m20261123_000003_deals_closed_value::Migration),
             Box::new(m20261124_000004_quotes::Migration),
+            Box::new(m20261125_000005_setter::Migration),
         ]
     }
 }

@@ -90,6 +90,11 @@ pub async fn run(_config: Config) -> Result<(), String> {
         let _ = std::fs::remove_dir_all(&dir);
         return crate::bench_quotes::run();
     }
+    if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("dashboard") {
+        let result = crate::bench_dashboard::run(&exe, &dir).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        return result;
+    }
     if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("pipeline") {
         let result = crate::bench_pipeline::run(&exe, &dir).await;
         if std::env::var_os("COMPTOIR_BENCH_KEEP").is_none() {
@@ -200,6 +205,11 @@ pub async fn run(_config: Config) -> Result<(), String> {
 
     // 5. The pipeline bars, on SQLite and PostgreSQL.
     let result = crate::bench_pipeline::run(&exe, &dir).await;
+    // 6. The dashboard bars (200,000 prospects), on SQLite and PostgreSQL.
+    let result = match result {
+        Ok(()) => crate::bench_dashboard::run(&exe, &dir).await,
+        e => e,
+    };
     let _ = std::fs::remove_dir_all(&dir);
     result
 }

@@ -202,6 +202,10 @@ pub fn router(state: ServerState) -> Router {
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .route("/app/live", get(live))
+        .route(
+            "/api/v1/setter/events",
+            axum::routing::post(crate::setter_api::setter_events),
+        )
         .route("/app/quotes/{id}/pdf", get(crate::documents::quote_pdf))
         .route("/portal/{token}/pdf", get(crate::documents::portal_pdf))
         .leptos_routes_with_context(

@@ -4,17 +4,21 @@
 
 pub mod assets;
 pub mod bench;
+pub mod bench_dashboard;
 pub mod bench_pipeline;
 pub mod bench_quotes;
 pub mod cli;
+pub mod coach_gen;
 pub mod config;
 pub mod demo_deals;
 pub mod demo_quotes;
 pub mod documents;
 pub mod http;
+pub mod kpi_check;
 pub mod mail;
 pub mod pdf;
 pub mod seed;
+pub mod setter_api;
 pub mod telemetry;
 pub mod worker;
 

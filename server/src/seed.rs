@@ -168,6 +168,11 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
         txn.commit().await.map_err(err)?;
         crate::demo_deals::fill(&state.db, ws.id, demo.pack, demo.owner.name).await?;
         crate::demo_quotes::fill(&state.db, ws.id, demo.pack).await?;
+        if demo.pack == app::domain::TradePack::Coach {
+            // Two months of DM-setter activity for the coach dashboard.
+            crate::coach_gen::generate(state, ws.id, 400, 60, 1).await?;
+            crate::coach_gen::demo_settings(state, ws.id).await?;
+        }
         if let Some((email, role)) = demo.invite {
             let owner_member = member::Entity::find()
                 .filter(member::Column::WorkspaceId.eq(ws.id))

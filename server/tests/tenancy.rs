@@ -22,6 +22,7 @@ struct Foreign {
     deal_id: String,
     quote_id: String,
     catalogue_item_id: String,
+    api_key_id: String,
 }
 
 /// How a server function is checked.
@@ -193,6 +194,16 @@ fn cases() -> BTreeMap<&'static str, Case> {
             "fetch_admin_overview",
             NoForeignInput("platform admins only; others get not found"),
         ),
+        (
+            "create_coach",
+            NoForeignInput("platform admins only; creates a new workspace"),
+        ),
+        ("revoke_api_key", ForeignIds(|f| vec![("id", f.api_key_id.clone())])),
+        ("list_api_keys", NoForeignInput("scope from the session")),
+        ("create_api_key", NoForeignInput("scope from the session")),
+        ("fetch_dashboard", NoForeignInput("scope from the session")),
+        ("fetch_coach_settings", NoForeignInput("scope from the session")),
+        ("save_coach_settings", NoForeignInput("scope from the session")),
     ])
 }
 
@@ -254,6 +265,10 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
         .as_str()
         .unwrap()
         .to_string();
+    let api_key_id = b.call("create_api_key", &[("name", "n8n de B")]).await.ok()["key"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let board = b.board().await;
     let pipeline_id = board["pipeline_id"].as_str().unwrap().to_string();
     let stage_id = board["columns"][1]["stage"]["id"].as_str().unwrap().to_string();
@@ -267,6 +282,7 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
         deal_id,
         quote_id,
         catalogue_item_id,
+        api_key_id,
     };
     (a, b, foreign)
 }
@@ -339,5 +355,8 @@ async fn foreign_ids_answer_not_found_and_change_nothing() {
     );
     assert_eq!(a.call("list_catalogue", &[]).await.ok(), serde_json::json!([]));
     assert_eq!(a.call("fetch_admin_overview", &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(a.call("list_api_keys", &[]).await.ok(), serde_json::json!([]));
+    let keys_b = b.call("list_api_keys", &[]).await.ok();
+    assert!(keys_b[0]["revoked_at"].is_null(), "B's key still live: {keys_b}");
     app.stop().await;
 }

@@ -12,3 +12,18 @@ pub async fn fetch_admin_overview() -> Result<AdminOverview, AppError> {
     let current = scope::session_user(&state).await?;
     super::service::overview(&state.db, &current).await
 }
+
+/// Creates a coach (account + coach workspace) and emails them a magic link
+/// (platform admins only; others get "not found").
+#[server(endpoint = "create_coach")]
+pub async fn create_coach(
+    name: String,
+    email: String,
+    workspace_name: String,
+    specialty: String,
+) -> Result<uuid::Uuid, AppError> {
+    use crate::infra::{scope, state::app_state};
+    let state = app_state()?;
+    let current = scope::session_user(&state).await?;
+    super::service::create_coach(&state, &current, &name, &email, &workspace_name, &specialty).await
+}

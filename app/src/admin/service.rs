@@ -84,3 +84,67 @@ pub async fn overview(db: &DatabaseConnection, current: &SessionUser) -> Result<
         emails_failed,
     })
 }
+
+/// Creates a coach: an account without password, a coach workspace they own
+/// (with the coach pipeline), then emails them a magic link through the outbox.
+pub async fn create_coach(
+    state: &crate::infra::AppState,
+    current: &SessionUser,
+    name: &str,
+    email: &str,
+    workspace_name: &str,
+    specialty: &str,
+) -> Result<Uuid, AppError> {
+    use crate::audit::{EventAction, EventEntity};
+    use crate::domain::{Email, PersonName, TradePack, WorkspaceId, WorkspaceName};
+    use crate::error::FieldErrors;
+    use crate::infra::{db, events, events::NewEvent};
+    if !current.user.is_platform_admin {
+        return Err(AppError::NotFound);
+    }
+    let mut errors = FieldErrors::new();
+    let name = errors.check("name", PersonName::parse(name));
+    let email = errors.check("email", Email::parse(email));
+    let ws_name = if workspace_name.trim().is_empty() {
+        name.as_ref().map(|n| format!("{} Coaching", n.as_str()))
+    } else {
+        errors
+            .check("workspace_name", WorkspaceName::parse(workspace_name))
+            .map(|w| w.as_str().to_string())
+    };
+    if specialty.chars().count() > 80 {
+        errors.push("specialty", "80 caractères au plus.");
+    }
+    let (Some(name), Some(email), Some(ws_name), true) = (name, email, ws_name, errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&state.db)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::field("email", "Un compte existe déjà avec cette adresse."));
+    }
+    let txn = db::begin_write(&state.db).await?;
+    let coach = user::Model::new_account(email.as_str(), name.as_str(), None, false);
+    crate::auth::service::insert_user(&txn, &coach).await?;
+    let actor = current.actor();
+    let ws = crate::workspace::service::create_workspace(&txn, &actor, &coach, &ws_name, TradePack::Coach).await?;
+    events::record(
+        &txn,
+        &actor,
+        NewEvent::new(
+            WorkspaceId(ws.id),
+            EventEntity::Workspace,
+            Some(ws.id),
+            EventAction::CoachCreated,
+        )
+        .after(serde_json::json!({"coach": coach.email, "name": coach.name, "specialty": specialty.trim()})),
+    )
+    .await?;
+    txn.commit().await?;
+    crate::auth::service::request_magic_link(state, &current.meta, email.as_str()).await?;
+    state.wake_jobs();
+    Ok(ws.id)
+}

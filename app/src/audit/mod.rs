@@ -128,6 +128,16 @@ string_enum!(
         CatalogueItemSaved = "catalogue.saved" => "Catalogue modifié",
         /// A catalogue item was archived.
         CatalogueItemArchived = "catalogue.archived" => "Article archivé",
+        /// An API key was created.
+        ApiKeyCreated = "api_key.created" => "Clé API créée",
+        /// An API key was revoked.
+        ApiKeyRevoked = "api_key.revoked" => "Clé API révoquée",
+        /// The DM setter sent a batch of events.
+        SetterBatchApplied = "setter.batch_applied" => "Évènements du setter reçus",
+        /// The dashboard's estimate settings changed.
+        CoachSettingsChanged = "coach_settings.changed" => "Hypothèses du tableau de bord modifiées",
+        /// A platform admin created a coach's workspace.
+        CoachCreated = "workspace.coach_created" => "Espace coach créé",
     }
 );
 
@@ -164,6 +174,12 @@ string_enum!(
         BusinessProfile = "business_profile" => "Identité légale",
         /// A catalogue item.
         CatalogueItem = "catalogue_item" => "Article",
+        /// An API key.
+        ApiKey = "api_key" => "Clé API",
+        /// The DM-setter feed.
+        SetterFeed = "setter_feed" => "Flux du setter",
+        /// The dashboard settings.
+        CoachSettings = "coach_settings" => "Réglages du tableau de bord",
     }
 );
 

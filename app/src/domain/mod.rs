@@ -2,6 +2,7 @@
 
 pub mod deal_rules;
 pub mod ids;
+pub mod kpi;
 pub mod money;
 pub mod pack;
 pub mod position;

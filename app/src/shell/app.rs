@@ -74,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()} />
                     <Route path=path!("members") view={Lazy::<MembersRoute>::new()} />
                     <Route path=path!("members/:id") view={Lazy::<MemberProfileRoute>::new()} />
+                    <Route path=path!("dashboard") view={Lazy::<DashboardRoute>::new()} />
+                    <Route path=path!("dashboard/settings") view={Lazy::<DashboardSettingsRoute>::new()} />
                     <Route path=path!("pipeline") view={Lazy::<PipelineRoute>::new()} />
                     <Route path=path!("pipeline/settings") view={Lazy::<PipelineSettingsRoute>::new()} />
                     <Route path=path!("quotes") view={Lazy::<QuotesRoute>::new()} />

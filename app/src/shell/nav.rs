@@ -29,6 +29,12 @@ fn items(me: &Me) -> Vec<NavItem> {
             icon: IconName::Home,
         });
         items.push(NavItem {
+            href: "/app/dashboard",
+            label: "Tableau de bord",
+            short: "KPI",
+            icon: IconName::Chart,
+        });
+        items.push(NavItem {
             href: "/app/pipeline",
             label: "Pipeline",
             short: "Pipeline",

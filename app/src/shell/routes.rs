@@ -63,6 +63,10 @@ lazy_page! {
     MembersRoute => crate::workspace::ui::MembersPage;
     /// `/app/members/:id`
     MemberProfileRoute => crate::pipeline::ui::MemberProfilePage;
+    /// `/app/dashboard`
+    DashboardRoute => crate::dashboard::ui::DashboardPage;
+    /// `/app/dashboard/settings`
+    DashboardSettingsRoute => crate::dashboard::ui::DashboardSettingsPage;
     /// `/app/pipeline`
     PipelineRoute => crate::pipeline::ui::BoardPage;
     /// `/app/pipeline/settings`

@@ -30,10 +30,12 @@ pub enum IconName {
     More,
     Phone,
     Document,
+    Chart,
 }
 
 fn paths(name: IconName) -> &'static str {
     match name {
+        IconName::Chart => "M4 20V11M10 20V5M16 20v-8M21 20H3",
         IconName::Home => "M3 11.5 12 4l9 7.5M5.5 10v10h4.5v-6h4v6h4.5V10",
         IconName::Users => {
             "M9 11.5a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7ZM2.5 20c.8-3.6 3.4-5.5 6.5-5.5s5.7 1.9 6.5 5.5M16.5 11a2.5 2.5 0 1 0 0-5M17.5 14.5c2.3.4 3.6 2 4 4.5"

@@ -1,7 +1,11 @@
 //! `/admin`: platform administration.
 
-use crate::admin::api::fetch_admin_overview;
-use crate::ui::{Badge, ErrorState, GlassCard, LoadingState, PageHeader, StatTile, Tone};
+use crate::admin::api::{CreateCoach, fetch_admin_overview};
+use crate::error::AppError;
+use crate::ui::{
+    Badge, Button, ErrorState, FormAlert, GlassCard, LoadingState, PageHeader, StatTile, TextField, Tone, clear_field,
+    field_error, on_result,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -12,6 +16,7 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text="Administration" />
         <PageHeader title="Administration de la plateforme".to_string() subtitle="Espaces, comptes et file d'envoi." />
+        <CreateCoachForm on_created=Callback::new(move |_| data.refetch()) />
         <Suspense fallback=|| view! { <LoadingState rows=6 /> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -63,5 +68,58 @@ pub fn AdminPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Creates a coach (account + coach workspace); they receive a magic link.
+#[component]
+fn CreateCoachForm(on_created: Callback<()>) -> impl IntoView {
+    let action = ServerAction::<CreateCoach>::new();
+    let error = RwSignal::new(None::<AppError>);
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let workspace_name = RwSignal::new(String::new());
+    let specialty = RwSignal::new(String::new());
+    let done = RwSignal::new(None::<String>);
+    on_result(action, error, move |_| {
+        error.set(None);
+        done.set(Some(format!(
+            "Espace créé : un lien de connexion a été envoyé à {}.",
+            email.get_untracked()
+        )));
+        for field in [name, email, workspace_name, specialty] {
+            field.set(String::new());
+        }
+        on_created.run(());
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        done.set(None);
+        action.dispatch(CreateCoach {
+            name: name.get_untracked(),
+            email: email.get_untracked(),
+            workspace_name: workspace_name.get_untracked(),
+            specialty: specialty.get_untracked(),
+        });
+    };
+    view! {
+        <GlassCard class="mb-6">
+            <h2 class="mb-4 text-lg font-semibold text-fg">"Créer un coach"</h2>
+            <form novalidate on:submit=on_submit data-testid="create-coach-form" class="grid gap-x-4 sm:grid-cols-2">
+                <div class="sm:col-span-2"><FormAlert error /></div>
+                <TextField label="Nom du coach" name="name" value=name required=true autocomplete="off"
+                    error=field_error(error, "name") on_input=Callback::new(move |_| clear_field(error, "name")) />
+                <TextField label="E-mail" name="email" kind="email" value=email required=true autocomplete="off"
+                    error=field_error(error, "email") on_input=Callback::new(move |_| clear_field(error, "email")) />
+                <TextField label="Nom de l'espace" name="workspace_name" value=workspace_name hint="Par défaut : « <nom> Coaching »."
+                    error=field_error(error, "workspace_name") on_input=Callback::new(move |_| clear_field(error, "workspace_name")) />
+                <TextField label="Spécialité" name="specialty" value=specialty placeholder="fitness, yoga…"
+                    error=field_error(error, "specialty") on_input=Callback::new(move |_| clear_field(error, "specialty")) />
+                <div class="flex flex-wrap items-center gap-3 sm:col-span-2">
+                    <Button busy=action.pending() testid="create-coach">"Créer le coach et envoyer le lien"</Button>
+                    <p class="text-sm font-medium text-fg" role="status" data-testid="create-coach-done">{move || done.get()}</p>
+                </div>
+            </form>
+        </GlassCard>
     }
 }

@@ -1,8 +1,10 @@
 //! Database tables, one module each. Every tenant-owned table carries `workspace_id`.
 
+pub mod api_key;
 pub mod auth_token;
 pub mod business_profile;
 pub mod catalogue_item;
+pub mod coach_settings;
 pub mod contact;
 pub mod deal;
 pub mod email;
@@ -22,6 +24,9 @@ pub mod quote_counter;
 pub mod quote_line;
 pub mod quote_signature;
 pub mod session;
+pub mod setter_lead;
+pub mod setter_message;
+pub mod setter_status_change;
 pub mod stage;
 pub mod user;
 pub mod workspace;

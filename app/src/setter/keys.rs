@@ -1,0 +1,139 @@
+//! API keys of a workspace: created (the secret shown once), listed, revoked,
+//! and checked on every feed request (by SHA-256, never stored in clear).
+
+use super::{ApiKeyView, CreatedApiKey};
+use crate::audit::{EventAction, EventEntity};
+use crate::error::{AppError, FieldErrors};
+use crate::infra::entity::api_key;
+use crate::infra::{Scope, crypto, events, events::NewEvent, time};
+use sea_orm::ActiveValue::{Set, Unchanged};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+/// Prefix of every key, so that secret scanners recognise them.
+pub const KEY_PREFIX: &str = "cpt_";
+
+fn view(k: api_key::Model) -> ApiKeyView {
+    ApiKeyView {
+        id: k.id,
+        name: k.name,
+        prefix: k.prefix,
+        created_at: time::display(k.created_at),
+        last_used_at: k.last_used_at.map(time::display),
+        revoked_at: k.revoked_at.map(time::display),
+    }
+}
+
+/// The workspace's keys, newest first.
+pub async fn list(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<ApiKeyView>, AppError> {
+    Ok(api_key::Entity::find()
+        .filter(api_key::Column::WorkspaceId.eq(scope.workspace_id.0))
+        .order_by_desc(api_key::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+/// Creates a key; its secret is only in the answer.
+pub async fn create(txn: &DatabaseTransaction, scope: &Scope, name: &str) -> Result<CreatedApiKey, AppError> {
+    let name = name.trim();
+    let mut errors = FieldErrors::new();
+    if name.is_empty() {
+        errors.push("name", "Donnez un nom à la clé (par exemple « n8n »).");
+    } else if name.chars().count() > 60 {
+        errors.push("name", "60 caractères au plus.");
+    }
+    errors.into_result()?;
+    let secret = format!("{KEY_PREFIX}{}", crypto::random_token());
+    let now = time::now();
+    let model = api_key::Model {
+        id: Uuid::now_v7(),
+        workspace_id: scope.workspace_id.0,
+        name: name.to_string(),
+        prefix: secret.chars().take(KEY_PREFIX.len() + 6).collect(),
+        key_hash: crypto::sha256_hex(&secret),
+        created_by_user_id: Some(scope.user_id.0),
+        created_at: now,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    api_key::Entity::insert(api_key::ActiveModel {
+        id: Set(model.id),
+        workspace_id: Set(model.workspace_id),
+        name: Set(model.name.clone()),
+        prefix: Set(model.prefix.clone()),
+        key_hash: Set(model.key_hash.clone()),
+        created_by_user_id: Set(model.created_by_user_id),
+        created_at: Set(now),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    events::record(
+        txn,
+        &scope.actor(),
+        NewEvent::new(
+            scope.workspace_id,
+            EventEntity::ApiKey,
+            Some(model.id),
+            EventAction::ApiKeyCreated,
+        )
+        .after(serde_json::json!({"name": model.name, "prefix": model.prefix})),
+    )
+    .await?;
+    Ok(CreatedApiKey {
+        key: view(model),
+        secret,
+    })
+}
+
+/// Revokes a key of the workspace (another workspace's key is "not found").
+pub async fn revoke(txn: &DatabaseTransaction, scope: &Scope, id: Uuid) -> Result<ApiKeyView, AppError> {
+    let key = api_key::Entity::find_by_id(id)
+        .filter(api_key::Column::WorkspaceId.eq(scope.workspace_id.0))
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if key.revoked_at.is_some() {
+        return Ok(view(key));
+    }
+    let now = time::now();
+    api_key::Entity::update(api_key::ActiveModel {
+        id: Unchanged(id),
+        revoked_at: Set(Some(now)),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await?;
+    events::record(
+        txn,
+        &scope.actor(),
+        NewEvent::new(
+            scope.workspace_id,
+            EventEntity::ApiKey,
+            Some(id),
+            EventAction::ApiKeyRevoked,
+        )
+        .before(serde_json::json!({"name": key.name, "prefix": key.prefix})),
+    )
+    .await?;
+    Ok(view(api_key::Model {
+        revoked_at: Some(now),
+        ..key
+    }))
+}
+
+/// The live key behind a bearer secret.
+pub async fn authenticate(db: &impl ConnectionTrait, secret: &str) -> Result<Option<api_key::Model>, AppError> {
+    if !secret.starts_with(KEY_PREFIX) || secret.len() > 200 {
+        return Ok(None);
+    }
+    Ok(api_key::Entity::find()
+        .filter(api_key::Column::KeyHash.eq(crypto::sha256_hex(secret)))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .one(db)
+        .await?)
+}

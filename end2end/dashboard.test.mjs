@@ -1,0 +1,133 @@
+// The coach dashboard: the demo coach sees non-empty KPIs and drawn charts;
+// an event posted to the setter feed with a key created in the settings page
+// changes the tiles without reload; the phone layout; the admin creates a
+// coach who signs in with the emailed magic link and finds an empty dashboard.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { DESKTOP, PHONE, assertAccessible, hydrated, linksInOutbox, newPage, serverAndBrowser, shot, signIn, visit } from "./support/helpers.mjs";
+
+const env = serverAndBrowser();
+const COACH = "coach@comptoir.test";
+
+async function kpi(page, key) {
+  const raw = await page.locator(`[data-testid=kpi][data-kpi=${key}]`).getAttribute("data-value");
+  return raw === "" ? null : Number(raw);
+}
+
+async function chartsDrawn(page) {
+  await page.waitForFunction(() => {
+    const charts = [...document.querySelectorAll("[data-testid=chart]")];
+    return charts.length >= 7 && charts.every((c) => c.dataset.rendered === "true" && c.querySelector("canvas"));
+  }, null, { timeout: 20_000 });
+}
+
+test("the coach sees 35 KPIs and charts, and a posted event updates the tiles live", async () => {
+  const page = await newPage(env.browser, DESKTOP);
+  await signIn(page, env.server.base, COACH);
+
+  // A key for n8n, created in the settings page (its secret shown once).
+  await visit(page, `${env.server.base}/app/dashboard/settings`);
+  await page.fill("#f-name", "n8n production");
+  await page.click("[data-testid=create-api-key]");
+  const secret = (await page.locator("[data-testid=api-key-secret]").textContent()).trim();
+  assert.match(secret, /^cpt_/);
+  await page.locator("[data-testid=api-keys] li", { hasText: "n8n production" }).waitFor();
+  await assertAccessible(page, "dashboard settings");
+  await shot(page, "dashboard-settings-desktop");
+
+  await visit(page, `${env.server.base}/app/dashboard?period=30`);
+  assert.equal(await page.locator("[data-testid=coach-pack] [data-testid=kpi]").count(), 35);
+  assert.equal(await page.locator("[data-testid=owner-pack] [data-testid=kpi]").count(), 6);
+  const leads = await kpi(page, "total_leads");
+  const today = await kpi(page, "leads_today");
+  assert.ok(leads > 0, `demo leads: ${leads}`);
+  assert.ok((await kpi(page, "messages_sent")) > 0);
+  assert.ok((await kpi(page, "response_rate_msg1")) > 0);
+  await chartsDrawn(page);
+  await assertAccessible(page, "dashboard");
+  await shot(page, "dashboard-desktop");
+
+  // n8n posts a new prospect and its first message: the tiles change without reload.
+  const now = new Date().toISOString();
+  const response = await fetch(`${env.server.base}/api/v1/setter/events`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+    body: JSON.stringify({
+      events: [
+        { type: "lead_upserted", instagram_id: "e2e-1", username: "nina.petit", first_name: "Nina", last_name: "Petit", gender: "female", age: 28, source: "story", at: now },
+        { type: "message_sent", instagram_id: "e2e-1", external_id: "e2e-m1", message_number: 1, text: "Salut Nina !", at: now },
+      ],
+    }),
+  });
+  assert.equal(response.status, 200, await response.text());
+  const marker = await page.evaluate(() => (window.__noReload = true));
+  assert.ok(marker);
+  await page.waitForFunction(
+    (before) => Number(document.querySelector("[data-testid=kpi][data-kpi=total_leads]")?.dataset.value) === before + 1,
+    leads,
+    { timeout: 15_000 },
+  );
+  assert.equal(await kpi(page, "leads_today"), today + 1);
+  assert.equal(await page.evaluate(() => window.__noReload), true, "no reload happened");
+
+  // A bad payload is refused with the field named, and changes nothing.
+  const bad = await fetch(`${env.server.base}/api/v1/setter/events`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+    body: JSON.stringify({ events: [{ type: "lead_upserted", instagram_id: "e2e-2", age: 4 }] }),
+  });
+  assert.equal(bad.status, 422);
+  assert.ok((await bad.json()).fields["events[0].age"]);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("the dashboard on a phone, and the period filter", async () => {
+  const page = await newPage(env.browser, PHONE);
+  await signIn(page, env.server.base, COACH);
+  await visit(page, `${env.server.base}/app/dashboard?period=7`);
+  const week = await kpi(page, "total_leads");
+  await page.getByRole("link", { name: "Depuis le début" }).click();
+  await page.waitForURL(/period=all/);
+  await page.waitForFunction(
+    () => document.querySelector("[data-testid=period-filter] a[aria-current=page]")?.textContent.includes("début"),
+  );
+  await page.waitForFunction(
+    (w) => Number(document.querySelector("[data-testid=kpi][data-kpi=total_leads]")?.dataset.value) > w,
+    week,
+  );
+  await chartsDrawn(page);
+  await assertAccessible(page, "dashboard on a phone");
+  await shot(page, "dashboard-phone");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("the admin creates a coach, who signs in with the magic link", async () => {
+  const page = await newPage(env.browser, DESKTOP);
+  await signIn(page, env.server.base, "admin@comptoir.test");
+  await visit(page, `${env.server.base}/admin`);
+  await page.click("[data-testid=create-coach]");
+  await page.locator("#f-name[aria-invalid=true]").waitFor();
+  await page.fill("#f-name", "Hugo Lefèvre");
+  await page.fill("#f-email", "hugo@coach.test");
+  await page.fill("#f-specialty", "musculation");
+  await page.click("[data-testid=create-coach]");
+  await page.locator("[data-testid=create-coach-done]", { hasText: "hugo@coach.test" }).waitFor();
+  await page.locator("[data-testid=admin-workspaces]", { hasText: "Hugo Lefèvre Coaching" }).waitFor();
+  await assertAccessible(page, "admin");
+  await page.context().close();
+
+  const links = await linksInOutbox(env.browser, env.server.base, "hugo@coach.test");
+  const link = links.find((l) => l.includes("/auth/magic/"));
+  assert.ok(link, `no magic link in ${links}`);
+  const coach = await newPage(env.browser, PHONE);
+  await visit(coach, link);
+  await coach.click("[data-testid=use-magic-link]");
+  await coach.waitForURL(`${env.server.base}/app`);
+  await hydrated(coach);
+  await visit(coach, `${env.server.base}/app/dashboard`);
+  await coach.getByText("Aucune donnée du setter pour l'instant").waitFor();
+  assert.deepEqual(coach.errors, []);
+  await coach.context().close();
+});

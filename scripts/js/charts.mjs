@@ -1,0 +1,31 @@
+// The charts bundle (public/vendor/charts.js, built by setup with esbuild):
+// ECharts from npm with only the charts the dashboards use, loaded by the
+// dashboard page on demand. The page queues [id, optionJson] pairs in
+// window.__comptoirCharts and calls window.comptoirChartsDrain once it exists.
+import * as echarts from 'echarts/core';
+import { BarChart, FunnelChart, HeatmapChart, LineChart, PieChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+
+echarts.use([BarChart, FunnelChart, HeatmapChart, LineChart, PieChart, GridComponent, TooltipComponent,
+  VisualMapComponent, CanvasRenderer]);
+
+function draw(el, option) {
+  const chart = echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: 'canvas' });
+  chart.setOption(option, true);
+  if (!el.__comptoirResize) {
+    el.__comptoirResize = new ResizeObserver(() => chart.resize());
+    el.__comptoirResize.observe(el);
+  }
+  el.dataset.rendered = 'true';
+}
+
+window.comptoirChartsDrain = () => {
+  const queue = window.__comptoirCharts || [];
+  while (queue.length) {
+    const [id, json] = queue.shift();
+    const el = document.getElementById(id);
+    if (el) draw(el, JSON.parse(json));
+  }
+};
+window.comptoirChartsDrain();

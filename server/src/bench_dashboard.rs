@@ -1,0 +1,315 @@
+//! `server bench`, dashboard part (COMPTOIR_BENCH_ONLY=dashboard), on SQLite
+//! then on PostgreSQL when it answers:
+//!
+//! - a coach with `COMPTOIR_BENCH_LEADS` prospects (default 200,000, about
+//!   ten messages each) generated through the feed's own code path;
+//! - the 35 KPIs for each period, server-side (p50/p95 of 100 runs), and the
+//!   whole dashboard (KPIs, top lists, follow-ups, chart options);
+//! - PostgreSQL: `REFRESH MATERIALIZED VIEW` of the seed's
+//!   `coach_dashboard_kpis` view on the same rows, for comparison;
+//! - ingestion over HTTP (a spawned server, batches of 500 events) into a
+//!   fresh coach, then the KPIs checked against a recomputation from raw rows.
+//!
+//! Prints figures; never fails on time.
+
+use crate::bench::{free_port, ms, percentile, spawn, wait_healthy};
+use crate::coach_gen::{Rng, generate, prospect};
+use app::dashboard::{Period, coach};
+use app::domain::TradePack;
+use app::domain::kpi::Estimates;
+use app::infra::entity::api_key;
+use app::infra::events::Actor;
+use app::infra::{AppState, crypto, db, time};
+use app::setter::payload::SetterEvent;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ConnectionTrait, EntityTrait};
+use std::path::Path;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// The seed's materialised view, on our tables (what pg_cron would refresh every 5 minutes).
+const SEED_VIEW: &str = "CREATE MATERIALIZED VIEW coach_dashboard_kpis AS
+SELECT l.workspace_id AS coach_id,
+  COUNT(*) AS total_leads,
+  COUNT(*) FILTER (WHERE l.created_at >= date_trunc('day', now())) AS leads_today,
+  COUNT(*) FILTER (WHERE l.created_at >= now() - interval '7 days') AS leads_week,
+  (SELECT COUNT(*) FROM setter_messages m WHERE m.workspace_id = l.workspace_id AND m.direction = 'out') AS total_messages_sent,
+  COUNT(*) FILTER (WHERE l.status = 'new') AS new_leads,
+  COUNT(*) FILTER (WHERE l.status = 'engaged') AS engaged_leads,
+  COUNT(*) FILTER (WHERE l.status = 'qualified') AS qualified_leads,
+  COUNT(*) FILTER (WHERE l.status = 'call_proposed') AS calls_proposed,
+  COUNT(*) FILTER (WHERE l.status = 'call_booked') AS calls_booked,
+  COUNT(*) FILTER (WHERE l.status = 'won') AS leads_won,
+  COUNT(*) FILTER (WHERE l.status = 'lost') AS leads_lost,
+  COUNT(*) FILTER (WHERE l.status = 'follow_up') AS leads_relance,
+  AVG(l.msgs_out + l.msgs_in) AS avg_messages_per_lead,
+  AVG(EXTRACT(EPOCH FROM (l.call_booked_at - l.created_at)) / 60) AS avg_time_to_action_minutes,
+  SUM(l.deal_value_cents) AS total_revenue,
+  COUNT(*) FILTER (WHERE l.gender = 'male') AS male_count,
+  COUNT(*) FILTER (WHERE l.gender = 'female') AS female_count,
+  AVG(l.age) AS avg_age,
+  now() AS last_updated
+FROM setter_leads l GROUP BY l.workspace_id";
+
+async fn coach_workspace(state: &AppState, email: &str) -> Result<Uuid, String> {
+    let err = |e: sea_orm::DbErr| e.to_string();
+    let txn = db::begin_write(&state.db).await.map_err(err)?;
+    let hash = crypto::hash_password("Bench-Dashboard-2026")?;
+    let owner = crate::seed::find_or_create_user(&txn, email, "Coach Bench", &hash, false).await?;
+    let ws = app::workspace::service::create_workspace(
+        &txn,
+        &Actor::system("bench"),
+        &owner,
+        "Coach Bench",
+        TradePack::Coach,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    txn.commit().await.map_err(err)?;
+    Ok(ws.id)
+}
+
+fn line(label: &str, times: &mut [Duration]) -> String {
+    times.sort();
+    format!(
+        "  {label:<28} p50 {} · p95 {} · max {}",
+        ms(percentile(times, 0.5)),
+        ms(percentile(times, 0.95)),
+        ms(*times.last().unwrap_or(&Duration::ZERO))
+    )
+}
+
+async fn measure(exe: &Path, label: &str, db_url: &str, leads: u64) -> Result<(), String> {
+    let database = db::connect(db_url, 4).await.map_err(|e| e.to_string())?;
+    Migrator::up(&database, None).await.map_err(|e| e.to_string())?;
+    let state = AppState::new(
+        database.clone(),
+        app::infra::AppConfig::local("http://127.0.0.1"),
+        crate::pdf::renderer(),
+    );
+    let ws = coach_workspace(&state, "coach-bench@comptoir.test").await?;
+    println!("\n[dashboard · {label}] generating {leads} prospects over 365 days through the feed's code path…");
+    let g = generate(&state, ws, leads, 365, 1).await?;
+    println!(
+        "  {} prospects, {} events ({} messages) in {:.1} s: {:.0} events/s (in-process, batches of 500 prospects)",
+        g.leads,
+        g.events,
+        g.messages,
+        g.elapsed.as_secs_f64(),
+        g.events as f64 / g.elapsed.as_secs_f64()
+    );
+    let postgres = db::is_postgres(&database);
+    if postgres {
+        database
+            .execute_unprepared("ANALYZE")
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let est = Estimates {
+        monthly_cost_cents: 50_000,
+        ..Estimates::default()
+    };
+    println!("  35 KPIs, server-side (sum of the period's daily rows), 5 warm-up + 100 runs per period:");
+    for period in Period::ALL {
+        for _ in 0..5 {
+            coach::kpis(&database, ws, period, &est)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        let mut times = Vec::new();
+        for _ in 0..100 {
+            let start = Instant::now();
+            let (k, rows, _) = coach::kpis(&database, ws, period, &est)
+                .await
+                .map_err(|e| e.to_string())?;
+            times.push(start.elapsed());
+            assert_eq!(k.len(), 35);
+            let _ = rows;
+        }
+        println!(
+            "{}   (bar: p95 < 50 ms)",
+            line(&format!("KPIs {}", period.label()), &mut times)
+        );
+    }
+    println!("  Whole dashboard (KPIs + top lists + follow-ups + 7 chart options), 30 runs per period:");
+    for period in Period::ALL {
+        let mut times = Vec::new();
+        for _ in 0..30 {
+            let start = Instant::now();
+            coach::dashboard(&database, ws, period, est.clone())
+                .await
+                .map_err(|e| e.to_string())?;
+            times.push(start.elapsed());
+        }
+        println!("{}", line(&format!("dashboard {}", period.label()), &mut times));
+    }
+    if postgres {
+        let start = Instant::now();
+        database
+            .execute_unprepared(SEED_VIEW)
+            .await
+            .map_err(|e| e.to_string())?;
+        let create = start.elapsed();
+        let mut times = Vec::new();
+        for _ in 0..3 {
+            let start = Instant::now();
+            database
+                .execute_unprepared("REFRESH MATERIALIZED VIEW coach_dashboard_kpis")
+                .await
+                .map_err(|e| e.to_string())?;
+            times.push(start.elapsed());
+        }
+        println!(
+            "  seed's materialised view coach_dashboard_kpis (22 figures, all time only): created in {}, {}",
+            ms(create),
+            line("REFRESH MATERIALIZED VIEW", &mut times).trim()
+        );
+    }
+    ingest_over_http(exe, &state, db_url).await?;
+    database.close().await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Posts generated events to a spawned server, then checks the KPIs.
+async fn ingest_over_http(exe: &Path, state: &AppState, db_url: &str) -> Result<(), String> {
+    let ws = coach_workspace(state, "coach-http@comptoir.test").await?;
+    let secret = format!("{}{}", app::setter::keys::KEY_PREFIX, crypto::random_token());
+    api_key::Entity::insert(api_key::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        workspace_id: Set(ws),
+        name: Set("bench".into()),
+        prefix: Set(secret.chars().take(10).collect()),
+        key_hash: Set(crypto::sha256_hex(&secret)),
+        created_by_user_id: Set(None),
+        created_at: Set(time::now()),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    })
+    .exec_without_returning(&state.db)
+    .await
+    .map_err(|e| e.to_string())?;
+    let port = free_port()?;
+    let mut child = spawn(exe, db_url, port, &["serve"])?;
+    let client = reqwest::Client::new();
+    wait_healthy(&client, port, Duration::from_secs(60)).await?;
+    let now = time::now();
+    let mut rng = Rng::new(42);
+    let mut batches = Vec::new();
+    let mut pending: Vec<serde_json::Value> = Vec::new();
+    for n in 0..12_000u64 {
+        for e in prospect(&mut rng, 9_000_000_000 + n, now, 90) {
+            pending.push(to_json(&e));
+        }
+        if pending.len() >= 500 {
+            batches.push(serde_json::json!({ "events": std::mem::take(&mut pending) }));
+        }
+    }
+    if !pending.is_empty() {
+        batches.push(serde_json::json!({ "events": pending }));
+    }
+    let total: usize = batches.iter().map(|b| b["events"].as_array().map_or(0, Vec::len)).sum();
+    let url = format!("http://127.0.0.1:{port}/api/v1/setter/events");
+    let start = Instant::now();
+    let mut times = Vec::new();
+    for body in &batches {
+        let t = Instant::now();
+        let response = client
+            .post(&url)
+            .bearer_auth(&secret)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !response.status().is_success() {
+            let status = response.status();
+            let text = response.text().await.unwrap_or_default();
+            let _ = child.kill();
+            return Err(format!("ingestion refused: {status} {text}"));
+        }
+        times.push(t.elapsed());
+    }
+    let elapsed = start.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    println!(
+        "  HTTP ingestion: {total} events in {} batches in {:.1} s = {:.0} events/s sustained (bar: ≥ 2,000/s on SQLite)",
+        batches.len(),
+        elapsed.as_secs_f64(),
+        total as f64 / elapsed.as_secs_f64()
+    );
+    println!("{}", line("one batch of ~500 events", &mut times));
+    let est = Estimates::default();
+    let today = app::infra::time::paris_day(time::now());
+    let mut wrong = Vec::new();
+    for period in Period::ALL {
+        let (kpis, _, _) = coach::kpis(&state.db, ws, period, &est)
+            .await
+            .map_err(|e| e.to_string())?;
+        let shown: Vec<(String, Option<f64>)> = kpis.into_iter().map(|k| (k.key, k.value)).collect();
+        let expected = crate::kpi_check::recompute(&state.db, ws, period, &est, today).await?;
+        wrong.extend(crate::kpi_check::differences(&shown, &expected));
+    }
+    if wrong.is_empty() {
+        println!("  KPIs after ingestion: all 35 × 4 periods equal the recomputation from raw rows");
+    } else {
+        println!(
+            "  KPIs after ingestion DIFFER from raw rows:\n    {}",
+            wrong.join("\n    ")
+        );
+    }
+    Ok(())
+}
+
+/// The JSON body n8n sends for an event.
+pub fn to_json(e: &SetterEvent) -> serde_json::Value {
+    use serde_json::json;
+    match e {
+        SetterEvent::Lead(l) => json!({
+            "type": "lead_upserted", "instagram_id": l.instagram_id, "manychat_id": l.manychat_id,
+            "username": l.username, "first_name": l.first_name, "last_name": l.last_name, "email": l.email,
+            "age": l.age, "gender": l.gender.key(), "job_title": l.job_title, "source": l.source,
+            "at": time::iso(l.at),
+        }),
+        SetterEvent::Message(m) => json!({
+            "type": if m.outgoing { "message_sent" } else { "message_received" },
+            "instagram_id": m.instagram_id, "external_id": m.external_id, "message_number": m.number,
+            "text": m.text, "at": time::iso(m.at),
+        }),
+        SetterEvent::Status(s) => json!({
+            "type": "status_changed", "instagram_id": s.instagram_id, "external_id": s.external_id,
+            "status": s.status.key(), "deal_value": s.deal_value_cents.map(|c| c as f64 / 100.0),
+            "reason": s.reason, "at": time::iso(s.at),
+        }),
+    }
+}
+
+/// Runs on SQLite, then on PostgreSQL when it answers.
+pub async fn run(exe: &Path, dir: &Path) -> Result<(), String> {
+    let leads: u64 = std::env::var("COMPTOIR_BENCH_LEADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
+    let sqlite = format!("sqlite://{}/dashboard.db?mode=rwc", dir.display());
+    measure(exe, "SQLite", &sqlite, leads).await?;
+    let admin = std::env::var("COMPTOIR_BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let Ok(server) = sea_orm::Database::connect(&admin).await else {
+        println!("\n[dashboard · PostgreSQL] not reachable at {admin}: skipped");
+        return Ok(());
+    };
+    let name = format!("comptoir_dash_{}", std::process::id());
+    server
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let url = match admin.rsplit_once('/') {
+        Some((head, _)) => format!("{head}/{name}"),
+        None => return Err("COMPTOIR_BENCH_POSTGRES_URL must end with a database name".into()),
+    };
+    let result = measure(exe, "PostgreSQL", &url, leads).await;
+    let _ = server
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await;
+    result
+}
