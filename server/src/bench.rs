@@ -53,6 +53,46 @@ fn rss_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// A throw-away PostgreSQL database for a benchmark (`COMPTOIR_BENCH_POSTGRES_URL`,
+/// by default the local server's `postgres` database, says where to create it).
+pub(crate) struct TempPostgres {
+    admin: sea_orm::DatabaseConnection,
+    name: String,
+    /// Where the benchmark connects.
+    pub url: String,
+}
+
+impl TempPostgres {
+    /// Creates it; `None` when PostgreSQL does not answer.
+    pub async fn create(prefix: &str) -> Result<Option<TempPostgres>, String> {
+        use sea_orm::ConnectionTrait;
+        let admin_url = std::env::var("COMPTOIR_BENCH_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let Ok(admin) = sea_orm::Database::connect(&admin_url).await else {
+            return Ok(None);
+        };
+        let name = format!("{prefix}_{}", std::process::id());
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .map_err(|e| e.to_string())?;
+        let url = match admin_url.rsplit_once('/') {
+            Some((head, _)) => format!("{head}/{name}"),
+            None => return Err("COMPTOIR_BENCH_POSTGRES_URL must end with a database name".into()),
+        };
+        Ok(Some(TempPostgres { admin, name, url }))
+    }
+
+    /// Drops it.
+    pub async fn drop(self) {
+        use sea_orm::ConnectionTrait;
+        let _ = self
+            .admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+            .await;
+    }
+}
+
 pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;

@@ -15,18 +15,13 @@
 use crate::bench::{free_port, ms, percentile, spawn, wait_healthy};
 use crate::coach_gen::{Rng, generate, prospect};
 use app::dashboard::{Period, coach};
-use app::domain::TradePack;
 use app::domain::kpi::Estimates;
-use app::infra::entity::api_key;
-use app::infra::events::Actor;
-use app::infra::{AppState, crypto, db, time};
+use app::infra::{AppState, db, time};
 use app::setter::payload::SetterEvent;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::ActiveValue::Set;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use uuid::Uuid;
 
 /// The seed's materialised view, on our tables (what pg_cron would refresh every 5 minutes).
 const SEED_VIEW: &str = "CREATE MATERIALIZED VIEW coach_dashboard_kpis AS
@@ -52,24 +47,6 @@ SELECT l.workspace_id AS coach_id,
   now() AS last_updated
 FROM setter_leads l GROUP BY l.workspace_id";
 
-async fn coach_workspace(state: &AppState, email: &str) -> Result<Uuid, String> {
-    let err = |e: sea_orm::DbErr| e.to_string();
-    let txn = db::begin_write(&state.db).await.map_err(err)?;
-    let hash = crypto::hash_password("Bench-Dashboard-2026")?;
-    let owner = crate::seed::find_or_create_user(&txn, email, "Coach Bench", &hash, false).await?;
-    let ws = app::workspace::service::create_workspace(
-        &txn,
-        &Actor::system("bench"),
-        &owner,
-        "Coach Bench",
-        TradePack::Coach,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    txn.commit().await.map_err(err)?;
-    Ok(ws.id)
-}
-
 fn line(label: &str, times: &mut [Duration]) -> String {
     times.sort();
     format!(
@@ -88,7 +65,7 @@ async fn measure(exe: &Path, label: &str, db_url: &str, leads: u64) -> Result<()
         app::infra::AppConfig::local("http://127.0.0.1"),
         crate::pdf::renderer(),
     );
-    let ws = coach_workspace(&state, "coach-bench@comptoir.test").await?;
+    let ws = crate::coach_gen::new_coach_workspace(&state, "coach-bench@comptoir.test", "Coach Bench").await?;
     println!("\n[dashboard · {label}] generating {leads} prospects over 365 days through the feed's code path…");
     let g = generate(&state, ws, leads, 365, 1).await?;
     println!(
@@ -173,22 +150,10 @@ async fn measure(exe: &Path, label: &str, db_url: &str, leads: u64) -> Result<()
 
 /// Posts generated events to a spawned server, then checks the KPIs.
 async fn ingest_over_http(exe: &Path, state: &AppState, db_url: &str) -> Result<(), String> {
-    let ws = coach_workspace(state, "coach-http@comptoir.test").await?;
-    let secret = format!("{}{}", app::setter::keys::KEY_PREFIX, crypto::random_token());
-    api_key::Entity::insert(api_key::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        workspace_id: Set(ws),
-        name: Set("bench".into()),
-        prefix: Set(secret.chars().take(10).collect()),
-        key_hash: Set(crypto::sha256_hex(&secret)),
-        created_by_user_id: Set(None),
-        created_at: Set(time::now()),
-        last_used_at: Set(None),
-        revoked_at: Set(None),
-    })
-    .exec_without_returning(&state.db)
-    .await
-    .map_err(|e| e.to_string())?;
+    let ws = crate::coach_gen::new_coach_workspace(state, "coach-http@comptoir.test", "Coach HTTP").await?;
+    let (_, secret) = app::setter::keys::insert(&state.db, ws, "bench", None, false)
+        .await
+        .map_err(|e| e.to_string())?;
     let port = free_port()?;
     let mut child = spawn(exe, db_url, port, &["serve"])?;
     let client = reqwest::Client::new();
@@ -292,24 +257,11 @@ pub async fn run(exe: &Path, dir: &Path) -> Result<(), String> {
         .unwrap_or(200_000);
     let sqlite = format!("sqlite://{}/dashboard.db?mode=rwc", dir.display());
     measure(exe, "SQLite", &sqlite, leads).await?;
-    let admin = std::env::var("COMPTOIR_BENCH_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let Ok(server) = sea_orm::Database::connect(&admin).await else {
-        println!("\n[dashboard · PostgreSQL] not reachable at {admin}: skipped");
+    let Some(pg) = crate::bench::TempPostgres::create("comptoir_dash").await? else {
+        println!("\n[dashboard · PostgreSQL] not reachable: skipped");
         return Ok(());
     };
-    let name = format!("comptoir_dash_{}", std::process::id());
-    server
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .map_err(|e| e.to_string())?;
-    let url = match admin.rsplit_once('/') {
-        Some((head, _)) => format!("{head}/{name}"),
-        None => return Err("COMPTOIR_BENCH_POSTGRES_URL must end with a database name".into()),
-    };
-    let result = measure(exe, "PostgreSQL", &url, leads).await;
-    let _ = server
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await;
+    let result = measure(exe, "PostgreSQL", &pg.url, leads).await;
+    pg.drop().await;
     result
 }

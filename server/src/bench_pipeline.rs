@@ -402,24 +402,11 @@ pub async fn run(exe: &Path, dir: &Path) -> Result<(), String> {
     let sqlite = format!("sqlite://{}/pipeline.db?mode=rwc", dir.display());
     measure(exe, "SQLite", &sqlite).await?;
 
-    let admin = std::env::var("COMPTOIR_BENCH_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let Ok(server) = sea_orm::Database::connect(&admin).await else {
-        println!("\n[pipeline · PostgreSQL] not reachable at {admin}: skipped");
+    let Some(pg) = crate::bench::TempPostgres::create("comptoir_bench").await? else {
+        println!("\n[pipeline · PostgreSQL] not reachable: skipped");
         return Ok(());
     };
-    let name = format!("comptoir_bench_{}", std::process::id());
-    server
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .map_err(|e| e.to_string())?;
-    let url = match admin.rsplit_once('/') {
-        Some((head, _)) => format!("{head}/{name}"),
-        None => return Err("COMPTOIR_BENCH_POSTGRES_URL must end with a database name".into()),
-    };
-    let result = measure(exe, "PostgreSQL", &url).await;
-    let _ = server
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await;
+    let result = measure(exe, "PostgreSQL", &pg.url).await;
+    pg.drop().await;
     result
 }

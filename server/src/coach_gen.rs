@@ -344,36 +344,32 @@ fn status(
     }));
 }
 
-/// A key for the generator (stored like any other, named « Générateur »).
+/// A key for the generator (stored like any other, named « Générateur »,
+/// revoked at once: only this process uses it, never over HTTP).
 pub async fn generator_key(state: &AppState, workspace_id: Uuid) -> Result<api_key::Model, String> {
-    let secret = format!("{}{}", app::setter::keys::KEY_PREFIX, crypto::random_token());
-    let key = api_key::Model {
-        id: Uuid::now_v7(),
-        workspace_id,
-        name: "Générateur".into(),
-        prefix: secret.chars().take(10).collect(),
-        key_hash: crypto::sha256_hex(&secret),
-        created_by_user_id: None,
-        created_at: time::now(),
-        last_used_at: None,
-        revoked_at: Some(time::now()),
-    };
-    api_key::Entity::insert(api_key::ActiveModel {
-        id: Set(key.id),
-        workspace_id: Set(key.workspace_id),
-        name: Set(key.name.clone()),
-        prefix: Set(key.prefix.clone()),
-        key_hash: Set(key.key_hash.clone()),
-        created_by_user_id: Set(None),
-        created_at: Set(key.created_at),
-        last_used_at: Set(None),
-        // Revoked at once: only this process uses it, never over HTTP.
-        revoked_at: Set(key.revoked_at),
-    })
-    .exec_without_returning(&state.db)
+    let (key, _) = app::setter::keys::insert(&state.db, workspace_id, "Générateur", None, true)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(key)
+}
+
+/// A new coach workspace owned by a new account (benchmarks, `seed --coach-bench`).
+pub async fn new_coach_workspace(state: &AppState, email: &str, workspace: &str) -> Result<Uuid, String> {
+    let err = |e: sea_orm::DbErr| e.to_string();
+    let txn = db::begin_write(&state.db).await.map_err(err)?;
+    let hash = crypto::hash_password(&crypto::random_token())?;
+    let owner = crate::seed::find_or_create_user(&txn, email, workspace, &hash, false).await?;
+    let ws = app::workspace::service::create_workspace(
+        &txn,
+        &app::infra::events::Actor::system("Générateur"),
+        &owner,
+        workspace,
+        app::domain::TradePack::Coach,
+    )
     .await
     .map_err(|e| e.to_string())?;
-    Ok(key)
+    txn.commit().await.map_err(err)?;
+    Ok(ws.id)
 }
 
 /// The demo coach declares what the setter costs (297 € a month), so that
@@ -467,29 +463,7 @@ pub async fn seed_command(state: &AppState, n: u64) -> Result<(), String> {
     };
     let ws = match ws {
         Some(ws) => ws,
-        None => {
-            let txn = db::begin_write(&state.db).await.map_err(err)?;
-            let owner = crate::seed::find_or_create_user(
-                &txn,
-                "coach-bench@comptoir.test",
-                "Coach Bench",
-                &crypto::hash_password(&crypto::random_token())?,
-                false,
-            )
-            .await?;
-            let actor = app::infra::events::Actor::system("Générateur");
-            let w = app::workspace::service::create_workspace(
-                &txn,
-                &actor,
-                &owner,
-                "Coach Bench",
-                app::domain::TradePack::Coach,
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-            txn.commit().await.map_err(err)?;
-            w.id
-        }
+        None => new_coach_workspace(state, "coach-bench@comptoir.test", "Coach Bench").await?,
     };
     // Instagram ids that no earlier run used.
     let first = (time::now().timestamp() as u64) * 1_000_000;

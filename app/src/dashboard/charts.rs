@@ -31,6 +31,25 @@ fn base() -> Chart {
         .animation(false)
 }
 
+/// Categories along x, values up y (bars, lines), with the axis tooltip.
+fn columns(categories: Vec<String>, value_axis: Axis) -> Chart {
+    base()
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .grid(grid())
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .axis_label(label())
+                .data(categories),
+        )
+        .y_axis(
+            value_axis
+                .type_(AxisType::Value)
+                .axis_label(label())
+                .split_line(split()),
+        )
+}
+
 fn spec(id: &str, title: &str, chart: Chart, table: Vec<(String, String)>) -> ChartSpec {
     ChartSpec {
         id: id.into(),
@@ -67,21 +86,7 @@ pub fn funnel(kpis: &[Kpi]) -> ChartSpec {
 
 /// New leads per day over the period.
 pub fn leads_per_day(days: &[(String, i64)]) -> ChartSpec {
-    let chart = base()
-        .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .grid(grid())
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .axis_label(label())
-                .data(days.iter().map(|(d, _)| d.clone()).collect()),
-        )
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .axis_label(label())
-                .split_line(split()),
-        )
+    let chart = columns(days.iter().map(|(d, _)| d.clone()).collect(), Axis::new())
         .series(Line::new().name("Leads").data(days.iter().map(|(_, n)| *n).collect()));
     let table = days.iter().map(|(d, n)| (d.clone(), group(*n))).collect();
     spec("chart-leads", "Leads par jour", chart, table)
@@ -93,22 +98,7 @@ pub fn response_rates(kpis: &[Kpi]) -> ChartSpec {
     let rates: Vec<f64> = (1..=4)
         .map(|i| (value(kpis, &format!("response_rate_msg{i}")) * 10.0).round() / 10.0)
         .collect();
-    let chart = base()
-        .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .grid(grid())
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .axis_label(label())
-                .data(names.iter().map(|s| s.to_string()).collect()),
-        )
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .max(100)
-                .axis_label(label())
-                .split_line(split()),
-        )
+    let chart = columns(names.iter().map(|s| s.to_string()).collect(), Axis::new().max(100))
         .series(Bar::new().name("Taux de réponse (%)").data(rates.clone()));
     let table = names
         .iter()
@@ -235,26 +225,11 @@ pub fn heat_map(heat: &[[i64; 24]; 7]) -> ChartSpec {
 
 /// Values by stage (owner pack).
 pub fn by_stage(id: &str, title: &str, rows: &[(String, i64)]) -> ChartSpec {
-    let chart = base()
-        .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .grid(grid())
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .axis_label(label())
-                .data(rows.iter().map(|(s, _)| s.clone()).collect()),
-        )
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .axis_label(label())
-                .split_line(split()),
-        )
-        .series(
-            Bar::new()
-                .name("€")
-                .data(rows.iter().map(|(_, c)| (*c as f64 / 100.0).round()).collect()),
-        );
+    let chart = columns(rows.iter().map(|(s, _)| s.clone()).collect(), Axis::new()).series(
+        Bar::new()
+            .name("€")
+            .data(rows.iter().map(|(_, c)| (*c as f64 / 100.0).round()).collect()),
+    );
     let table = rows
         .iter()
         .map(|(s, c)| (s.clone(), crate::domain::money::format_eur(*c)))

@@ -7,7 +7,10 @@ use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::api_key;
 use crate::infra::{Scope, crypto, events, events::NewEvent, time};
 use sea_orm::ActiveValue::{Set, Unchanged};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
+};
 use uuid::Uuid;
 
 /// Prefix of every key, so that secret scanners recognise them.
@@ -46,32 +49,7 @@ pub async fn create(txn: &DatabaseTransaction, scope: &Scope, name: &str) -> Res
         errors.push("name", "60 caractères au plus.");
     }
     errors.into_result()?;
-    let secret = format!("{KEY_PREFIX}{}", crypto::random_token());
-    let now = time::now();
-    let model = api_key::Model {
-        id: Uuid::now_v7(),
-        workspace_id: scope.workspace_id.0,
-        name: name.to_string(),
-        prefix: secret.chars().take(KEY_PREFIX.len() + 6).collect(),
-        key_hash: crypto::sha256_hex(&secret),
-        created_by_user_id: Some(scope.user_id.0),
-        created_at: now,
-        last_used_at: None,
-        revoked_at: None,
-    };
-    api_key::Entity::insert(api_key::ActiveModel {
-        id: Set(model.id),
-        workspace_id: Set(model.workspace_id),
-        name: Set(model.name.clone()),
-        prefix: Set(model.prefix.clone()),
-        key_hash: Set(model.key_hash.clone()),
-        created_by_user_id: Set(model.created_by_user_id),
-        created_at: Set(now),
-        last_used_at: Set(None),
-        revoked_at: Set(None),
-    })
-    .exec_without_returning(txn)
-    .await?;
+    let (model, secret) = insert(txn, scope.workspace_id.0, name, Some(scope.user_id.0), false).await?;
     events::record(
         txn,
         &scope.actor(),
@@ -88,6 +66,34 @@ pub async fn create(txn: &DatabaseTransaction, scope: &Scope, name: &str) -> Res
         key: view(model),
         secret,
     })
+}
+
+/// Stores a new key (hashed) and returns it with its secret. `revoked`: a key
+/// for this process only (the data generator), never accepted over HTTP.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    workspace_id: Uuid,
+    name: &str,
+    created_by: Option<Uuid>,
+    revoked: bool,
+) -> Result<(api_key::Model, String), sea_orm::DbErr> {
+    let secret = format!("{KEY_PREFIX}{}", crypto::random_token());
+    let now = time::now();
+    let model = api_key::Model {
+        id: Uuid::now_v7(),
+        workspace_id,
+        name: name.to_string(),
+        prefix: secret.chars().take(KEY_PREFIX.len() + 6).collect(),
+        key_hash: crypto::sha256_hex(&secret),
+        created_by_user_id: created_by,
+        created_at: now,
+        last_used_at: None,
+        revoked_at: revoked.then_some(now),
+    };
+    api_key::Entity::insert(model.clone().into_active_model().reset_all())
+        .exec_without_returning(db)
+        .await?;
+    Ok((model, secret))
 }
 
 /// Revokes a key of the workspace (another workspace's key is "not found").
