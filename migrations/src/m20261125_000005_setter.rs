@@ -112,6 +112,7 @@ impl MigrationTrait for Migration {
                 .col(string_null("job_title"))
                 .col(string("source"))
                 .col(string("status"))
+                .col(timestamp_with_time_zone_null("status_changed_at"))
                 .col(big_integer_null("deal_value_cents"))
                 .col(string_null("lost_reason"))
                 .col(uuid_null("lead_id"))

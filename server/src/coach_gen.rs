@@ -245,16 +245,7 @@ pub fn prospect(rng: &mut Rng, n: u64, now: DateTime<Utc>, days: i64) -> Vec<Set
     }
     if !replied {
         if rng.chance(0.3) && t < now {
-            status(
-                &mut events,
-                &insta,
-                n,
-                1,
-                SetterStatus::FollowUp,
-                None,
-                None,
-                t.min(now),
-            );
+            status(&mut events, &insta, n, 1, SetterStatus::FollowUp, None, None, t);
         }
         return events;
     }
@@ -272,24 +263,21 @@ pub fn prospect(rng: &mut Rng, n: u64, now: DateTime<Utc>, days: i64) -> Vec<Set
             msg(&mut events, false, None, "D'accord, merci !", t);
         }
     }
-    status(&mut events, &insta, n, 1, SetterStatus::Engaged, None, None, t.min(now));
+    if t >= now {
+        return events;
+    }
+    status(&mut events, &insta, n, 1, SetterStatus::Engaged, None, None, t);
     let mut s = 1u32;
     let mut t2 = t;
     macro_rules! step {
         ($st:expr, $value:expr, $reason:expr) => {{
             t2 += TimeDelta::hours(1 + rng.below(30) as i64);
+            if t2 >= now {
+                return events;
+            }
             let reason: Option<&str> = $reason;
             s += 1;
-            status(
-                &mut events,
-                &insta,
-                n,
-                s,
-                $st,
-                $value,
-                reason.map(str::to_string),
-                t2.min(now),
-            );
+            status(&mut events, &insta, n, s, $st, $value, reason.map(str::to_string), t2);
         }};
     }
     if !rng.chance(0.45) {

@@ -41,6 +41,7 @@ pub async fn recompute(
     let changes = setter_status_change::Entity::find()
         .filter(setter_status_change::Column::WorkspaceId.eq(workspace_id))
         .order_by_asc(setter_status_change::Column::OccurredAt)
+        .order_by_asc(setter_status_change::Column::Id)
         .all(db)
         .await
         .map_err(e)?;

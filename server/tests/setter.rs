@@ -239,6 +239,21 @@ async fn replays_are_ignored_and_revoked_keys_are_refused() {
     assert_eq!(get("engaged_leads"), Some(1.0));
     assert_eq!(get("avg_age"), Some(25.0));
 
+    // A late report of an older change counts for the funnel but does not
+    // replace the current status.
+    let earlier = app::infra::time::iso(app::infra::time::now() - chrono::TimeDelta::hours(2));
+    let late = json!({"events": [{"type": "status_changed", "instagram_id": "1", "external_id": "s0",
+        "status": "follow_up", "at": earlier}]});
+    assert_eq!(post(&app, Some(&key), &late).await.0, StatusCode::OK);
+    let k = shown_kpis(&browser, Period::Days7).await;
+    let get = |name: &str| k.iter().find(|(key, _)| key == name).unwrap().1;
+    assert_eq!((get("engaged_leads"), get("leads_follow_up")), (Some(1.0), Some(0.0)));
+    let today = app::infra::time::paris_day(app::infra::time::now());
+    let expected = server::kpi_check::recompute(&app.state.db, ws, Period::Days7, &Estimates::default(), today)
+        .await
+        .unwrap();
+    assert!(server::kpi_check::differences(&k, &expected).is_empty());
+
     // No key, a wrong key, a revoked key: 401, nothing written.
     assert_eq!(post(&app, None, &batch).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(post(&app, Some("cpt_nope"), &batch).await.0, StatusCode::UNAUTHORIZED);

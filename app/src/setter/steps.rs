@@ -139,6 +139,7 @@ pub(super) fn upsert_lead(
         job_title: l.job_title,
         source: l.source.unwrap_or_else(|| DEFAULT_SOURCE.into()),
         status: SetterStatus::New.key().into(),
+        status_changed_at: None,
         deal_value_cents: None,
         lost_reason: None,
         lead_id,
@@ -289,6 +290,14 @@ async fn stored_out_before(
     }))
 }
 
+fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    (to - from).num_minutes().max(0)
+}
+
+fn lost_reason(reason: &Option<String>) -> &str {
+    reason.as_deref().unwrap_or("Non précisée")
+}
+
 pub(super) fn change_status(
     state: &mut LeadState,
     deltas: &mut Deltas,
@@ -300,42 +309,76 @@ pub(super) fn change_status(
     state.dirty = true;
     let old = SetterStatus::parse(&m.status).unwrap_or(SetterStatus::New);
     let cohort_day = time::paris_day(m.created_at);
-    if old != s.status {
-        deltas.add(cohort_day, status_counter(old), -1);
-        deltas.add(cohort_day, status_counter(s.status), 1);
-        m.status = s.status.key().into();
+    // The current status is the latest reported; a late report of an older
+    // change still counts for the funnel but does not replace it.
+    let newer = m.status_changed_at.is_none_or(|t| s.at >= t);
+    if newer {
+        if old != s.status {
+            deltas.add(cohort_day, status_counter(old), -1);
+            deltas.add(cohort_day, status_counter(s.status), 1);
+            m.status = s.status.key().into();
+        }
+        m.status_changed_at = Some(s.at);
     }
+    // Each step counts once, on the day it was first reached; a late report
+    // of an earlier time moves the count (and its figures) to that day.
     let day = time::paris_day(s.at);
     let rank = s.status.funnel_rank().unwrap_or(0);
+    let created_at = m.created_at;
     let steps: [(u8, Counter, &mut Option<DateTime<Utc>>); 3] = [
         (1, Counter::Qualified, &mut m.qualified_at),
         (2, Counter::CallsProposed, &mut m.call_proposed_at),
         (3, Counter::CallsBooked, &mut m.call_booked_at),
     ];
     for (r, counter, reached) in steps {
-        if rank >= r && reached.is_none() {
-            *reached = Some(s.at);
-            deltas.add(day, counter, 1);
+        if rank < r || reached.is_some_and(|t| t <= s.at) {
+            continue;
+        }
+        if let Some(prev) = reached.replace(s.at) {
+            deltas.add(time::paris_day(prev), counter, -1);
             if r == 3 {
-                let minutes = (s.at - m.created_at).num_minutes().max(0);
-                deltas.add(day, Counter::TtaSumMinutes, minutes);
-                deltas.add(day, Counter::TtaCount, 1);
+                deltas.add(
+                    time::paris_day(prev),
+                    Counter::TtaSumMinutes,
+                    -minutes_between(created_at, prev),
+                );
+                deltas.add(time::paris_day(prev), Counter::TtaCount, -1);
             }
         }
+        deltas.add(day, counter, 1);
+        if r == 3 {
+            deltas.add(day, Counter::TtaSumMinutes, minutes_between(created_at, s.at));
+            deltas.add(day, Counter::TtaCount, 1);
+        }
     }
-    if s.status == SetterStatus::Won && m.won_at.is_none() {
+    if s.status == SetterStatus::Won && m.won_at.is_none_or(|t| s.at < t) {
+        if let Some(prev) = m.won_at {
+            deltas.add(time::paris_day(prev), Counter::Won, -1);
+            deltas.add(
+                time::paris_day(prev),
+                Counter::RevenueCents,
+                -m.deal_value_cents.unwrap_or(0),
+            );
+        }
         m.won_at = Some(s.at);
         m.deal_value_cents = s.deal_value_cents;
         deltas.add(day, Counter::Won, 1);
         deltas.add(day, Counter::RevenueCents, s.deal_value_cents.unwrap_or(0));
     }
-    if s.status == SetterStatus::Lost && m.lost_at.is_none() {
+    if s.status == SetterStatus::Lost && m.lost_at.is_none_or(|t| s.at < t) {
+        if let Some(prev) = m.lost_at {
+            deltas.add(time::paris_day(prev), Counter::Lost, -1);
+            deltas.dim(time::paris_day(prev), Dim::LostReason, lost_reason(&m.lost_reason), -1);
+        }
         m.lost_at = Some(s.at);
         m.lost_reason = s.reason.clone();
         deltas.add(day, Counter::Lost, 1);
-        deltas.dim(day, Dim::LostReason, s.reason.as_deref().unwrap_or("Non précisée"), 1);
+        deltas.dim(day, Dim::LostReason, lost_reason(&s.reason), 1);
     }
     m.updated_at = now;
+    if !newer {
+        return None;
+    }
     let deal_id = m.deal_id?;
     let mv = link?.move_for(s.status, s.at, s.deal_value_cents, s.reason.clone())?;
     Some((deal_id, mv))

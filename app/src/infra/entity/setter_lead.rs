@@ -22,6 +22,8 @@ pub struct Model {
     pub source: String,
     /// A `SetterStatus` key.
     pub status: String,
+    /// When the current status was reported (a late, older report does not replace it).
+    pub status_changed_at: Option<DateTimeUtc>,
     pub deal_value_cents: Option<i64>,
     pub lost_reason: Option<String>,
     /// The pipeline lead and deal this prospect joined.
