@@ -115,7 +115,7 @@ setup_build_tools() {
 # The release build: optimised server, WASM split into lazily loaded chunks,
 # then brotli/gzip copies of every asset.
 build_release() {
-  step "Release build (server + WASM split per route)"
+  step "Release build (server + WASM split per page group)"
   cargo leptos build --release --split
   "$CARGO_TARGET_DIR/server-release/server" precompress
 }
