@@ -2,7 +2,7 @@
 //! then on PostgreSQL when it answers:
 //!
 //! - a coach with `COMPTOIR_BENCH_LEADS` prospects (default 200,000, about
-//!   ten messages each) generated through the feed's own code path;
+//!   eleven messages each) generated through the feed's own code path;
 //! - the 35 KPIs for each period, server-side (p50/p95 of 100 runs), and the
 //!   whole dashboard (KPIs, top lists, follow-ups, chart options);
 //! - PostgreSQL: `REFRESH MATERIALIZED VIEW` of the seed's
