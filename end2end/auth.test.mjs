@@ -29,6 +29,18 @@ test("sign-up shows inline errors, then creates the workspace", async () => {
   await hydrated(page);
   await page.getByRole("heading", { name: "Menuiserie Roux" }).waitFor();
   await page.getByRole("heading", { name: "Demandes de travaux" }).waitFor();
+  // Until the address is proven, a banner says so (and nothing can be sent).
+  await page.locator("[data-testid=verify-banner]").waitFor();
+  await shot(page, "phone-verify-banner");
+  const links = await linksInOutbox(env.browser, env.server.base, "amandine@menuiserie-roux.test");
+  const verify = links.find((l) => l.includes("/auth/verify/"));
+  assert.ok(verify, `no verification link in ${links}`);
+  await visit(page, verify);
+  await page.click("[data-testid=confirm-email]");
+  await page.locator("[data-testid=email-confirmed]").waitFor();
+  await visit(page, `${env.server.base}/app`);
+  await page.getByRole("heading", { name: "Menuiserie Roux" }).waitFor();
+  assert.equal(await page.locator("[data-testid=verify-banner]").count(), 0);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -71,6 +83,10 @@ test("TOTP: enrol on the security page, then sign in with a code", async () => {
   const page = await newPage(env.browser);
   await signIn(page, env.server.base, "coach@comptoir.test");
   await visit(page, `${env.server.base}/app/security`);
+  // Changing the second factor asks for the password first.
+  await page.click("[data-testid=start-totp]");
+  await page.locator("#f-password-error").waitFor({ state: "visible" });
+  await page.fill("#f-password", PASSWORD);
   await page.click("[data-testid=start-totp]");
   const secret = (await page.locator("[data-testid=totp-secret]").innerText()).trim();
   await shot(page, "desktop-totp-enrolment");

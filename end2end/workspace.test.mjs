@@ -80,7 +80,7 @@ test("the audit trail lists, filters (kept in the URL) and verifies events", asy
   await phone.context().close();
 });
 
-test("the outbox shows what was sent, with clickable links", async () => {
+test("the outbox shows the workspace what it sent, personal links masked", async () => {
   const page = await newPage(env.browser, PHONE);
   await signIn(page, env.server.base, "artisan@comptoir.test");
   // On a phone the tab bar holds Accueil, KPI, Pipeline, Devis; the outbox is under "Plus".
@@ -95,8 +95,12 @@ test("the outbox shows what was sent, with clickable links", async () => {
   await shot(page, "phone-outbox");
   await row.locator("a").click();
   await page.waitForSelector("[data-testid=email-body]");
-  assert.match(await page.locator("[data-testid=email-body]").innerText(), /vous invite à rejoindre/);
-  assert.match(await page.locator("[data-testid=email-link]").first().getAttribute("href"), /\/invite\//);
+  const body = await page.locator("[data-testid=email-body]").innerText();
+  assert.match(body, /vous invite à rejoindre/);
+  // The invitation link is the invitee's alone: masked for the sender.
+  assert.match(body, /lien personnel masqué/);
+  assert.doesNotMatch(body, /\/invite\//);
+  assert.equal(await page.locator("[data-testid=email-link]").count(), 0);
   await shot(page, "phone-email");
   await page.context().close();
 });

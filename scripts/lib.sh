@@ -104,6 +104,35 @@ build_vendor() {
   node_modules/.bin/esbuild "$entry" --bundle --minify --format=iife --target=es2020 --log-level=warning --outfile="$out"
 }
 
+# A cargo subcommand pinned to a version, installed from crates.io with its
+# lockfile when missing or at another version.
+setup_cargo_tool() {
+  local crate="$1" version="$2" subcommand="$3"
+  if cargo "$subcommand" --version 2>/dev/null | grep -q "$version"; then
+    step "$crate $version already installed"
+    return
+  fi
+  step "Installing $crate $version from crates.io (once)"
+  cargo install "$crate" --version "$version" --locked
+}
+
+# Security tooling of the test command: dependency policy (cargo-deny),
+# fuzzing of the parsers (cargo-fuzz), fuzzing of the HTTP API (schemathesis
+# from PyPI, in a virtualenv outside the clone).
+SCHEMATHESIS_VERSION="4.32.5"
+export COMPTOIR_VENV="${COMPTOIR_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/comptoir-venv}"
+setup_security_tools() {
+  setup_cargo_tool cargo-deny 0.20.2 deny
+  setup_cargo_tool cargo-fuzz 0.13.2 fuzz
+  if "$COMPTOIR_VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    step "schemathesis $SCHEMATHESIS_VERSION already installed"
+  else
+    step "Installing schemathesis $SCHEMATHESIS_VERSION from PyPI into $COMPTOIR_VENV"
+    python3 -m venv "$COMPTOIR_VENV"
+    "$COMPTOIR_VENV/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+}
+
 setup_build_tools() {
   setup_rust
   setup_cargo_leptos

@@ -6,11 +6,15 @@ source "$(dirname "$0")/lib.sh"
 setup_build_tools
 setup_chromium
 setup_pdf_tools
+setup_security_tools
 
 step "Formatting and lints (ssr and hydrate)"
 cargo fmt --all -- --check
 cargo clippy -p app -p server -p migrations --all-targets --features app/ssr -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "Dependencies: cargo deny (licences, bans, sources, advisories) and npm audit"
+./scripts/deps-audit.sh
 
 step "Unit and property tests"
 cargo test -p app --features ssr
@@ -27,7 +31,13 @@ else
   step "PostgreSQL not reachable on 127.0.0.1:5432: integration tests on PostgreSQL skipped"
 fi
 
+step "Fuzzing the parsers people type into (cargo fuzz, bounded time)"
+./scripts/fuzz.sh
+
 build_release
+
+step "Fuzzing the public HTTP API against its OpenAPI document (schemathesis)"
+"$COMPTOIR_VENV/bin/python" scripts/py/api_fuzz.py "$CARGO_TARGET_DIR/server-release/server"
 
 step "End-to-end tests in Chromium (desktop and phone)"
 export COMPTOIR_SERVER_BIN="$CARGO_TARGET_DIR/server-release/server"

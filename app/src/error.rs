@@ -88,6 +88,9 @@ pub enum AppError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
+    /// A sending quota is spent; the message says which and until when.
+    #[error("{0}")]
+    Quota(String),
     /// Something failed on the server; details are in the logs.
     #[error("Une erreur est survenue de notre côté. Réessayez dans un instant.")]
     Internal,
@@ -115,7 +118,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::Validation(_) => 422,
-            AppError::RateLimited { .. } => 429,
+            AppError::RateLimited { .. } | AppError::Quota(_) => 429,
             AppError::Internal => 500,
             AppError::Network => 502,
         }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { after, before } from "node:test";
+import { after, afterEach, before } from "node:test";
 import { chromium } from "playwright-core";
 import { launchOptions } from "./browser.mjs";
 import { startServer } from "./server.mjs";
@@ -26,10 +26,14 @@ export async function launch() {
   return chromium.launch(launchOptions());
 }
 
-/** A new page whose console errors and page errors fail the test. */
+/** Pages opened by the running test: their errors are checked after it. */
+const opened = [];
+
+/** A new page whose console errors and page errors fail the test (checked after every test). */
 export async function newPage(browser, device = DESKTOP) {
   const context = await browser.newContext(device);
   const page = await context.newPage();
+  opened.push(page);
   page.errors = [];
   page.on("pageerror", (e) => page.errors.push(e.message));
   page.on("console", (m) => {
@@ -96,9 +100,17 @@ export async function linksInOutbox(browser, base, to) {
   throw new Error(`no message to ${to} in the outbox`);
 }
 
-/** Starts a server and a browser before the file's tests and stops them after. */
+/**
+ * Starts a server and a browser before the file's tests and stops them after;
+ * after every test, fails if any page it opened logged an error (console
+ * errors, uncaught exceptions, CSP violations).
+ */
 export function serverAndBrowser() {
   const env = {};
+  afterEach(() => {
+    const errors = opened.splice(0).flatMap((p) => p.errors.map((e) => `${p.url()}: ${e}`));
+    assert.deepEqual(errors, [], "console errors on a page");
+  });
   before(async () => {
     env.server = await startServer();
     env.browser = await launch();

@@ -19,7 +19,11 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+/**
+ * Starts the release server. Options: `databaseUrl` (default: a fresh SQLite
+ * file) and `demo` (default true: load the demo data).
+ */
+export async function startServer({ databaseUrl, demo = true } = {}) {
   const bin = process.env.COMPTOIR_SERVER_BIN;
   if (!bin) throw new Error("COMPTOIR_SERVER_BIN is not set (run ./scripts/test.sh)");
   const dir = mkdtempSync(join(tmpdir(), "comptoir-e2e-"));
@@ -29,12 +33,12 @@ export async function startServer() {
     cwd: ROOT,
     env: {
       ...process.env,
-      DATABASE_URL: `sqlite://${dir}/e2e.db?mode=rwc`,
+      DATABASE_URL: databaseUrl || `sqlite://${dir}/e2e.db?mode=rwc`,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: join(ROOT, "target/site"),
       COMPTOIR_BASE_URL: base,
       COMPTOIR_MAILDIR: join(dir, "mailbox"),
-      COMPTOIR_DEMO_SEED: "always",
+      COMPTOIR_DEMO_SEED: demo ? "always" : "never",
       RUST_LOG: process.env.RUST_LOG || "warn",
     },
     stdio: ["ignore", "inherit", "inherit"],

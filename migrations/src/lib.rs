@@ -8,6 +8,7 @@ mod m20261122_000002_pipeline;
 mod m20261123_000003_deals_closed_value;
 mod m20261124_000004_quotes;
 mod m20261125_000005_setter;
+mod m20261129_000006_security;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_deals_closed_value::Migration),
             Box::new(m20261124_000004_quotes::Migration),
             Box::new(m20261125_000005_setter::Migration),
+            Box::new(m20261129_000006_security::Migration),
         ]
     }
 }

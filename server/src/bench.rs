@@ -15,8 +15,20 @@ pub(crate) fn free_port() -> Result<u16, String> {
 }
 
 pub(crate) fn spawn(exe: &std::path::Path, db_url: &str, port: u16, args: &[&str]) -> Result<Child, String> {
+    spawn_with(exe, db_url, port, args, &[])
+}
+
+/// `spawn` with extra environment variables.
+pub(crate) fn spawn_with(
+    exe: &std::path::Path,
+    db_url: &str,
+    port: u16,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<Child, String> {
     Command::new(exe)
         .args(args)
+        .envs(env.iter().copied())
         .env("DATABASE_URL", db_url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("COMPTOIR_DEMO_SEED", "never")
@@ -40,17 +52,6 @@ pub(crate) async fn wait_healthy(client: &reqwest::Client, port: u16, limit: Dur
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     Err("server did not become healthy".into())
-}
-
-fn rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 /// A throw-away PostgreSQL database for a benchmark (`COMPTOIR_BENCH_POSTGRES_URL`,
@@ -93,6 +94,57 @@ impl TempPostgres {
     }
 }
 
+/// A same-origin form POST, as the browser sends server function calls.
+pub(crate) fn post(
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+    form: &[(&str, String)],
+) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{base}{path}"))
+        .header("origin", base)
+        .header("sec-fetch-site", "same-origin")
+        .form(form)
+}
+
+/// A same-origin JSON POST (server functions taking whole documents).
+pub(crate) fn post_json(
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{base}{path}"))
+        .header("origin", base)
+        .header("sec-fetch-site", "same-origin")
+        .json(body)
+}
+
+/// A client with its own cookie jar, like one browser.
+pub(crate) fn browser() -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .no_gzip()
+        .no_brotli()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Resident set size of a process, in KiB.
+pub(crate) fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
 pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -125,6 +177,16 @@ pub async fn run(_config: Config) -> Result<(), String> {
         .status();
     if !status.map(|s| s.success()).unwrap_or(false) {
         return Err("could not prepare the bench database".into());
+    }
+    if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("memory") {
+        let result = crate::bench_memory::run(&exe, &dir).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        return result;
+    }
+    if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("soak") {
+        let result = crate::bench_soak::run(&exe, &dir).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        return result;
     }
     if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("quotes") {
         let _ = std::fs::remove_dir_all(&dir);
@@ -243,9 +305,12 @@ pub async fn run(_config: Config) -> Result<(), String> {
     // 4. Quote PDFs.
     crate::bench_quotes::run()?;
 
-    // 5. The pipeline bars, on SQLite and PostgreSQL.
+    // 5. Memory an account can make the server hold.
+    crate::bench_memory::run(&exe, &dir).await?;
+
+    // 6. The pipeline bars, on SQLite and PostgreSQL.
     let result = crate::bench_pipeline::run(&exe, &dir).await;
-    // 6. The dashboard bars (200,000 prospects), on SQLite and PostgreSQL.
+    // 7. The dashboard bars (200,000 prospects), on SQLite and PostgreSQL.
     let result = match result {
         Ok(()) => crate::bench_dashboard::run(&exe, &dir).await,
         e => e,

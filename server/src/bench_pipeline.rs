@@ -8,7 +8,7 @@
 //!
 //! Prints figures; never fails on time.
 
-use crate::bench::{free_port, ms, percentile, spawn, wait_healthy};
+use crate::bench::{free_port, ms, percentile, post, spawn, wait_healthy};
 use app::domain::{StageKind, TradePack, WorkspaceId};
 use app::infra::entity::{deal, event, lead, member, pipeline, stage};
 use app::infra::events::Actor;
@@ -225,15 +225,6 @@ async fn populate(database: &DatabaseConnection) -> Result<Fixture, String> {
     })
 }
 
-/// A same-origin form POST, as the browser sends server function calls.
-fn post(client: &reqwest::Client, base: &str, path: &str, form: &[(&str, String)]) -> reqwest::RequestBuilder {
-    client
-        .post(format!("{base}{path}"))
-        .header("origin", base)
-        .header("sec-fetch-site", "same-origin")
-        .form(form)
-}
-
 /// Sends `n` requests one after the other; the latencies of the successful
 /// ones (body read), sorted, and how many failed.
 async fn timed(n: usize, request: impl Fn() -> reqwest::RequestBuilder) -> Result<(Vec<Duration>, usize), String> {
@@ -255,13 +246,7 @@ async fn timed(n: usize, request: impl Fn() -> reqwest::RequestBuilder) -> Resul
 }
 
 async fn sign_in(port: u16) -> Result<reqwest::Client, String> {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .no_gzip()
-        .no_brotli()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| e.to_string())?;
+    let client = crate::bench::browser()?;
     let base = format!("http://127.0.0.1:{port}");
     let form = [("email", EMAIL.to_string()), ("password", PASSWORD.to_string())];
     let reply = post(&client, &base, "/api/sign_in", &form)

@@ -7,11 +7,12 @@ use std::path::PathBuf;
 /// When to load the demo data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DemoSeed {
-    /// On the first start of an empty SQLite database (default).
+    /// On the first start of an empty SQLite database (`./scripts/run.sh`
+    /// asks for it; never the default: the demo accounts' password is public).
     Auto,
     /// On every start (idempotent).
     Always,
-    /// Never.
+    /// Never (default).
     Never,
 }
 
@@ -41,8 +42,19 @@ pub struct Config {
     pub maildir: PathBuf,
     /// `COMPTOIR_DEMO_SEED`: auto, always or never.
     pub demo_seed: DemoSeed,
-    /// `COMPTOIR_TRUST_PROXY`: read the client IP from `X-Forwarded-For`.
-    pub trust_proxy: bool,
+    /// `COMPTOIR_TRUST_PROXY`: how many reverse proxies of ours append to
+    /// `X-Forwarded-For` (0: the header is ignored).
+    pub proxy_hops: u8,
+    /// `COMPTOIR_METRICS_TOKEN`: `/metrics` answers only with
+    /// `Authorization: Bearer <token>`; without it, only on `COMPTOIR_METRICS_ADDR`.
+    pub metrics_token: Option<String>,
+    /// `COMPTOIR_METRICS_ADDR`: a separate listen address serving `/metrics` alone.
+    pub metrics_addr: Option<SocketAddr>,
+    /// `REDIS_URL`: rate-limit counters in Redis instead of the database.
+    pub redis_url: Option<String>,
+    /// `COMPTOIR_MAIL_PER_HOUR` and `COMPTOIR_MAIL_PER_DAY`: emails a workspace
+    /// may send to outside addresses.
+    pub mail_quota: app::infra::config::MailQuota,
     /// `COMPTOIR_RATE_LIMIT_FACTOR`: multiplies every rate limit (tests).
     pub rate_limit_factor: u32,
     /// `COMPTOIR_DB_MAX_CONNECTIONS`.
@@ -72,6 +84,25 @@ fn flag(name: &str, default: bool) -> Result<bool, String> {
     }
 }
 
+fn number(name: &str, default: u32) -> Result<u32, String> {
+    var(name)
+        .map(|v| v.parse().map_err(|e| format!("{name}: {e}")))
+        .transpose()
+        .map(|v| v.unwrap_or(default))
+}
+
+/// `COMPTOIR_TRUST_PROXY`: `false` (default), `true` (one proxy) or the
+/// number of proxies in front of the server.
+fn proxy_hops(value: Option<&str>) -> Result<u8, String> {
+    match value {
+        None | Some("0" | "false" | "no" | "off") => Ok(0),
+        Some("true" | "yes" | "on") => Ok(1),
+        Some(n) => n.parse::<u8>().ok().filter(|n| (1..=8).contains(n)).ok_or_else(|| {
+            format!("COMPTOIR_TRUST_PROXY: expected false, true or a number of proxies (1-8), got {n:?}")
+        }),
+    }
+}
+
 impl Config {
     /// Reads the environment; fails with a readable message on a bad value.
     pub fn from_env() -> Result<Config, String> {
@@ -87,9 +118,9 @@ impl Config {
             }
         });
         let demo_seed = match var("COMPTOIR_DEMO_SEED").as_deref() {
-            None | Some("auto") => DemoSeed::Auto,
+            Some("auto") => DemoSeed::Auto,
             Some("always") => DemoSeed::Always,
-            Some("never") => DemoSeed::Never,
+            None | Some("never") => DemoSeed::Never,
             Some(other) => {
                 return Err(format!(
                     "COMPTOIR_DEMO_SEED: expected auto, always or never, got {other:?}"
@@ -112,7 +143,16 @@ impl Config {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("data/mailbox")),
             demo_seed,
-            trust_proxy: flag("COMPTOIR_TRUST_PROXY", false)?,
+            proxy_hops: proxy_hops(var("COMPTOIR_TRUST_PROXY").as_deref())?,
+            metrics_token: var("COMPTOIR_METRICS_TOKEN"),
+            metrics_addr: var("COMPTOIR_METRICS_ADDR")
+                .map(|v| v.parse().map_err(|e| format!("COMPTOIR_METRICS_ADDR: {e}")))
+                .transpose()?,
+            redis_url: var("REDIS_URL"),
+            mail_quota: app::infra::config::MailQuota {
+                per_hour: number("COMPTOIR_MAIL_PER_HOUR", 60)?,
+                per_day: number("COMPTOIR_MAIL_PER_DAY", 300)?,
+            },
             rate_limit_factor: var("COMPTOIR_RATE_LIMIT_FACTOR")
                 .map(|v| v.parse().map_err(|e| format!("COMPTOIR_RATE_LIMIT_FACTOR: {e}")))
                 .transpose()?
@@ -135,7 +175,8 @@ impl Config {
         } else {
             app::infra::config::MailTransport::Local
         };
-        config.trust_proxy = self.trust_proxy;
+        config.proxy_hops = self.proxy_hops;
+        config.mail_quota = self.mail_quota;
         config.rate_limit_factor = self.rate_limit_factor;
         config
     }

@@ -57,7 +57,7 @@ pub async fn portal_pdf(
     request: Request,
 ) -> Response {
     let (parts, _) = request.into_parts();
-    let meta = app::infra::request::meta_from_parts(&parts, state.app.config.trust_proxy);
+    let meta = app::infra::request::meta_from_parts(&parts, state.app.config.proxy_hops);
     match app::portal::service::pdf(&state.app, &token, &meta).await {
         Ok(download) => pdf_response(download),
         Err(error) => error_response(error),

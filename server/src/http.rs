@@ -18,7 +18,6 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// State of the axum router.
@@ -32,6 +31,11 @@ pub struct ServerState {
     pub metrics: PrometheusHandle,
     /// Turns true when the server stops (ends live streams).
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Security headers (https or not).
+    pub headers: crate::headers::HeaderSettings,
+    /// `/metrics` on this router answers only to `Authorization: Bearer <token>`;
+    /// without a token it is not served here (see `COMPTOIR_METRICS_ADDR`).
+    pub metrics_token: Option<String>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -54,21 +58,46 @@ async fn health(State(state): State<ServerState>) -> Response {
     }
 }
 
-/// `GET /metrics`: Prometheus text format.
-async fn metrics(State(state): State<ServerState>) -> Response {
+/// Prometheus text of `handle`.
+pub fn metrics_text(handle: &PrometheusHandle) -> Response {
     (
         [(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
+        handle.render(),
     )
         .into_response()
 }
 
+/// `GET /metrics` on the public router: only with the configured bearer token
+/// (compared in constant time); 404 when no token is configured.
+async fn metrics(State(state): State<ServerState>, request: Request) -> Response {
+    let Some(token) = state.metrics_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = request
+        .headers()
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let same =
+        given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    if !same {
+        return (StatusCode::UNAUTHORIZED, [(http::header::WWW_AUTHENTICATE, "Bearer")]).into_response();
+    }
+    metrics_text(&state.metrics)
+}
+
+/// How often an idle live stream re-checks that its session may still read.
+const LIVE_RECHECK: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// `GET /app/live`: server-sent events of the session's workspace (board
 /// changes…), so that open pages show other people's changes without reload.
+/// Rights are checked again before every update and every few seconds: a
+/// removed member, a closed session or a switched workspace stops receiving.
 async fn live(State(state): State<ServerState>, request: Request) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
     let (parts, _) = request.into_parts();
-    let Ok(Some((session, user))) = app::infra::scope::load_session(&state.app.db, &parts).await else {
+    let Ok(Some((session, user))) = app::infra::scope::load_session(&state.app, &parts).await else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
     if session.mfa_pending {
@@ -82,29 +111,57 @@ async fn live(State(state): State<ServerState>, request: Request) -> Response {
     let Ok(Some((_, workspace))) = app::infra::scope::current_membership(&state.app.db, &current).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let receiver = state.app.live.subscribe();
-    let stream = futures::stream::unfold(
-        (receiver, state.shutdown.clone(), workspace.id),
-        |(mut receiver, mut shutdown, workspace_id)| async move {
-            loop {
-                let update = tokio::select! {
-                    update = receiver.recv() => Some(update),
-                    _ = shutdown.wait_for(|stop| *stop) => None,
-                };
-                match update {
-                    Some(Ok(u)) if u.workspace_id == workspace_id => {
-                        let event = Event::default().event(u.topic).data(u.payload);
-                        return Some((
-                            Ok::<_, std::convert::Infallible>(event),
-                            (receiver, shutdown, workspace_id),
-                        ));
-                    }
-                    Some(Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => continue,
-                    Some(Err(tokio::sync::broadcast::error::RecvError::Closed)) | None => return None,
-                }
+    struct Stream {
+        receiver: tokio::sync::broadcast::Receiver<app::infra::live::LiveUpdate>,
+        shutdown: tokio::sync::watch::Receiver<bool>,
+        app: AppState,
+        session_id: uuid::Uuid,
+        workspace_id: uuid::Uuid,
+        recheck: tokio::time::Interval,
+    }
+    let mut recheck = tokio::time::interval(LIVE_RECHECK);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let start = Stream {
+        receiver: state.app.live.subscribe(),
+        shutdown: state.shutdown.clone(),
+        app: state.app.clone(),
+        session_id: current.session.id,
+        workspace_id: workspace.id,
+        recheck,
+    };
+    let stream = futures::stream::unfold(start, |mut s| async move {
+        loop {
+            enum Step {
+                Update(app::infra::live::LiveUpdate),
+                Recheck,
+                Skip,
+                Stop,
             }
-        },
-    );
+            let next = tokio::select! {
+                update = s.receiver.recv() => match update {
+                    Ok(u) if u.workspace_id == s.workspace_id => Step::Update(u),
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => Step::Skip,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => Step::Stop,
+                },
+                _ = s.recheck.tick() => Step::Recheck,
+                _ = s.shutdown.wait_for(|stop| *stop) => Step::Stop,
+            };
+            let update = match next {
+                Step::Stop => return None,
+                Step::Skip => continue,
+                Step::Recheck => None,
+                Step::Update(u) => Some(u),
+            };
+            let entitled = app::infra::scope::still_entitled(&s.app.db, s.session_id, s.workspace_id).await;
+            if !matches!(entitled, Ok(true)) {
+                return None;
+            }
+            if let Some(u) = update {
+                let event = Event::default().event(u.topic).data(u.payload);
+                return Some((Ok::<_, std::convert::Infallible>(event), s));
+            }
+        }
+    });
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
@@ -163,7 +220,7 @@ async fn page_guard(State(state): State<ServerState>, request: Request, next: Ne
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let session = app::infra::scope::load_session(&state.app.db, &parts).await;
+    let session = app::infra::scope::load_session(&state.app, &parts).await;
     let request = Request::from_parts(parts, body);
     match session {
         Err(_) => next.run(request).await,
@@ -197,7 +254,18 @@ fn encode(value: &str) -> String {
 pub fn router(state: ServerState) -> Router {
     let routes = generate_route_list(App);
     let leptos = state.leptos.clone();
-    let app_state = state.app.clone();
+    let headers = state.headers;
+    let dev_reload = std::env::var("LEPTOS_WATCH")
+        .is_ok()
+        .then(|| u16::try_from(state.leptos.reload_port).ok())
+        .flatten();
+    let context = {
+        let app_state = state.app.clone();
+        move || {
+            provide_context(app_state.clone());
+            crate::headers::provide_page_policy(headers, dev_reload);
+        }
+    };
     let api = Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics))
@@ -206,20 +274,12 @@ pub fn router(state: ServerState) -> Router {
             "/api/v1/setter/events",
             axum::routing::post(crate::setter_api::setter_events),
         )
+        .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
         .route("/app/quotes/{id}/pdf", get(crate::documents::quote_pdf))
         .route("/portal/{token}/pdf", get(crate::documents::portal_pdf))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(app_state.clone()),
-            move || shell(leptos.clone()),
-        )
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
-            {
-                let app_state = state.app.clone();
-                move || provide_context(app_state.clone())
-            },
-            shell,
+            context, shell,
         ));
     let pkg_dir = std::path::Path::new(&*state.leptos.site_root).join(&*state.leptos.site_pkg_dir);
     let pkg = tower_http::services::ServeDir::new(pkg_dir)
@@ -232,17 +292,9 @@ pub fn router(state: ServerState) -> Router {
         .layer(middleware::from_fn(same_origin_writes))
         .layer(middleware::from_fn(assets::cache_headers))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("x-content-type-options"),
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("referrer-policy"),
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("x-frame-options"),
-            HeaderValue::from_static("DENY"),
+        .layer(middleware::from_fn_with_state(
+            headers,
+            crate::headers::security_headers,
         ))
         .layer(middleware::from_fn(telemetry::record_metrics))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))

@@ -5,18 +5,24 @@
 pub mod assets;
 pub mod bench;
 pub mod bench_dashboard;
+pub mod bench_memory;
 pub mod bench_pipeline;
 pub mod bench_quotes;
+pub mod bench_soak;
 pub mod cli;
 pub mod coach_gen;
 pub mod config;
 pub mod demo_deals;
 pub mod demo_quotes;
 pub mod documents;
+pub mod headers;
 pub mod http;
 pub mod kpi_check;
 pub mod mail;
+pub mod openapi;
 pub mod pdf;
+pub mod redis_limits;
+pub mod scheduler;
 pub mod seed;
 pub mod setter_api;
 pub mod telemetry;
@@ -82,15 +88,33 @@ pub struct Running {
 /// asset compression, HTTP. Returns once it accepts connections.
 pub async fn start(config: Config, listener: TcpListener) -> Result<Running, String> {
     let db = open_database(&config).await?;
-    let state = AppState::new(db, config.app_config(), crate::pdf::renderer());
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let mut state = AppState::new(db, config.app_config(), crate::pdf::renderer());
+    if app::infra::db::is_postgres(&state.db) {
+        // Live updates reach the pages served by every instance.
+        state.live = app::infra::live::LiveBus::postgres(&state.db, shutdown_rx.clone());
+    }
+    if let Some(url) = &config.redis_url {
+        state.limiter =
+            app::infra::rate_limit::RateLimiter::new(std::sync::Arc::new(redis_limits::RedisCounters::new(url)?));
+    }
+    let empty = seed::is_empty(&state.db).await?;
     let should_seed = match config.demo_seed {
         DemoSeed::Always => true,
         DemoSeed::Never => false,
-        DemoSeed::Auto => config.database_url.starts_with("sqlite") && seed::is_empty(&state.db).await?,
+        DemoSeed::Auto => config.database_url.starts_with("sqlite") && empty,
     };
     if should_seed {
         seed::demo(&state).await?;
         tracing::info!("demo data loaded (see README for the demo accounts)");
+    } else if empty {
+        tracing::warn!(
+            "no account yet: create the first platform admin with `server create-admin EMAIL \"FULL NAME\"` \
+             (password from COMPTOIR_ADMIN_PASSWORD, or generated and printed)"
+        );
+    }
+    if !state.config.secure_cookies && !state.config.is_local_http() {
+        tracing::warn!("COMPTOIR_BASE_URL is not https: browsers will refuse the session cookie");
     }
     let mailer = mailer(&config)?;
     let leptos = leptos_options(&config);
@@ -106,15 +130,23 @@ pub async fn start(config: Config, listener: TcpListener) -> Result<Running, Str
             tracing::debug!(count, "assets precompressed");
         });
     }
-    let (shutdown, shutdown_rx) = watch::channel(false);
     let worker = config
         .run_worker
         .then(|| tokio::spawn(worker::run(state.clone(), mailer, shutdown_rx.clone())));
+    tokio::spawn(scheduler::run(state.clone(), shutdown_rx.clone()));
+    let metrics = telemetry::metrics_handle();
+    if let Some(addr) = config.metrics_addr {
+        metrics_listener(addr, metrics.clone(), shutdown_rx.clone()).await?;
+    }
     let server_state = http::ServerState {
         leptos,
         app: state.clone(),
-        metrics: telemetry::metrics_handle(),
+        metrics,
         shutdown: shutdown_rx.clone(),
+        headers: headers::HeaderSettings {
+            https: config.base_url.starts_with("https://"),
+        },
+        metrics_token: config.metrics_token.clone(),
     };
     let router = http::router(server_state);
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -149,6 +181,34 @@ pub async fn start(config: Config, listener: TcpListener) -> Result<Running, Str
         shutdown,
         done,
     })
+}
+
+/// Serves `/metrics` alone on a separate address (a private interface that
+/// the monitoring system reaches and the internet does not).
+async fn metrics_listener(
+    addr: std::net::SocketAddr,
+    handle: metrics_exporter_prometheus::PrometheusHandle,
+    mut stop: watch::Receiver<bool>,
+) -> Result<(), String> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on COMPTOIR_METRICS_ADDR {addr}: {e}"))?;
+    let router = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let handle = handle.clone();
+            async move { http::metrics_text(&handle) }
+        }),
+    );
+    tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|v| *v).await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!(%error, "metrics listener error");
+        }
+    });
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -110,6 +110,9 @@ fn describe(errors: &[SourceDiagnostic]) -> String {
         .join("; ")
 }
 
+/// Memoized results unused for this many renders are dropped.
+const EVICT_AFTER: usize = 3;
+
 /// Renders with typst.
 pub struct TypstRenderer;
 
@@ -123,14 +126,20 @@ impl PdfRenderer for TypstRenderer {
             logo: (!doc.logo_file.is_empty())
                 .then(|| (file_id(&format!("/{}", doc.logo_file)), Bytes::new(doc.logo.clone()))),
         };
-        let document = typst::compile(&world).output.map_err(|e| describe(&e))?;
+        let document = typst::compile(&world).output.map_err(|e| describe(&e));
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(doc.ident.clone()),
             creator: Smart::Custom(Some("Comptoir".into())),
             timestamp: None,
             ..Default::default()
         };
-        typst_pdf::pdf(&document, &options).map_err(|e| describe(&e))
+        let pdf = document.and_then(|document| typst_pdf::pdf(&document, &options).map_err(|e| describe(&e)));
+        // typst memoizes every compilation in a process-wide cache that is
+        // never emptied on its own: each distinct document kept ~7 MB for
+        // good. Keep only what the last few renders used (the library and
+        // fonts stay warm: every render hits them).
+        typst::comemo::evict(EVICT_AFTER);
+        pdf
     }
 }
 

@@ -1,31 +1,56 @@
 //! `POST /api/v1/setter/events`: the DM-setter feed (n8n). JSON in, JSON out:
 //! 200 with what was applied, 401 without a valid key, 422 with one message
-//! per wrong field (nothing written), 413 over 8 MB.
+//! per wrong field (nothing written), 413 over 8 MB. The answers are the
+//! typed bodies of `app::setter::wire`, from which `/api/v1/openapi.json` is
+//! generated.
 
 use crate::http::ServerState;
 use app::setter::feed::{self, FeedError};
+use app::setter::wire::{Applied, FeedAccepted, FeedError as ErrorBody, FeedInvalid};
 use axum::Json;
 use axum::body::to_bytes;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Largest accepted body.
 const MAX_BODY: usize = 8 << 20;
 
+fn error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        Json(ErrorBody {
+            error: message.to_string(),
+        }),
+    )
+        .into_response()
+}
+
 /// Receives one batch of setter events.
+#[utoipa::path(
+    post,
+    path = "/api/v1/setter/events",
+    tag = "setter",
+    request_body = app::setter::wire::SetterBatch,
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "Every event applied (replays counted as duplicates).", body = FeedAccepted),
+        (status = 401, description = "Missing, unknown or revoked API key.", body = ErrorBody),
+        (status = 413, description = "Body over 8 MB.", body = ErrorBody),
+        (status = 422, description = "Invalid events: nothing written.", body = FeedInvalid),
+        (status = 429, description = "Too many bad keys from this address.", body = ErrorBody),
+    )
+)]
 pub async fn setter_events(State(state): State<ServerState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let meta = app::infra::request::meta_from_parts(&parts, state.app.config.trust_proxy);
-    let ip = meta.ip.clone().unwrap_or_default();
+    let meta = app::infra::request::meta_from_parts(&parts, state.app.config.proxy_hops);
+    let ip = meta.limit_key();
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
-        return (
+        return error(
             StatusCode::PAYLOAD_TOO_LARGE,
-            Json(json!({"error": "Requête trop grande (8 Mo au plus) : envoyez moins d'évènements à la fois."})),
-        )
-            .into_response();
+            "Requête trop grande (8 Mo au plus) : envoyez moins d'évènements à la fois.",
+        );
     };
     let bearer = parts
         .headers
@@ -34,24 +59,37 @@ pub async fn setter_events(State(state): State<ServerState>, request: Request) -
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim);
     match feed::receive(&state.app, bearer, &bytes, meta).await {
-        Ok(outcome) => (StatusCode::OK, Json(json!({"ok": true, "applied": outcome}))).into_response(),
+        Ok(outcome) => {
+            let applied = Applied {
+                events: outcome.events as u64,
+                leads_created: outcome.leads_created as u64,
+                leads_updated: outcome.leads_updated as u64,
+                messages: outcome.messages as u64,
+                status_changes: outcome.status_changes as u64,
+                duplicates: outcome.duplicates as u64,
+            };
+            (StatusCode::OK, Json(FeedAccepted { ok: true, applied })).into_response()
+        }
         Err(FeedError::Unauthorized) => {
             // Guessing keys costs attempts from the same address.
-            let limited = state.app.limiter.check(
-                &format!("api-key-ip:{ip}"),
-                app::infra::rate_limit::TOKEN_PER_IP,
-                state.app.config.rate_limit_factor,
-            );
+            let limited = state
+                .app
+                .limiter
+                .check(
+                    &format!("api-key-ip:{ip}"),
+                    app::infra::rate_limit::TOKEN_PER_IP,
+                    state.app.config.rate_limit_factor,
+                )
+                .await;
             let status = if limited.is_err() {
                 StatusCode::TOO_MANY_REQUESTS
             } else {
                 StatusCode::UNAUTHORIZED
             };
-            let mut response = (
+            let mut response = error(
                 status,
-                Json(json!({"error": "Clé API absente, inconnue ou révoquée (en-tête Authorization: Bearer <clé>)."})),
-            )
-                .into_response();
+                "Clé API absente, inconnue ou révoquée (en-tête Authorization: Bearer <clé>).",
+            );
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -62,19 +100,18 @@ pub async fn setter_events(State(state): State<ServerState>, request: Request) -
             for e in errors.0 {
                 fields.entry(e.field).or_default().push(e.message);
             }
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(json!({"error": "Évènements invalides : rien n'a été enregistré.", "fields": fields})),
-            )
-                .into_response()
+            let body = FeedInvalid {
+                error: "Évènements invalides : rien n'a été enregistré.".into(),
+                fields,
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
         }
-        Err(FeedError::Failed(error)) => {
-            tracing::error!(?error, "setter feed failed");
-            (
+        Err(FeedError::Failed(failure)) => {
+            tracing::error!(?failure, "setter feed failed");
+            error(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                Json(json!({"error": "Erreur interne : rien n'a été enregistré, réessayez."})),
+                "Erreur interne : rien n'a été enregistré, réessayez.",
             )
-                .into_response()
         }
     }
 }

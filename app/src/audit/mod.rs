@@ -50,6 +50,10 @@ string_enum!(
         MagicLinkRequested = "auth.magic_link_requested" => "Lien de connexion demandé",
         /// A password reset link was emailed.
         PasswordResetRequested = "auth.password_reset_requested" => "Réinitialisation demandée",
+        /// A link to prove the account's email address was emailed.
+        EmailVerificationRequested = "auth.email_verification_requested" => "Confirmation d'adresse demandée",
+        /// The account proved its email address.
+        EmailVerified = "user.email_verified" => "Adresse e-mail confirmée",
         /// The password changed.
         PasswordChanged = "user.password_changed" => "Mot de passe modifié",
         /// Two-factor authentication was switched on.

@@ -44,7 +44,7 @@ pub async fn verify_second_factor(code: String) -> Result<SignInOutcome, AppErro
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let pending = scope::any_session(&state).await?;
-    super::service::verify_second_factor(&state, &pending, &code).await
+    super::second_factor::verify_second_factor(&state, &pending, &code).await
 }
 
 /// Emails a sign-in link (same answer whether or not the account exists).
@@ -132,13 +132,14 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     super::service::me(&state).await
 }
 
-/// Starts TOTP enrolment.
+/// Starts TOTP enrolment (or re-enrolment): `password` is the account's
+/// password, or a current code when TOTP is already on.
 #[server(endpoint = "start_totp_enrolment")]
-pub async fn start_totp_enrolment() -> Result<TotpSetup, AppError> {
+pub async fn start_totp_enrolment(password: Option<String>) -> Result<TotpSetup, AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let current = scope::session_user(&state).await?;
-    super::service::start_totp(&state, &current).await
+    super::second_factor::start_totp(&state, &current, password.as_deref().unwrap_or_default()).await
 }
 
 /// Confirms TOTP enrolment; returns recovery codes, shown once.
@@ -147,14 +148,32 @@ pub async fn confirm_totp_enrolment(code: String) -> Result<Vec<String>, AppErro
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let current = scope::session_user(&state).await?;
-    super::service::confirm_totp(&state, &current, &code).await
+    super::second_factor::confirm_totp(&state, &current, &code).await
 }
 
-/// Turns TOTP off (password required).
+/// Turns TOTP off (`password`: the password or a current code).
 #[server(endpoint = "disable_totp")]
-pub async fn disable_totp(password: String) -> Result<(), AppError> {
+pub async fn disable_totp(password: Option<String>) -> Result<(), AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let current = scope::session_user(&state).await?;
-    super::service::disable_totp(&state, &current, &password).await
+    super::second_factor::disable_totp(&state, &current, password.as_deref().unwrap_or_default()).await
+}
+
+/// Mails a new link proving the signed-in account's address.
+#[server(endpoint = "resend_verification")]
+pub async fn resend_verification() -> Result<(), AppError> {
+    use crate::infra::{scope, state::app_state};
+    let state = app_state()?;
+    let current = scope::session_user(&state).await?;
+    super::service::resend_verification(&state, &current).await
+}
+
+/// Proves an address with the link from the verification email; returns it.
+#[server(endpoint = "confirm_email")]
+pub async fn confirm_email(token: String) -> Result<String, AppError> {
+    use crate::infra::{request, state::app_state};
+    let state = app_state()?;
+    let meta = request::current_meta(&state)?;
+    super::service::confirm_email(&state, &meta, &token).await
 }

@@ -2,6 +2,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod second_factor;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod totp;
@@ -64,6 +66,8 @@ pub struct Me {
     pub name: String,
     /// Email address.
     pub email: String,
+    /// Whether the person proved they receive mail at `email`.
+    pub email_verified: bool,
     /// Operator of the platform.
     pub is_platform_admin: bool,
     /// Whether TOTP is on.
@@ -99,23 +103,61 @@ pub struct TokenInfo {
 }
 
 /// Where a `next` parameter may send the user: only to a path of this site.
+/// The value is resolved the way a browser resolves it (WHATWG URL parsing:
+/// tabs and newlines removed, backslashes read as slashes, surrounding
+/// spaces and control characters trimmed), so `/\t/evil.example` is seen as
+/// the `//evil.example` the browser would follow, and refused.
+#[cfg(feature = "ssr")]
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
-        _ => "/app".to_string(),
+    const FALLBACK: &str = "/app";
+    let Some(next) = next else {
+        return FALLBACK.into();
+    };
+    let Ok(base) = url::Url::parse("https://comptoir.invalid/") else {
+        return FALLBACK.into();
+    };
+    match base.join(next) {
+        Ok(target) if target.origin() == base.origin() && target.path().starts_with('/') => {
+            let mut path = target.path().to_string();
+            if let Some(query) = target.query() {
+                path.push('?');
+                path.push_str(query);
+            }
+            if let Some(fragment) = target.fragment() {
+                path.push('#');
+                path.push_str(fragment);
+            }
+            path
+        }
+        _ => FALLBACK.into(),
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::safe_next;
 
     #[test]
     fn next_never_leaves_the_site() {
         assert_eq!(safe_next(Some("/app/audit")), "/app/audit");
+        assert_eq!(
+            safe_next(Some("/app/quotes?status=sent#top")),
+            "/app/quotes?status=sent#top"
+        );
         assert_eq!(safe_next(Some("//evil.example")), "/app");
         assert_eq!(safe_next(Some("https://evil.example")), "/app");
         assert_eq!(safe_next(Some("/\\evil.example")), "/app");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/app");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/app");
+        assert_eq!(safe_next(Some("\t//evil.example")), "/app");
+        assert_eq!(safe_next(Some(" //evil.example")), "/app");
+        assert_eq!(safe_next(Some("\\/evil.example")), "/app");
+        assert_eq!(safe_next(Some("javascript:alert(1)")), "/app");
+        // Same scheme without slashes is a relative path in browsers: it stays here.
+        assert_eq!(safe_next(Some("https:evil.example")), "/evil.example");
+        // A path that only looks odd stays on the site, normalised.
+        assert_eq!(safe_next(Some("/app/../app/pipeline")), "/app/pipeline");
+        assert_eq!(safe_next(Some("app")), "/app");
         assert_eq!(safe_next(None), "/app");
     }
 }

@@ -1,11 +1,11 @@
 //! Sign-up, sign-in, links, password reset and second factor.
 
-use super::{CONSENT_VERSION, Me, SignInOutcome, TokenInfo, TotpSetup, safe_next, totp};
+use super::{CONSENT_VERSION, Me, SignInOutcome, TokenInfo, safe_next};
 use crate::audit::{EventAction, EventEntity};
-use crate::domain::{Email, Password, PersonName, TotpCode, TradePack, WorkspaceId, WorkspaceName};
+use crate::domain::{Email, Password, PersonName, TradePack, WorkspaceId, WorkspaceName};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::auth_token::{self, TokenPurpose};
-use crate::infra::entity::{member, user, workspace};
+use crate::infra::entity::{member, user};
 use crate::infra::events::{self, Actor, NewEvent};
 use crate::infra::rate_limit::{self, Limit};
 use crate::infra::request::{self, RequestMeta};
@@ -25,32 +25,48 @@ use uuid::Uuid;
 pub const MAGIC_LINK_TTL: TimeDelta = TimeDelta::minutes(15);
 /// Lifetime of a password reset link.
 pub const RESET_TTL: TimeDelta = TimeDelta::minutes(30);
+/// Lifetime of an address-proof link.
+pub const VERIFY_TTL: TimeDelta = TimeDelta::hours(48);
 
-fn limit(state: &AppState, key: String, limit: Limit) -> Result<(), AppError> {
-    state.limiter.check(&key, limit, state.config.rate_limit_factor)
+/// Counts an attempt against `limit` for `key`, in every instance's shared
+/// counters. Call it before opening a write transaction: the counter is a
+/// write of its own (on SQLite it would wait for the transaction's lock).
+pub async fn limit(state: &AppState, key: String, limit: Limit) -> Result<(), AppError> {
+    state.limiter.check(&key, limit, state.config.rate_limit_factor).await
 }
 
 fn ip_key(meta: &RequestMeta) -> String {
-    meta.ip.clone().unwrap_or_else(|| "unknown".into())
+    meta.limit_key()
 }
 
-async fn hash_password(password: Password) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || crypto::hash_password(password.expose()))
+/// Hashes a new password, one per core at a time.
+pub async fn hash_password(state: &AppState, password: Password) -> Result<String, AppError> {
+    crypto::hash_password_bounded(&state.hashing, password.expose().to_string())
         .await
-        .map_err(|e| {
-            tracing::error!(%e, "password hashing task failed");
-            AppError::Internal
-        })?
         .map_err(|e| {
             tracing::error!(%e, "password hashing failed");
             AppError::Internal
         })
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || crypto::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false)
+async fn verify_password(state: &AppState, password: String, hash: String) -> bool {
+    crypto::verify_password_bounded(&state.hashing, password, hash).await
+}
+
+/// Checks `password` against the account's, counting the attempt against the
+/// account's sign-in budget. False for an account without a password.
+pub async fn verify_password_of(state: &AppState, user: &user::Model, password: &str) -> Result<bool, AppError> {
+    limit(
+        state,
+        format!("signin-email:{}", user.email),
+        rate_limit::SIGN_IN_PER_EMAIL,
+    )
+    .await?;
+    let stored = user
+        .password_hash
+        .clone()
+        .unwrap_or_else(|| crypto::dummy_password_hash().into());
+    Ok(verify_password(state, password.to_string(), stored).await && user.password_hash.is_some())
 }
 
 async fn find_user_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>, AppError> {
@@ -147,14 +163,14 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
     else {
         return Err(AppError::Validation(errors));
     };
-    limit(state, format!("signup:{}", ip_key(meta)), rate_limit::SIGN_IN_PER_IP)?;
+    limit(state, format!("signup:{}", ip_key(meta)), rate_limit::SIGN_IN_PER_IP).await?;
     if find_user_by_email(&state.db, email.as_str()).await?.is_some() {
         return Err(AppError::field(
             "email",
             "Un compte existe déjà avec cette adresse : connectez-vous ou demandez un nouveau mot de passe.",
         ));
     }
-    let hash = hash_password(password).await?;
+    let hash = hash_password(state, password).await?;
     let txn = db::begin_write(&state.db).await?;
     let user = user::Model::new_account(email.as_str(), name.as_str(), Some(hash), false);
     let now = user.consent_at;
@@ -181,8 +197,10 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
         ),
     )
     .await?;
+    mail_token(state, &txn, meta, &user, TokenPurpose::EmailVerification).await?;
     let outcome = open_session(state, &txn, &user, meta, "sign_up").await?;
     txn.commit().await?;
+    state.wake_jobs();
     Ok(outcome)
 }
 
@@ -201,6 +219,7 @@ pub async fn insert_user(db: &impl ConnectionTrait, u: &user::Model) -> Result<(
         recovery_codes: Set(u.recovery_codes.clone()),
         consent_at: Set(u.consent_at),
         consent_version: Set(u.consent_version.clone()),
+        email_verified_at: Set(u.email_verified_at),
         created_at: Set(u.created_at),
         updated_at: Set(u.updated_at),
     })
@@ -225,19 +244,19 @@ pub async fn sign_in(
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
     };
-    limit(state, format!("signin-ip:{}", ip_key(meta)), rate_limit::SIGN_IN_PER_IP)?;
+    limit(state, format!("signin-ip:{}", ip_key(meta)), rate_limit::SIGN_IN_PER_IP).await?;
     let email_key = format!("signin-email:{}", email.as_str());
-    limit(state, email_key.clone(), rate_limit::SIGN_IN_PER_EMAIL)?;
+    limit(state, email_key.clone(), rate_limit::SIGN_IN_PER_EMAIL).await?;
     let user = find_user_by_email(&state.db, email.as_str()).await?;
     let hash = user
         .as_ref()
         .and_then(|u| u.password_hash.clone())
         .unwrap_or_else(|| crypto::dummy_password_hash().into());
-    let valid = verify_password(password.to_string(), hash).await;
+    let valid = verify_password(state, password.to_string(), hash).await;
     let Some(user) = user.filter(|u| valid && u.password_hash.is_some()) else {
         return Err(AppError::field("password", "Adresse e-mail ou mot de passe incorrect."));
     };
-    state.limiter.reset(&email_key);
+    state.limiter.reset(&email_key).await;
     let txn = db::begin_write(&state.db).await?;
     let outcome = open_session(state, &txn, &user, meta, "password").await?;
     txn.commit().await?;
@@ -251,16 +270,33 @@ pub async fn sign_in(
 
 async fn issue_link(state: &AppState, meta: &RequestMeta, email: &str, purpose: TokenPurpose) -> Result<(), AppError> {
     let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
-    limit(state, format!("link-ip:{}", ip_key(meta)), rate_limit::LINK_PER_IP)?;
+    limit(state, format!("link-ip:{}", ip_key(meta)), rate_limit::LINK_PER_IP).await?;
     limit(
         state,
         format!("link-email:{}", email.as_str()),
         rate_limit::LINK_PER_EMAIL,
-    )?;
+    )
+    .await?;
     // Same answer whether or not the account exists: no account enumeration.
     let Some(user) = find_user_by_email(&state.db, email.as_str()).await? else {
         return Ok(());
     };
+    let txn = db::begin_write(&state.db).await?;
+    mail_token(state, &txn, meta, &user, purpose).await?;
+    txn.commit().await?;
+    state.wake_jobs();
+    Ok(())
+}
+
+/// Stores a single-use token for `purpose` and mails its link to the
+/// account's address, in the caller's transaction.
+async fn mail_token(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    meta: &RequestMeta,
+    user: &user::Model,
+    purpose: TokenPurpose,
+) -> Result<(), AppError> {
     let token = crypto::random_token();
     let now = time::now();
     let (ttl, path, action, kind) = match purpose {
@@ -276,16 +312,21 @@ async fn issue_link(state: &AppState, meta: &RequestMeta, email: &str, purpose: 
             EventAction::PasswordResetRequested,
             EmailKind::PasswordReset,
         ),
+        TokenPurpose::EmailVerification => (
+            VERIFY_TTL,
+            "/auth/verify/",
+            EventAction::EmailVerificationRequested,
+            EmailKind::EmailVerification,
+        ),
     };
     let link = state.config.link(&format!("{path}{token}"));
     let content = match purpose {
         TokenPurpose::MagicLink => templates::magic_link(&user.name, &link, ttl.num_minutes()),
         TokenPurpose::PasswordReset => templates::password_reset(&user.name, &link, ttl.num_minutes()),
+        TokenPurpose::EmailVerification => templates::email_verification(&user.name, &link, ttl.num_hours()),
     };
-    let txn = db::begin_write(&state.db).await?;
-    let token_id = Uuid::now_v7();
     auth_token::Entity::insert(auth_token::ActiveModel {
-        id: Set(token_id),
+        id: Set(Uuid::now_v7()),
         user_id: Set(user.id),
         purpose: Set(purpose),
         token_hash: Set(crypto::sha256_hex(&token)),
@@ -294,10 +335,10 @@ async fn issue_link(state: &AppState, meta: &RequestMeta, email: &str, purpose: 
         requested_ip: Set(meta.ip.clone()),
         created_at: Set(now),
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await?;
     outbox::enqueue(
-        &txn,
+        txn,
         NewEmail {
             workspace_id: None,
             to: user.email.clone(),
@@ -315,14 +356,91 @@ async fn issue_link(state: &AppState, meta: &RequestMeta, email: &str, purpose: 
         meta: meta.clone(),
     };
     events::record(
-        &txn,
+        txn,
         &actor,
         NewEvent::new(WorkspaceId::PLATFORM, EventEntity::User, Some(user.id), action),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Marks the account's address as proven (a link mailed to it was used).
+pub(crate) async fn mark_verified(
+    txn: &DatabaseTransaction,
+    meta: &RequestMeta,
+    user: &user::Model,
+) -> Result<(), AppError> {
+    if user.email_verified() {
+        return Ok(());
+    }
+    let now = time::now();
+    let updated = user::Entity::update_many()
+        .col_expr(user::Column::EmailVerifiedAt, Some(now).into())
+        .filter(user::Column::Id.eq(user.id))
+        .filter(user::Column::EmailVerifiedAt.is_null())
+        .exec(txn)
+        .await?;
+    if updated.rows_affected == 1 {
+        let actor = Actor {
+            user_id: Some(user.id),
+            label: user.name.clone(),
+            meta: meta.clone(),
+        };
+        events::record(
+            txn,
+            &actor,
+            NewEvent::new(
+                WorkspaceId::PLATFORM,
+                EventEntity::User,
+                Some(user.id),
+                EventAction::EmailVerified,
+            )
+            .after(serde_json::json!({ "email": user.email })),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Mails a new address-proof link to the signed-in account (nothing when the
+/// address is already proven).
+pub async fn resend_verification(state: &AppState, current: &SessionUser) -> Result<(), AppError> {
+    if current.user.email_verified() {
+        return Ok(());
+    }
+    limit(
+        state,
+        format!("verify:{}", current.user.id),
+        rate_limit::VERIFY_PER_USER,
+    )
+    .await?;
+    let txn = db::begin_write(&state.db).await?;
+    mail_token(
+        state,
+        &txn,
+        &current.meta,
+        &current.user,
+        TokenPurpose::EmailVerification,
     )
     .await?;
     txn.commit().await?;
     state.wake_jobs();
     Ok(())
+}
+
+/// Proves the address with a link from the verification email.
+pub async fn confirm_email(state: &AppState, meta: &RequestMeta, token: &str) -> Result<String, AppError> {
+    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
+    let txn = db::begin_write(&state.db).await?;
+    let Some((row, user)) = live_token(&txn, token, TokenPurpose::EmailVerification).await? else {
+        return Err(AppError::Conflict(LINK_EXPIRED.into()));
+    };
+    if !consume(&txn, &row).await? {
+        return Err(AppError::Conflict(LINK_EXPIRED.into()));
+    }
+    mark_verified(&txn, meta, &user).await?;
+    txn.commit().await?;
+    Ok(user.email)
 }
 
 /// Emails a single-use sign-in link when the account exists.
@@ -376,7 +494,7 @@ pub async fn token_info(
     token: &str,
     purpose: TokenPurpose,
 ) -> Result<TokenInfo, AppError> {
-    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP)?;
+    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
     match live_token(&state.db, token, purpose).await? {
         Some((_, user)) => Ok(TokenInfo {
             name: user.name,
@@ -388,7 +506,7 @@ pub async fn token_info(
 
 /// Signs in with a magic link.
 pub async fn consume_magic_link(state: &AppState, meta: &RequestMeta, token: &str) -> Result<SignInOutcome, AppError> {
-    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP)?;
+    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
     let txn = db::begin_write(&state.db).await?;
     let Some((row, user)) = live_token(&txn, token, TokenPurpose::MagicLink).await? else {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
@@ -396,6 +514,7 @@ pub async fn consume_magic_link(state: &AppState, meta: &RequestMeta, token: &st
     if !consume(&txn, &row).await? {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
     }
+    mark_verified(&txn, meta, &user).await?;
     let outcome = open_session(state, &txn, &user, meta, "magic_link").await?;
     txn.commit().await?;
     Ok(outcome)
@@ -404,8 +523,8 @@ pub async fn consume_magic_link(state: &AppState, meta: &RequestMeta, token: &st
 /// Sets a new password from a reset link; closes every session of the account.
 pub async fn reset_password(state: &AppState, meta: &RequestMeta, token: &str, password: &str) -> Result<(), AppError> {
     let password = Password::parse(password).map_err(|m| AppError::field("password", m))?;
-    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP)?;
-    let hash = hash_password(password).await?;
+    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
+    let hash = hash_password(state, password).await?;
     let txn = db::begin_write(&state.db).await?;
     let Some((row, user)) = live_token(&txn, token, TokenPurpose::PasswordReset).await? else {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
@@ -413,6 +532,7 @@ pub async fn reset_password(state: &AppState, meta: &RequestMeta, token: &str, p
     if !consume(&txn, &row).await? {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
     }
+    mark_verified(&txn, meta, &user).await?;
     set_password(&txn, meta, &user, hash, None).await?;
     txn.commit().await?;
     state.wake_jobs();
@@ -486,109 +606,15 @@ pub async fn change_password(state: &AppState, current: &SessionUser, old: &str,
     let Some(new) = new.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
     };
-    limit(
-        state,
-        format!("signin-email:{}", current.user.email),
-        rate_limit::SIGN_IN_PER_EMAIL,
-    )?;
-    let stored = current
-        .user
-        .password_hash
-        .clone()
-        .unwrap_or_else(|| crypto::dummy_password_hash().into());
-    if !verify_password(old.to_string(), stored).await || current.user.password_hash.is_none() {
+    if !verify_password_of(state, &current.user, old).await? {
         return Err(AppError::field("current_password", "Mot de passe actuel incorrect."));
     }
-    let hash = hash_password(new).await?;
+    let hash = hash_password(state, new).await?;
     let txn = db::begin_write(&state.db).await?;
     set_password(&txn, &current.meta, &current.user, hash, Some(current.session.id)).await?;
     txn.commit().await?;
     state.wake_jobs();
     Ok(())
-}
-
-/// Checks the second factor of a pending session and upgrades it (new token).
-pub async fn verify_second_factor(
-    state: &AppState,
-    pending: &SessionUser,
-    code: &str,
-) -> Result<SignInOutcome, AppError> {
-    if !pending.session.mfa_pending {
-        return Ok(SignInOutcome::SignedIn {
-            redirect: "/app".into(),
-        });
-    }
-    let code = TotpCode::parse(code).map_err(|m| AppError::field("code", m))?;
-    limit(
-        state,
-        format!("totp:{}", pending.session.id),
-        rate_limit::TOTP_PER_SESSION,
-    )?;
-    let user = &pending.user;
-    let txn = db::begin_write(&state.db).await?;
-    let mut update = user::ActiveModel {
-        id: Set(user.id),
-        ..Default::default()
-    };
-    let used_recovery = match code {
-        TotpCode::Totp(code) => {
-            let secret = user.totp_secret.clone().unwrap_or_default();
-            let unix = time::now().timestamp().max(0) as u64;
-            let Some(step) = totp::verify(&secret, &code, unix, user.totp_last_step) else {
-                return Err(AppError::field(
-                    "code",
-                    "Code incorrect ou déjà utilisé. Attendez le suivant.",
-                ));
-            };
-            update.totp_last_step = Set(Some(step));
-            false
-        }
-        TotpCode::Recovery(code) => {
-            let mut hashes: Vec<String> = user
-                .recovery_codes
-                .as_deref()
-                .and_then(|j| serde_json::from_str(j).ok())
-                .unwrap_or_default();
-            let hash = crypto::sha256_hex(&code);
-            let Some(pos) = hashes.iter().position(|h| *h == hash) else {
-                return Err(AppError::field("code", "Code de secours inconnu ou déjà utilisé."));
-            };
-            hashes.remove(pos);
-            update.recovery_codes = Set(Some(serde_json::to_string(&hashes).unwrap_or_default()));
-            true
-        }
-    };
-    user::Entity::update(update).exec(&txn).await?;
-    session::delete(&txn, pending.session.id).await?;
-    let workspace_id = pending.session.workspace_id;
-    let (token, created) = session::create(&txn, user.id, workspace_id, false, &pending.meta).await?;
-    let actor = pending.actor();
-    let chain = workspace_id.map(WorkspaceId).unwrap_or(WorkspaceId::PLATFORM);
-    if used_recovery {
-        events::record(
-            &txn,
-            &actor,
-            NewEvent::new(chain, EventEntity::User, Some(user.id), EventAction::RecoveryCodeUsed),
-        )
-        .await?;
-    }
-    events::record(
-        &txn,
-        &actor,
-        NewEvent::new(chain, EventEntity::Session, Some(created.id), EventAction::SignedIn)
-            .after(serde_json::json!({ "via": "second_factor" })),
-    )
-    .await?;
-    txn.commit().await?;
-    request::set_cookie(&request::session_cookie(
-        Some(&token),
-        state.config.secure_cookies,
-        session::SESSION_TTL.num_seconds(),
-    ));
-    state.limiter.reset(&format!("totp:{}", pending.session.id));
-    Ok(SignInOutcome::SignedIn {
-        redirect: "/app".into(),
-    })
 }
 
 /// Closes the current session.
@@ -614,142 +640,6 @@ pub async fn sign_out(state: &AppState, current: &SessionUser) -> Result<(), App
     Ok(())
 }
 
-/// Starts TOTP enrolment: a new pending secret and its QR code.
-pub async fn start_totp(state: &AppState, current: &SessionUser) -> Result<TotpSetup, AppError> {
-    let secret = totp::new_secret();
-    let url = totp::otpauth_url(&secret, &current.user.email).ok_or(AppError::Internal)?;
-    let qr_svg = totp::qr_svg(&url).ok_or(AppError::Internal)?;
-    user::Entity::update(user::ActiveModel {
-        id: Set(current.user.id),
-        totp_pending_secret: Set(Some(secret.clone())),
-        ..Default::default()
-    })
-    .exec(&state.db)
-    .await?;
-    Ok(TotpSetup {
-        secret,
-        otpauth_url: url,
-        qr_svg,
-    })
-}
-
-/// Confirms enrolment with a first code; returns the recovery codes (shown once).
-pub async fn confirm_totp(state: &AppState, current: &SessionUser, code: &str) -> Result<Vec<String>, AppError> {
-    let Ok(TotpCode::Totp(code)) = TotpCode::parse(code) else {
-        return Err(AppError::field(
-            "code",
-            "Saisissez le code à 6 chiffres affiché par l'application.",
-        ));
-    };
-    limit(
-        state,
-        format!("totp:{}", current.session.id),
-        rate_limit::TOTP_PER_SESSION,
-    )?;
-    let fresh = user::Entity::find_by_id(current.user.id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let Some(secret) = fresh.totp_pending_secret.clone() else {
-        return Err(AppError::Conflict(
-            "Recommencez l'activation : aucun code en attente.".into(),
-        ));
-    };
-    let unix = time::now().timestamp().max(0) as u64;
-    let Some(step) = totp::verify(&secret, &code, unix, None) else {
-        return Err(AppError::field(
-            "code",
-            "Code incorrect. Vérifiez l'heure de votre téléphone et réessayez.",
-        ));
-    };
-    let (codes, hashes) = crypto::recovery_codes();
-    let now = time::now();
-    let txn = db::begin_write(&state.db).await?;
-    user::Entity::update(user::ActiveModel {
-        id: Set(fresh.id),
-        totp_secret: Set(Some(secret)),
-        totp_pending_secret: Set(None),
-        totp_enabled_at: Set(Some(now)),
-        totp_last_step: Set(Some(step)),
-        recovery_codes: Set(Some(serde_json::to_string(&hashes).unwrap_or_default())),
-        updated_at: Set(now),
-        ..Default::default()
-    })
-    .exec(&txn)
-    .await?;
-    let chain = current.chain();
-    events::record(
-        &txn,
-        &current.actor(),
-        NewEvent::new(chain, EventEntity::User, Some(fresh.id), EventAction::TotpEnabled),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(codes)
-}
-
-/// Turns TOTP off after checking the password, unless a workspace the user
-/// owns requires it.
-pub async fn disable_totp(state: &AppState, current: &SessionUser, password: &str) -> Result<(), AppError> {
-    let stored = current
-        .user
-        .password_hash
-        .clone()
-        .unwrap_or_else(|| crypto::dummy_password_hash().into());
-    limit(
-        state,
-        format!("signin-email:{}", current.user.email),
-        rate_limit::SIGN_IN_PER_EMAIL,
-    )?;
-    if !verify_password(password.to_string(), stored).await || current.user.password_hash.is_none() {
-        return Err(AppError::field("password", "Mot de passe incorrect."));
-    }
-    let owned = member::Entity::find()
-        .filter(member::Column::UserId.eq(current.user.id))
-        .filter(member::Column::Role.eq(crate::domain::Role::Owner))
-        .all(&state.db)
-        .await?;
-    let ids: Vec<Uuid> = owned.iter().map(|m| m.workspace_id).collect();
-    let enforced = workspace::Entity::find()
-        .filter(workspace::Column::Id.is_in(ids))
-        .filter(workspace::Column::RequireOwnerTotp.eq(true))
-        .one(&state.db)
-        .await?;
-    if let Some(ws) = enforced {
-        return Err(AppError::Conflict(format!(
-            "L'espace « {} » exige la double authentification pour ses propriétaires.",
-            ws.name
-        )));
-    }
-    let txn = db::begin_write(&state.db).await?;
-    user::Entity::update(user::ActiveModel {
-        id: Set(current.user.id),
-        totp_secret: Set(None),
-        totp_pending_secret: Set(None),
-        totp_enabled_at: Set(None),
-        totp_last_step: Set(None),
-        recovery_codes: Set(None),
-        updated_at: Set(time::now()),
-        ..Default::default()
-    })
-    .exec(&txn)
-    .await?;
-    let chain = current.chain();
-    events::record(
-        &txn,
-        &current.actor(),
-        NewEvent::new(
-            chain,
-            EventEntity::User,
-            Some(current.user.id),
-            EventAction::TotpDisabled,
-        ),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
 /// The signed-in user for the interface, or `None`.
 pub async fn me(state: &AppState) -> Result<Option<Me>, AppError> {
     let current = match scope::session_user(state).await {
@@ -766,6 +656,7 @@ pub async fn me(state: &AppState) -> Result<Option<Me>, AppError> {
         user_id: current.user.id,
         name: current.user.name.clone(),
         email: current.user.email.clone(),
+        email_verified: current.user.email_verified(),
         is_platform_admin: current.user.is_platform_admin,
         totp_enabled: current.user.totp_enabled_at.is_some(),
         workspace: membership.map(|(m, w)| super::CurrentWorkspace {

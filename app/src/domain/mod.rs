@@ -2,9 +2,11 @@
 
 pub mod deal_rules;
 pub mod ids;
+pub mod image;
 pub mod kpi;
 pub mod money;
 pub mod pack;
+pub mod paging;
 pub mod position;
 pub mod quote_check;
 pub mod quote_totals;

@@ -46,6 +46,33 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// How many password hashes may run at once: one per core. Each takes
+/// 19 MiB and a core for ~30 ms; more at once only adds memory and latency.
+pub fn concurrent_hashes() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}
+
+/// Hashes on a blocking thread once `limit` grants a permit (requests wait
+/// their turn in order), so a burst of sign-ups never holds more than
+/// `concurrent_hashes()` × 19 MiB.
+pub async fn hash_password_bounded(limit: &tokio::sync::Semaphore, password: String) -> Result<String, String> {
+    let _permit = limit.acquire().await.map_err(|e| e.to_string())?;
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| e.to_string())?
+}
+
+/// Verifies on a blocking thread once `limit` grants a permit (see
+/// [`hash_password_bounded`]).
+pub async fn verify_password_bounded(limit: &tokio::sync::Semaphore, password: String, phc: String) -> bool {
+    let Ok(_permit) = limit.acquire().await else {
+        return false;
+    };
+    tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+        .await
+        .unwrap_or(false)
+}
+
 /// A hash to compare against when the account does not exist, so that response
 /// time does not reveal which emails have accounts.
 pub fn dummy_password_hash() -> &'static str {

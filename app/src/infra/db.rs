@@ -65,6 +65,17 @@ pub fn is_postgres(db: &impl ConnectionTrait) -> bool {
     db.get_database_backend() == DbBackend::Postgres
 }
 
+/// Raw SQL written with PostgreSQL's numbered parameters (`$1`, `$2`…), for
+/// the backend of `db`: SQLite gets `?1`, `?2`… (the same numbering), so one
+/// statement text serves both and a parameter may appear several times.
+pub fn numbered(db: &impl ConnectionTrait, sql: &str) -> String {
+    if is_postgres(db) {
+        sql.to_string()
+    } else {
+        sql.replace('$', "?")
+    }
+}
+
 /// Cheap liveness probe for `/health`.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.ping().await

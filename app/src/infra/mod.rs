@@ -1,12 +1,14 @@
 //! Server-side plumbing: database, sessions, tenant scope, audit chain, jobs,
 //! rate limits and the ports that `server/` implements.
 
+pub mod cache;
 pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod entity;
 pub mod events;
 pub mod files;
+pub mod live;
 pub mod ports;
 pub mod queue;
 pub mod rate_limit;

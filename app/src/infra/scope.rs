@@ -3,7 +3,7 @@
 
 use super::entity::{member, session, user, workspace};
 use super::events::Actor;
-use super::request::{self, RequestMeta, SESSION_COOKIE};
+use super::request::{self, RequestMeta};
 use super::session as sessions;
 use super::state::AppState;
 use crate::domain::{MemberId, Role, UserId, WorkspaceId};
@@ -85,11 +85,9 @@ impl Scope {
 
 /// Loads the session and user behind a request's cookie, if any. Used by the
 /// page guard and by server functions.
-pub async fn load_session(
-    db: &DatabaseConnection,
-    parts: &Parts,
-) -> Result<Option<(session::Model, user::Model)>, AppError> {
-    let Some(token) = request::cookie(parts, SESSION_COOKIE) else {
+pub async fn load_session(state: &AppState, parts: &Parts) -> Result<Option<(session::Model, user::Model)>, AppError> {
+    let db = &state.db;
+    let Some(token) = request::cookie(parts, request::session_cookie_name(state.config.secure_cookies)) else {
         return Ok(None);
     };
     let Some(session) = sessions::find(db, &token).await? else {
@@ -109,8 +107,8 @@ pub async fn any_session(state: &AppState) -> Result<SessionUser, AppError> {
 
 /// The session behind these request parts (handlers outside server functions).
 pub async fn any_session_of(state: &AppState, parts: &Parts) -> Result<SessionUser, AppError> {
-    let meta = request::meta_from_parts(parts, state.config.trust_proxy);
-    match load_session(&state.db, parts).await? {
+    let meta = request::meta_from_parts(parts, state.config.proxy_hops);
+    match load_session(state, parts).await? {
         Some((session, user)) => Ok(SessionUser { session, user, meta }),
         None => Err(AppError::Unauthenticated),
     }
@@ -157,6 +155,30 @@ pub async fn current_membership(
         sessions::set_workspace(db, current.session.id, workspace.id).await?;
     }
     Ok(Some((member, workspace)))
+}
+
+/// Whether a session may still receive a workspace's live updates: it
+/// exists, has not expired, passed its second factor, still works in that
+/// workspace, and its user is still a member there. The live stream asks
+/// before every update and every few seconds, and ends when the answer is no
+/// (signed out, password reset, member removed, workspace switched).
+pub async fn still_entitled(
+    db: &DatabaseConnection,
+    session_id: uuid::Uuid,
+    workspace_id: uuid::Uuid,
+) -> Result<bool, AppError> {
+    let Some(s) = session::Entity::find_by_id(session_id).one(db).await? else {
+        return Ok(false);
+    };
+    if s.mfa_pending || s.expires_at <= super::time::now() || s.workspace_id != Some(workspace_id) {
+        return Ok(false);
+    }
+    Ok(member::Entity::find()
+        .filter(member::Column::WorkspaceId.eq(workspace_id))
+        .filter(member::Column::UserId.eq(s.user_id))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// Whether this owner must enrol a second factor before using the workspace.

@@ -1,10 +1,11 @@
 //! What every server function and handler can reach.
 
 use super::config::AppConfig;
+use super::live::{LiveBus, LiveUpdate};
 use super::rate_limit::RateLimiter;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::Notify;
 
 /// Shared application state, provided to server functions as Leptos context.
 #[derive(Clone)]
@@ -13,48 +14,46 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Settings.
     pub config: Arc<AppConfig>,
-    /// Attempt counters for sign-in, links and codes.
-    pub limiter: Arc<RateLimiter>,
+    /// Attempt counters for sign-in, links, codes and previews, shared by
+    /// every instance (database or Redis).
+    pub limiter: RateLimiter,
     /// Wakes the job worker when a job was committed.
     pub jobs_wakeup: Arc<Notify>,
     /// Committed changes that open pages show live (server-sent events).
-    pub live: broadcast::Sender<LiveUpdate>,
+    pub live: LiveBus,
     /// Renders quote PDFs.
     pub pdf: Arc<dyn super::ports::PdfRenderer>,
+    /// Bounds the password hashes computed at once (each takes 19 MiB).
+    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Draft previews by content hash: an unchanged draft is not rendered again.
+    pub previews: Arc<super::cache::BytesCache>,
 }
 
-/// A committed change, for the pages of one workspace that show it live.
-#[derive(Clone, Debug)]
-pub struct LiveUpdate {
-    /// Only this workspace's pages receive it.
-    pub workspace_id: uuid::Uuid,
-    /// SSE event name (`board`…).
-    pub topic: &'static str,
-    /// JSON payload.
-    pub payload: String,
-}
+/// Bytes of draft previews kept in memory (per process).
+pub const PREVIEW_CACHE_BYTES: usize = 16 << 20;
 
 impl AppState {
-    /// State around an open pool.
+    /// State around an open pool: counters in the database, live updates
+    /// within this process (the server switches to PostgreSQL's NOTIFY).
     pub fn new(db: DatabaseConnection, config: AppConfig, pdf: Arc<dyn super::ports::PdfRenderer>) -> AppState {
-        let (live, _) = broadcast::channel(1024);
         AppState {
+            limiter: RateLimiter::database(db.clone()),
             db,
             config: Arc::new(config),
-            limiter: Arc::new(RateLimiter::default()),
             jobs_wakeup: Arc::new(Notify::new()),
-            live,
+            live: LiveBus::local(),
             pdf,
+            hashing: Arc::new(tokio::sync::Semaphore::new(super::crypto::concurrent_hashes())),
+            previews: Arc::new(super::cache::BytesCache::new(PREVIEW_CACHE_BYTES)),
         }
     }
 
     /// Publishes a committed change to the workspace's open pages.
-    pub fn publish(&self, workspace_id: uuid::Uuid, topic: &'static str, payload: &impl serde::Serialize) {
+    pub fn publish(&self, workspace_id: uuid::Uuid, topic: &str, payload: &impl serde::Serialize) {
         if let Ok(payload) = serde_json::to_string(payload) {
-            // No receiver (no open page) is not an error.
-            let _ = self.live.send(LiveUpdate {
+            self.live.publish(LiveUpdate {
                 workspace_id,
-                topic,
+                topic: topic.to_string(),
                 payload,
             });
         }

@@ -14,13 +14,15 @@ async fn viewer() -> Result<super::service::Viewer, AppError> {
     let workspace_id = membership
         .filter(|(m, _)| m.role.can_view_workspace_outbox())
         .map(|(_, w)| w.id);
-    Ok(super::service::Viewer {
-        user_id: current.user.id,
-        email: current.user.email.clone(),
+    let viewer = super::service::Viewer {
         workspace_id,
         is_platform_admin: current.user.is_platform_admin,
         local_transport: state.config.mail_transport == MailTransport::Local,
-    })
+    };
+    if !viewer.may_list() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(viewer)
 }
 
 /// The newest messages the user may see (`status`: queued, sent, failed).
@@ -33,10 +35,8 @@ pub async fn list_outbox(status: Option<String>, search: Option<String>) -> Resu
     let rows = super::service::list(&state.db, &viewer, status, search.as_deref(), 100).await?;
     let scope_label = if viewer.is_platform_admin {
         "Tous les messages de la plateforme".to_string()
-    } else if viewer.workspace_id.is_some() {
-        "Messages de l'espace et les vôtres".to_string()
     } else {
-        "Vos messages".to_string()
+        "Messages envoyés par l'espace (liens personnels masqués)".to_string()
     };
     Ok(OutboxPage {
         rows,

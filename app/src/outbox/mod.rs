@@ -3,6 +3,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod sending;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod templates;
@@ -25,6 +27,9 @@ pub enum EmailKind {
     /// An invitation to join a workspace.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "invitation"))]
     Invitation,
+    /// A link proving the account's address.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "email_verification"))]
+    EmailVerification,
     /// Notice that the password changed.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "password_changed"))]
     PasswordChanged,
@@ -48,6 +53,7 @@ impl EmailKind {
         match self {
             EmailKind::MagicLink => "Lien de connexion",
             EmailKind::PasswordReset => "Réinitialisation",
+            EmailKind::EmailVerification => "Confirmation d'adresse",
             EmailKind::Invitation => "Invitation",
             EmailKind::PasswordChanged => "Sécurité",
             EmailKind::QuoteSent => "Devis",

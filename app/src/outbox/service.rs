@@ -60,18 +60,21 @@ pub async fn enqueue(txn: &impl ConnectionTrait, mail: NewEmail) -> Result<Uuid,
 }
 
 /// Who is reading the outbox and what they may see.
+///
+/// The outbox is the sender's view, never an inbox: owners and admins see the
+/// mail their workspace sent, platform admins see everything. Nobody sees a
+/// message because it is addressed to the address they signed up with (an
+/// address is not theirs until proven, and even then their mail is read in
+/// their own mailbox). Secret links (sign-in, reset, address proof,
+/// invitation, portal) are masked for everyone but platform admins on the
+/// local transport, where this page is how mail is delivered.
 #[derive(Clone, Debug)]
 pub struct Viewer {
-    /// Their account.
-    pub user_id: Uuid,
-    /// Their address.
-    pub email: String,
-    /// Workspace whose mail they may read in full, if their role allows.
+    /// Workspace whose sent mail they may read (owners and admins), if any.
     pub workspace_id: Option<Uuid>,
     /// Platform operators see every message.
     pub is_platform_admin: bool,
-    /// With the local transport, bodies stay readable (that is how a fresh
-    /// install delivers mail); with SMTP, other people's secret links never are.
+    /// The local transport keeps mail on this machine (no SMTP configured).
     pub local_transport: bool,
 }
 
@@ -80,19 +83,43 @@ impl Viewer {
         if self.is_platform_admin {
             return Condition::all();
         }
-        let mut any = Condition::any()
-            .add(email::Column::ToUserId.eq(self.user_id))
-            .add(email::Column::ToAddress.eq(self.email.clone()));
-        if let Some(ws) = self.workspace_id {
-            any = any.add(email::Column::WorkspaceId.eq(ws));
+        match self.workspace_id {
+            Some(ws) => Condition::all().add(email::Column::WorkspaceId.eq(ws)),
+            // Matches nothing.
+            None => Condition::all().add(email::Column::Id.is_null()),
         }
-        any
     }
 
-    fn may_read_body(&self, row: &email::Model) -> bool {
-        let own = row.to_user_id == Some(self.user_id) || row.to_address == self.email;
-        own || !row.contains_secret || self.local_transport
+    /// Whether any outbox is open to this viewer.
+    pub fn may_list(&self) -> bool {
+        self.is_platform_admin || self.workspace_id.is_some()
     }
+
+    fn may_read_secrets(&self) -> bool {
+        self.is_platform_admin && self.local_transport
+    }
+}
+
+/// Text of a message with its links masked.
+fn mask_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let masked: Vec<String> = line
+            .split(' ')
+            .map(|word| {
+                if word.starts_with("http://") || word.starts_with("https://") {
+                    "[lien personnel masqué]".to_string()
+                } else {
+                    word.to_string()
+                }
+            })
+            .collect();
+        out.push_str(&masked.join(" "));
+    }
+    out
 }
 
 fn to_row(m: &email::Model) -> EmailRow {
@@ -144,8 +171,13 @@ pub async fn list(
 pub async fn detail(db: &DatabaseConnection, viewer: &Viewer, id: Uuid) -> Result<Option<EmailDetail>, DbErr> {
     let found = email::Entity::find_by_id(id).filter(viewer.condition()).one(db).await?;
     Ok(found.map(|m| {
-        let readable = viewer.may_read_body(&m) && !m.body_text.is_empty();
-        let body_text = readable.then(|| m.body_text.clone());
+        let body_text = (!m.body_text.is_empty()).then(|| {
+            if m.contains_secret && !viewer.may_read_secrets() {
+                mask_links(&m.body_text)
+            } else {
+                m.body_text.clone()
+            }
+        });
         let links = body_text.as_deref().map(templates::links_in).unwrap_or_default();
         EmailDetail {
             row: to_row(&m),
@@ -228,4 +260,16 @@ pub async fn give_up(db: &impl ConnectionTrait, email_id: Uuid) -> Result<(), Db
     .exec(db)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn links_are_masked_whole() {
+        let text = "Bonjour,\n\nVotre devis : https://crm.example/portal/SECRET123\n\nCordialement";
+        let masked = super::mask_links(text);
+        assert!(!masked.contains("SECRET123"));
+        assert!(masked.contains("Votre devis : [lien personnel masqué]"));
+        assert!(super::templates::links_in(&masked).is_empty());
+    }
 }

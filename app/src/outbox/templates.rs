@@ -91,6 +91,25 @@ pub fn password_reset(name: &str, link: &str, minutes: i64) -> Rendered {
     }
 }
 
+/// A link proving the account's address, valid for `hours`.
+pub fn email_verification(name: &str, link: &str, hours: i64) -> Rendered {
+    let intro = format!("Bonjour {name},");
+    let body = format!(
+        "Confirmez que cette adresse est bien la vôtre : tant qu'elle n'est pas confirmée, votre espace ne peut pas envoyer de devis ni d'invitations. Le lien est valable {hours} heures."
+    );
+    let ignore = "Vous n'avez pas créé de compte Comptoir ? Ignorez ce message : l'adresse restera non confirmée.";
+    Rendered {
+        subject: "Confirmez votre adresse e-mail Comptoir".into(),
+        text: format!("{intro}\n\n{body}\n\n{link}\n\n{ignore}\n\n{SIGNATURE}\n"),
+        html: layout(
+            "Confirmez votre adresse",
+            &[intro, body.clone()],
+            Some(("Confirmer mon adresse", link)),
+            ignore,
+        ),
+    }
+}
+
 /// An invitation to join a workspace.
 pub fn invitation(inviter: &str, workspace: &str, role: &str, link: &str, days: i64) -> Rendered {
     let body = format!("{inviter} vous invite à rejoindre l'espace « {workspace} » sur Comptoir, en tant que {role}.");

@@ -69,7 +69,7 @@ pub async fn fetch_board(
 #[server(endpoint = "fetch_more_cards")]
 pub async fn fetch_more_cards(
     stage_id: Uuid,
-    offset: u32,
+    offset: crate::domain::paging::Bounded,
     owner: Option<Uuid>,
     trade: Option<String>,
     min_score: Option<u8>,
@@ -81,7 +81,7 @@ pub async fn fetch_more_cards(
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
     let filter = super::board::BoardFilter::from_params(None, owner, trade, min_score, max_score, q, sort);
-    super::board::more_cards(&state.db, &scope, filter, stage_id, offset as usize).await
+    super::board::more_cards(&state.db, &scope, filter, stage_id, offset).await
 }
 
 /// Moves a card to a stage, between two cards of that stage.

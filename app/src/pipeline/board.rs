@@ -388,8 +388,9 @@ pub async fn more_cards(
     scope: &Scope,
     filter: BoardFilter,
     stage_id: Uuid,
-    offset: usize,
+    offset: crate::domain::paging::Bounded,
 ) -> Result<Vec<DealCard>, AppError> {
+    let offset = offset.get();
     let s = stage::Entity::find_by_id(stage_id)
         .filter(stage::Column::WorkspaceId.eq(scope.workspace_id.0))
         .one(db)
@@ -405,7 +406,7 @@ pub async fn more_cards(
                 by_pipeline,
                 s.id,
                 ColumnOrder::Position,
-                (offset as u64, MORE_CARDS as u64),
+                (offset, MORE_CARDS as u64),
                 &owners,
                 now,
             )
@@ -413,10 +414,10 @@ pub async fn more_cards(
         }
         let mut open = open_cards(db, by_pipeline, vec![s.id], &filter, &owners, now).await?;
         let cards = open.remove(&s.id).unwrap_or_default();
-        return Ok(cards.into_iter().skip(offset).take(MORE_CARDS).collect());
+        return Ok(cards.into_iter().skip(offset as usize).take(MORE_CARDS).collect());
     }
     let recently_closed = closed_window(s.workspace_id, &filter);
-    let page = (offset as u64, MORE_CARDS as u64);
+    let page = (offset, MORE_CARDS as u64);
     stage_cards(
         db,
         recently_closed,

@@ -31,17 +31,14 @@ pub struct Opened {
     pub quote: quote::Model,
 }
 
-/// Checks the rate limit of this client, then resolves the token.
-pub async fn open(
-    state: &AppState,
-    db: &impl ConnectionTrait,
-    token: &str,
-    meta: &RequestMeta,
-) -> Result<Opened, AppError> {
-    let ip = meta.ip.clone().unwrap_or_else(|| "unknown".into());
-    state
-        .limiter
-        .check(&format!("portal:{ip}"), TOKEN_PER_IP, state.config.rate_limit_factor)?;
+/// Counts one portal request of this client against its limit (before any
+/// transaction: the counter is a write of its own).
+pub async fn limit_client(state: &AppState, meta: &RequestMeta) -> Result<(), AppError> {
+    crate::auth::service::limit(state, format!("portal:{}", meta.limit_key()), TOKEN_PER_IP).await
+}
+
+/// Resolves the token to its quote.
+pub async fn open(db: &impl ConnectionTrait, token: &str) -> Result<Opened, AppError> {
     if token.len() < 32 || token.len() > 64 {
         return Err(AppError::NotFound);
     }
@@ -68,14 +65,21 @@ pub fn client_actor(q: &quote::Model, meta: &RequestMeta) -> Actor {
 
 /// Opens the quote: records the opening (first one: status "viewed").
 pub async fn view(state: &AppState, token: &str, meta: &RequestMeta) -> Result<PortalQuote, AppError> {
+    limit_client(state, meta).await?;
     let txn = db::begin_write(&state.db).await?;
-    let Opened { token: t, quote: q } = open(state, &txn, token, meta).await?;
+    let Opened { token: t, quote: q } = open(&txn, token).await?;
     let now = time::now();
     let mut row = t.clone().into_active_model();
     row.open_count = Set(t.open_count + 1);
     row.last_opened_at = Set(Some(now));
     row.update(&txn).await?;
-    let q = if q.status == QuoteStatus::Sent {
+    // Sent → viewed only if still sent (a signature may have landed meanwhile).
+    let claimed = if q.status == QuoteStatus::Sent {
+        crate::quote::store::claim(&txn, q.workspace_id, q.id, &[QuoteStatus::Sent]).await?
+    } else {
+        None
+    };
+    let q = if let Some(q) = claimed {
         let mut updated = q.clone().into_active_model();
         updated.status = Set(QuoteStatus::Viewed);
         updated.viewed_at = Set(Some(now));
@@ -199,7 +203,8 @@ pub async fn portal_view(db: &impl ConnectionTrait, q: &quote::Model) -> Result<
 
 /// The PDF behind a portal link: the signed copy once signed, else the one sent.
 pub async fn pdf(state: &AppState, token: &str, meta: &RequestMeta) -> Result<PdfDownload, AppError> {
-    let Opened { quote: q, .. } = open(state, &state.db, token, meta).await?;
+    limit_client(state, meta).await?;
+    let Opened { quote: q, .. } = open(&state.db, token).await?;
     let file_id = q.signed_pdf_file_id.or(q.pdf_file_id).ok_or(AppError::NotFound)?;
     let file = files::load(&state.db, q.workspace_id, file_id)
         .await?

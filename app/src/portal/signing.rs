@@ -5,10 +5,11 @@
 //! opened) and emails the signed copy to the client and a notice to the
 //! business — all in one transaction.
 
-use super::service::{Opened, client_actor, closed_reason, open, portal_view};
+use super::service::{Opened, client_actor, closed_reason, limit_client, open, portal_view};
 use super::{MAX_SIGNATURE_BYTES, PortalQuote};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::deal_rules::Trigger;
+use crate::domain::image::ImageKind;
 use crate::domain::money::format_eur;
 use crate::domain::{Email, WorkspaceId};
 use crate::error::{AppError, FieldErrors};
@@ -44,17 +45,6 @@ pub struct SignatureInput {
     pub signature_png: String,
 }
 
-/// Width and height of a PNG, if the bytes are one.
-pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    const MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
-    if bytes.len() < 24 || &bytes[..8] != MAGIC || &bytes[12..16] != b"IHDR" {
-        return None;
-    }
-    let w = u32::from_be_bytes(bytes[16..20].try_into().ok()?);
-    let h = u32::from_be_bytes(bytes[20..24].try_into().ok()?);
-    Some((w, h))
-}
-
 fn check(input: &SignatureInput) -> Result<(String, String, Vec<u8>), AppError> {
     let mut errors = FieldErrors::new();
     let name = input.signer_name.trim().to_string();
@@ -73,9 +63,9 @@ fn check(input: &SignatureInput) -> Result<(String, String, Vec<u8>), AppError> 
     let png = base64::engine::general_purpose::STANDARD
         .decode(b64)
         .unwrap_or_default();
-    match png_size(&png) {
+    match crate::domain::image::inspect(&png) {
         _ if png.len() > MAX_SIGNATURE_BYTES => errors.push("signature", "Signature trop lourde."),
-        Some((w, h)) if (50..=4000).contains(&w) && (20..=4000).contains(&h) => {}
+        Some(i) if i.kind == ImageKind::Png && (50..=4000).contains(&i.width) && (20..=4000).contains(&i.height) => {}
         _ => errors.push("signature", "Dessinez votre signature dans le cadre."),
     }
     errors.into_result()?;
@@ -104,6 +94,26 @@ async fn notice_recipients(txn: &DatabaseTransaction, q: &quote::Model) -> Resul
     Ok(out)
 }
 
+/// Takes the quote for the client's answer: one winner between a signature
+/// and a refusal sent together (or two of either), then the other reasons a
+/// quote can no longer be answered.
+async fn take(txn: &DatabaseTransaction, q: quote::Model) -> Result<quote::Model, AppError> {
+    let claimed =
+        crate::quote::store::claim(txn, q.workspace_id, q.id, &[QuoteStatus::Sent, QuoteStatus::Viewed]).await?;
+    let Some(q) = claimed else {
+        // Answered meanwhile: say how, from the row as it is now.
+        let now = crate::quote::service::find(txn, q.workspace_id, q.id).await?;
+        let reason = closed_reason(txn, &now).await?;
+        return Err(AppError::Conflict(
+            reason.unwrap_or_else(|| "Ce devis a déjà reçu une réponse.".into()),
+        ));
+    };
+    if let Some(reason) = closed_reason(txn, &q).await? {
+        return Err(AppError::Conflict(reason));
+    }
+    Ok(q)
+}
+
 /// Signs the quote behind `token`.
 pub async fn sign(
     state: &AppState,
@@ -111,12 +121,11 @@ pub async fn sign(
     input: SignatureInput,
     meta: &RequestMeta,
 ) -> Result<PortalQuote, AppError> {
-    let txn = db::begin_write(&state.db).await?;
-    let Opened { quote: q, .. } = open(state, &txn, token, meta).await?;
-    if let Some(reason) = closed_reason(&txn, &q).await? {
-        return Err(AppError::Conflict(reason));
-    }
     let (signer, signer_email, png) = check(&input)?;
+    limit_client(state, meta).await?;
+    let txn = db::begin_write(&state.db).await?;
+    let Opened { quote: q, .. } = open(&txn, token).await?;
+    let q = take(&txn, q).await?;
     let ws = q.workspace_id;
     let shown = files::load(&txn, ws, q.pdf_file_id.ok_or(AppError::Internal)?)
         .await?
@@ -260,15 +269,6 @@ pub async fn sign(
 
 /// Declines the quote behind `token`, with a reason, if the business allows it.
 pub async fn decline(state: &AppState, token: &str, reason: &str, meta: &RequestMeta) -> Result<PortalQuote, AppError> {
-    let txn = db::begin_write(&state.db).await?;
-    let Opened { quote: q, .. } = open(state, &txn, token, meta).await?;
-    if let Some(closed) = closed_reason(&txn, &q).await? {
-        return Err(AppError::Conflict(closed));
-    }
-    let settings = profile::load(&txn, q.workspace_id).await?;
-    if !settings.allow_decline {
-        return Err(AppError::Forbidden);
-    }
     let reason = reason.trim();
     if reason.chars().count() < 3 || reason.chars().count() > 1000 {
         return Err(AppError::field(
@@ -276,6 +276,14 @@ pub async fn decline(state: &AppState, token: &str, reason: &str, meta: &Request
             "Indiquez en quelques mots pourquoi (1 000 caractères au plus).",
         ));
     }
+    limit_client(state, meta).await?;
+    let txn = db::begin_write(&state.db).await?;
+    let Opened { quote: q, .. } = open(&txn, token).await?;
+    let settings = profile::load(&txn, q.workspace_id).await?;
+    if !settings.allow_decline {
+        return Err(AppError::Forbidden);
+    }
+    let q = take(&txn, q).await?;
     let now = time::now();
     let mut row = q.clone().into_active_model();
     row.status = Set(QuoteStatus::Declined);

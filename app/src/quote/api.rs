@@ -57,10 +57,14 @@ pub async fn fetch_quote(id: Uuid) -> Result<QuoteView, AppError> {
 
 /// The quotes list (status filter, search, page of 50).
 #[server(endpoint = "list_quotes")]
-pub async fn list_quotes(status: Option<String>, q: Option<String>, page: Option<u64>) -> Result<QuoteList, AppError> {
+pub async fn list_quotes(
+    status: Option<String>,
+    q: Option<String>,
+    page: Option<crate::domain::paging::Bounded>,
+) -> Result<QuoteList, AppError> {
     let (state, scope) = support::caller().await?;
     let status = status.as_deref().and_then(super::QuoteStatus::parse);
-    super::service::list(&state.db, &scope, status, q, page.unwrap_or(0)).await
+    super::service::list(&state.db, &scope, status, q, page.unwrap_or_default()).await
 }
 
 /// The quotes of a deal (drawer tab).

@@ -7,7 +7,7 @@ use super::store::lines_of;
 use super::{document, profile, service};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::infra::{AppState, Scope, files, time};
+use crate::infra::{AppState, Scope, files, rate_limit, time};
 use uuid::Uuid;
 
 /// A PDF to send to the browser.
@@ -16,6 +16,13 @@ pub struct PdfDownload {
     pub file_name: String,
     /// The document.
     pub bytes: Vec<u8>,
+}
+
+/// SHA-256 of everything a preview is rendered from.
+fn preview_hash(doc: &document::QuoteDocument) -> String {
+    let mut input = serde_json::to_vec(doc).unwrap_or_default();
+    input.extend_from_slice(&doc.logo);
+    crate::infra::crypto::sha256_bytes_hex(&input)
 }
 
 /// The PDF of a quote of the caller's workspace: the signed copy once signed
@@ -41,8 +48,25 @@ pub async fn quote_pdf(state: &AppState, scope: &Scope, id: Uuid, sent_copy: boo
     let today = time::paris_day(time::now()).format("%Y-%m-%d").to_string();
     let doc = document::build(&settings, &draft, &draft.totals(), None, q.version, &today, None)
         .with_logo(profile::logo(&state.db, &settings).await?);
+    // Same document, same bytes: an unchanged draft comes from the cache;
+    // only new renders count against the member's preview budget.
+    let key = format!("{ws}:{}", preview_hash(&doc));
+    let bytes = match state.previews.get(&key) {
+        Some(bytes) => bytes.as_ref().clone(),
+        None => {
+            crate::auth::service::limit(
+                state,
+                format!("preview:{}", scope.user_id.0),
+                rate_limit::PREVIEW_PER_USER,
+            )
+            .await?;
+            let bytes = std::sync::Arc::new(render(state, doc).await?);
+            state.previews.put(key, bytes.clone());
+            bytes.as_ref().clone()
+        }
+    };
     Ok(PdfDownload {
         file_name: "projet-de-devis.pdf".into(),
-        bytes: render(state, doc).await?,
+        bytes,
     })
 }

@@ -18,10 +18,19 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::json;
 use uuid::Uuid;
 
+/// The quote, taken for a transition if it still waits for the client (a
+/// signature or refusal landing at the same moment wins or waits).
+async fn awaiting(txn: &sea_orm::DatabaseTransaction, quote_id: Uuid) -> Result<Option<quote::Model>, AppError> {
+    let Some(q) = quote::Entity::find_by_id(quote_id).one(txn).await? else {
+        return Ok(None);
+    };
+    super::store::claim(txn, q.workspace_id, quote_id, &[QuoteStatus::Sent, QuoteStatus::Viewed]).await
+}
+
 /// Sends a reminder if the quote still waits for the client.
 pub async fn remind(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
     let txn = db::begin_write(&state.db).await?;
-    let Some(q) = quote::Entity::find_by_id(quote_id).one(&txn).await? else {
+    let Some(q) = awaiting(&txn, quote_id).await? else {
         return Ok(());
     };
     let (Some(number), Some(contact_id), Some(valid_until)) = (q.number.clone(), q.contact_id, q.valid_until) else {
@@ -86,7 +95,7 @@ pub async fn remind(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
 /// Expires the quote if it still waits for the client past its validity.
 pub async fn expire(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
     let txn = db::begin_write(&state.db).await?;
-    let Some(q) = quote::Entity::find_by_id(quote_id).one(&txn).await? else {
+    let Some(q) = awaiting(&txn, quote_id).await? else {
         return Ok(());
     };
     let Some(valid_until) = q.valid_until else {

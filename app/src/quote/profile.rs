@@ -102,15 +102,14 @@ pub fn settings_of(p: &business_profile::Model) -> BusinessSettings {
 /// Largest logo accepted.
 pub const MAX_LOGO_BYTES: usize = 500_000;
 
-/// `png` or `jpg` when the bytes are one of those images.
+/// `png` or `jpg` when the bytes are one of those images and their declared
+/// size is one a logo can have: a file whose header announces more pixels
+/// is never handed to a decoder (a 194 KB PNG can declare 40000×40000).
 pub fn image_kind(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("jpg")
-    } else {
-        None
-    }
+    use crate::domain::image::{LOGO_MAX_PIXELS, LOGO_MAX_SIDE, inspect};
+    inspect(bytes)
+        .filter(|info| info.fits(LOGO_MAX_SIDE, LOGO_MAX_PIXELS))
+        .map(|info| info.kind.extension())
 }
 
 /// The stored logo's bytes and kind, if any.
@@ -130,9 +129,20 @@ pub async fn set_logo(txn: &DatabaseTransaction, scope: &Scope, image: Option<Ve
     let logo_id = match image {
         None => None,
         Some(bytes) => {
-            let Some(kind) = image_kind(&bytes) else {
+            use crate::domain::image::{LOGO_MAX_PIXELS, LOGO_MAX_SIDE, inspect};
+            let Some(info) = inspect(&bytes) else {
                 return Err(AppError::field("logo", "Choisissez une image PNG ou JPEG."));
             };
+            if !info.fits(LOGO_MAX_SIDE, LOGO_MAX_PIXELS) {
+                return Err(AppError::field(
+                    "logo",
+                    format!(
+                        "Image trop grande ({} × {} pixels) : un logo de {LOGO_MAX_SIDE} pixels de côté au plus suffit.",
+                        info.width, info.height
+                    ),
+                ));
+            }
+            let kind = info.kind.extension();
             if bytes.len() > MAX_LOGO_BYTES {
                 return Err(AppError::field("logo", "Le logo ne doit pas dépasser 500 Ko."));
             }

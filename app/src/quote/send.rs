@@ -123,10 +123,12 @@ pub async fn send(state: &AppState, scope: &Scope, id: Uuid) -> Result<Option<Bo
     scope.require(Role::can_write_quotes)?;
     let ws = scope.workspace_id.0;
     let txn = db::begin_write(&state.db).await?;
-    let q = service::find(&txn, ws, id).await?;
-    if q.status != QuoteStatus::Draft {
+    service::find(&txn, ws, id).await?;
+    // One winner: a parallel send of the same draft waits here, then finds it
+    // sent (no second number, email or portal link).
+    let Some(q) = super::store::claim(&txn, ws, id, &[QuoteStatus::Draft]).await? else {
         return Err(AppError::Conflict("Ce devis a déjà été envoyé.".into()));
-    }
+    };
     let draft = draft_of(&q, &lines_of(&txn, ws, id).await?);
     check_draft(&draft).into_result()?;
     let settings = profile::load(&txn, ws).await?;
@@ -140,6 +142,8 @@ pub async fn send(state: &AppState, scope: &Scope, id: Uuid) -> Result<Option<Bo
 
     // The number, then the time: numbers follow the order of sending.
     let number = numbering::take_next(&txn, ws, today.year()).await?;
+    // After the numbering lock, so that one workspace's sends count in turn.
+    crate::outbox::sending::authorise(&txn, state.config.mail_quota, scope, 1).await?;
     let now = time::now();
     let date = time::paris_day(now).format("%Y-%m-%d").to_string();
     let totals = draft.totals();

@@ -106,13 +106,14 @@ pub async fn find(db: &impl ConnectionTrait, ws: Uuid, id: Uuid) -> Result<quote
 pub async fn save(txn: &DatabaseTransaction, scope: &Scope, id: Uuid, draft: QuoteDraft) -> Result<(), AppError> {
     scope.require(Role::can_write_quotes)?;
     let ws = scope.workspace_id.0;
-    let q = find(txn, ws, id).await?;
-    if !q.status.is_editable() {
+    find(txn, ws, id).await?;
+    check_draft(&draft).into_result()?;
+    // A save racing a send waits for it, then finds the quote sent.
+    let Some(q) = store::claim(txn, ws, id, &[QuoteStatus::Draft]).await? else {
         return Err(AppError::Conflict(
             "Ce devis a été envoyé : créez une nouvelle version pour le modifier.".into(),
         ));
-    }
-    check_draft(&draft).into_result()?;
+    };
     if let Some(contact_id) = draft.client.contact_id {
         contact::Entity::find_by_id(contact_id)
             .filter(contact::Column::WorkspaceId.eq(ws))
@@ -250,7 +251,7 @@ pub async fn list(
     scope: &Scope,
     status: Option<QuoteStatus>,
     q: Option<String>,
-    page: u64,
+    page: crate::domain::paging::Bounded,
 ) -> Result<QuoteList, AppError> {
     scope.require(Role::can_read_quotes)?;
     let mut base = quote::Entity::find().filter(quote::Column::WorkspaceId.eq(scope.workspace_id.0));
@@ -288,7 +289,7 @@ pub async fn list(
     let (count, total_ht, total_ttc) = sums.unwrap_or_default();
     let rows = filtered
         .order_by_desc(quote::Column::UpdatedAt)
-        .offset(page * PAGE)
+        .offset(page.rows(PAGE))
         .limit(PAGE)
         .all(db)
         .await?;

@@ -219,3 +219,31 @@ pub async fn lines_of(
         .all(db)
         .await?)
 }
+
+/// Takes the quote for a state transition: one winner under concurrency.
+///
+/// An `UPDATE … WHERE status IN (from)` locks the row until the caller's
+/// transaction ends (PostgreSQL) or runs under the write lock (SQLite): a
+/// second sender, signer or decliner waits, then finds the status changed
+/// and gets `Ok(None)`. The row is returned as it is now, inside the lock.
+pub async fn claim(
+    txn: &impl sea_orm::ConnectionTrait,
+    ws: Uuid,
+    id: Uuid,
+    from: &[QuoteStatus],
+) -> Result<Option<quote::Model>, AppError> {
+    let taken = quote::Entity::update_many()
+        .col_expr(quote::Column::UpdatedAt, crate::infra::time::now().into())
+        .filter(quote::Column::Id.eq(id))
+        .filter(quote::Column::WorkspaceId.eq(ws))
+        .filter(quote::Column::Status.is_in(from.iter().copied()))
+        .exec(txn)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Ok(None);
+    }
+    Ok(quote::Entity::find_by_id(id)
+        .filter(quote::Column::WorkspaceId.eq(ws))
+        .one(txn)
+        .await?)
+}

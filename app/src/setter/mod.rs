@@ -18,6 +18,8 @@ pub mod payload;
 pub mod pipeline_link;
 #[cfg(feature = "ssr")]
 mod steps;
+#[cfg(feature = "ssr")]
+pub mod wire;
 
 use serde::{Deserialize, Serialize};
 

@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/auth/forgot") view={Lazy::<ForgotRoute>::new()} />
                 <Route path=path!("/auth/magic/:token") view={Lazy::<MagicLinkRoute>::new()} />
                 <Route path=path!("/auth/reset/:token") view={Lazy::<ResetRoute>::new()} />
+                <Route path=path!("/auth/verify/:token") view={Lazy::<VerifyEmailRoute>::new()} />
                 <Route path=path!("/invite/:token") view={Lazy::<InvitationRoute>::new()} />
                 <Route path=path!("/confidentialite") view={Lazy::<PrivacyRoute>::new()} />
                 <Route path=path!("/offline") view={Lazy::<OfflineRoute>::new()} />

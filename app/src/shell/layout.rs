@@ -48,6 +48,41 @@ pub fn AppLayout() -> impl IntoView {
     }
 }
 
+/// Asks an account that has not proved its address to do so, with a button
+/// that mails a new link.
+#[component]
+fn VerifyBanner(email: String) -> impl IntoView {
+    use crate::auth::api::ResendVerification;
+    let action = ServerAction::<ResendVerification>::new();
+    let status = move || match action.value().get() {
+        Some(Ok(())) => Some("Lien envoyé. Vérifiez votre boîte de réception.".to_string()),
+        Some(Err(error)) => Some(error.to_string()),
+        None => None,
+    };
+    view! {
+        <div class="alert-warning mb-6 rounded-xl px-4 py-3 text-sm" role="region" aria-label="Adresse à confirmer" data-testid="verify-banner">
+            <p class="mb-2">
+                "Confirmez votre adresse " <strong>{email}</strong>
+                " avec le lien que nous vous avons envoyé : tant qu'elle n'est pas confirmée, votre espace ne peut pas envoyer de devis ni d'invitations."
+            </p>
+            <button
+                type="button"
+                class="link font-semibold"
+                disabled=move || action.pending().get()
+                on:click=move |_| {
+                    action.dispatch(ResendVerification {});
+                }
+                data-testid="resend-verification"
+            >
+                "Renvoyer le lien"
+            </button>
+            <p role="status" aria-live="polite" class="mt-2 empty:hidden">
+                {status}
+            </p>
+        </div>
+    }
+}
+
 #[component]
 fn Frame(me: Me) -> impl IntoView {
     provide_context(MeContext(me.clone()));
@@ -84,6 +119,8 @@ fn Frame(me: Me) -> impl IntoView {
     };
     let me_side = me.clone();
     let me_top = me.clone();
+    let unverified = !me.email_verified;
+    let email = me.email.clone();
     view! {
         {guard}
         <a href="#main" class="skip-link">
@@ -94,6 +131,9 @@ fn Frame(me: Me) -> impl IntoView {
             <div class="min-w-0 flex-1">
                 <MobileTopBar me=me_top />
                 <main id="main" tabindex="-1" class="mx-auto w-full max-w-6xl px-4 pb-28 pt-4 sm:px-6 lg:px-10 lg:pb-12 lg:pt-10">
+                    <Show when=move || unverified>
+                        <VerifyBanner email=email.clone() />
+                    </Show>
                     <Outlet />
                 </main>
             </div>

@@ -61,12 +61,17 @@ fn items(me: &Me) -> Vec<NavItem> {
             icon: IconName::Journal,
         });
     }
-    items.push(NavItem {
-        href: "/app/outbox",
-        label: "Boîte d'envoi",
-        short: "E-mails",
-        icon: IconName::Inbox,
-    });
+    // The outbox is the sender's view: a workspace's mail for its owners and
+    // admins, everything for platform admins; nobody reads mail there because
+    // it is addressed to them.
+    if me.is_platform_admin || role.is_some_and(Role::can_view_workspace_outbox) {
+        items.push(NavItem {
+            href: "/app/outbox",
+            label: "Boîte d'envoi",
+            short: "E-mails",
+            icon: IconName::Inbox,
+        });
+    }
     items
 }
 

@@ -88,6 +88,8 @@ page_group! {
         MagicLinkRoute => crate::auth::ui::MagicLinkPage;
         /// `/auth/reset/:token`
         ResetRoute => crate::auth::ui::ResetPasswordPage;
+        /// `/auth/verify/:token`
+        VerifyEmailRoute => crate::auth::ui::VerifyEmailPage;
         /// `/invite/:token`
         InvitationRoute => crate::workspace::ui::AcceptInvitationPage;
         /// `/confidentialite`

@@ -312,6 +312,7 @@ pub async fn invite(state: &AppState, scope: &Scope, email: &str, role: &str) ->
     let now = time::now();
     let token = crypto::random_token();
     let txn = db::begin_write(&state.db).await?;
+    crate::outbox::sending::authorise(&txn, state.config.mail_quota, scope, 1).await?;
     invitation::Entity::update_many()
         .col_expr(invitation::Column::RevokedAt, now.into())
         .filter(invitation::Column::WorkspaceId.eq(ws.id))
@@ -388,15 +389,28 @@ async fn owner_count(db: &impl ConnectionTrait, workspace_id: Uuid) -> Result<u6
         .await?)
 }
 
+/// Serialises membership changes of one workspace: the row lock (PostgreSQL)
+/// or the write lock (SQLite) makes two owners demoting or removing each other
+/// at once run one after the other, so the last-owner rule sees the truth.
+/// Returns the caller's role as it is now (it may have changed meanwhile).
+async fn lock_members(txn: &DatabaseTransaction, scope: &Scope) -> Result<Role, AppError> {
+    workspace::Entity::update_many()
+        .col_expr(workspace::Column::UpdatedAt, time::now().into())
+        .filter(workspace::Column::Id.eq(scope.workspace_id.0))
+        .exec(txn)
+        .await?;
+    Ok(member_in_scope(txn, scope, scope.member_id.0).await?.role)
+}
+
 const LAST_OWNER: &str = "L'espace doit garder au moins un propriétaire : nommez-en un autre d'abord.";
 
 /// Changes a member's role.
 pub async fn change_role(state: &AppState, scope: &Scope, member_id: Uuid, role: &str) -> Result<(), AppError> {
     let role = Role::parse(role).ok_or_else(|| AppError::field("role", "Choisissez un rôle."))?;
     let txn = db::begin_write(&state.db).await?;
+    let actor_role = lock_members(&txn, scope).await?;
     let target = member_in_scope(&txn, scope, member_id).await?;
-    scope.require(Role::can_manage_members)?;
-    if !scope.role.can_assign(target.role) || !scope.role.can_assign(role) {
+    if !actor_role.can_manage_members() || !actor_role.can_assign(target.role) || !actor_role.can_assign(role) {
         return Err(AppError::Forbidden);
     }
     if target.role == role {
@@ -432,13 +446,11 @@ pub async fn change_role(state: &AppState, scope: &Scope, member_id: Uuid, role:
 /// Removes a member (or lets a member leave).
 pub async fn remove(state: &AppState, scope: &Scope, member_id: Uuid) -> Result<(), AppError> {
     let txn = db::begin_write(&state.db).await?;
+    let actor_role = lock_members(&txn, scope).await?;
     let target = member_in_scope(&txn, scope, member_id).await?;
     let leaving = target.id == scope.member_id.0;
-    if !leaving {
-        scope.require(Role::can_manage_members)?;
-        if !scope.role.can_assign(target.role) {
-            return Err(AppError::Forbidden);
-        }
+    if !leaving && (!actor_role.can_manage_members() || !actor_role.can_assign(target.role)) {
+        return Err(AppError::Forbidden);
     }
     if target.role == Role::Owner && owner_count(&txn, scope.workspace_id.0).await? <= 1 {
         return Err(AppError::Conflict(LAST_OWNER.into()));
@@ -526,11 +538,12 @@ pub async fn invitation_info(
     current: Option<&SessionUser>,
 ) -> Result<InvitationInfo, AppError> {
     let meta = request::current_meta(state)?;
-    state.limiter.check(
-        &format!("token-ip:{}", meta.ip.unwrap_or_default()),
+    crate::auth::service::limit(
+        state,
+        format!("token-ip:{}", meta.limit_key()),
         rate_limit::TOKEN_PER_IP,
-        state.config.rate_limit_factor,
-    )?;
+    )
+    .await?;
     let (inv, ws) = live_invitation(&state.db, token).await?;
     let inviter = user::Entity::find_by_id(inv.invited_by_user_id).one(&state.db).await?;
     let account_exists = user::Entity::find()
@@ -567,11 +580,12 @@ pub async fn accept(
     account: NewAccount,
 ) -> Result<SignInOutcome, AppError> {
     let meta = request::current_meta(state)?;
-    state.limiter.check(
-        &format!("token-ip:{}", meta.ip.clone().unwrap_or_default()),
+    crate::auth::service::limit(
+        state,
+        format!("token-ip:{}", meta.limit_key()),
         rate_limit::TOKEN_PER_IP,
-        state.config.rate_limit_factor,
-    )?;
+    )
+    .await?;
     let (inv, ws) = live_invitation(&state.db, token).await?;
     let existing = user::Entity::find()
         .filter(user::Column::Email.eq(inv.email.clone()))
@@ -595,10 +609,7 @@ pub async fn accept(
             let (Some(name), Some(password), true) = (name, password, errors.is_empty()) else {
                 return Err(AppError::Validation(errors));
             };
-            let hash = tokio::task::spawn_blocking(move || crypto::hash_password(password.expose()))
-                .await
-                .map_err(|_| AppError::Internal)?
-                .map_err(|_| AppError::Internal)?;
+            let hash = crate::auth::service::hash_password(state, password).await?;
             Some((name, hash))
         }
         (Some(_), _) => None,
@@ -616,7 +627,9 @@ pub async fn accept(
     }
     let user = match (new_user, current) {
         (Some((name, hash)), _) => {
-            let u = user::Model::new_account(&inv.email, name.as_str(), Some(hash), false);
+            let mut u = user::Model::new_account(&inv.email, name.as_str(), Some(hash), false);
+            // The link reached the invited address: that proves it.
+            u.email_verified_at = Some(now);
             crate::auth::service::insert_user(&txn, &u).await?;
             let actor = Actor {
                 user_id: Some(u.id),
@@ -637,7 +650,12 @@ pub async fn accept(
             .await?;
             u
         }
-        (None, Some(c)) => c.user.clone(),
+        (None, Some(c)) => {
+            // Bound to the invited address (checked above), and the link
+            // mailed there proves it.
+            crate::auth::service::mark_verified(&txn, &meta, &c.user).await?;
+            c.user.clone()
+        }
         (None, None) => return Err(AppError::Unauthenticated),
     };
     let actor = Actor {

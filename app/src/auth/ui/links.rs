@@ -1,11 +1,15 @@
 //! Pages reached from emailed links: sign-in link, forgotten and new password.
 
 use super::follow;
-use crate::auth::api::{ConsumeMagicLink, RequestPasswordReset, ResetPassword, magic_link_info, reset_link_info};
+use crate::auth::api::{
+    ConfirmEmail, ConsumeMagicLink, RequestPasswordReset, ResetPassword, magic_link_info, reset_link_info,
+};
 use crate::domain::{Email, Password};
 use crate::error::AppError;
 use crate::shell::public::AuthFrame;
-use crate::ui::{Button, ErrorState, FormAlert, LoadingState, TextField, clear_field, field_error, go, on_result};
+use crate::ui::{
+    Button, ErrorState, FormAlert, LinkButton, LoadingState, TextField, clear_field, field_error, go, on_result,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -65,6 +69,55 @@ pub fn MagicLinkPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+        </AuthFrame>
+    }
+}
+
+/// `/auth/verify/:token`: proves the account's address, after a click (mail
+/// scanners fetch links but do not click buttons).
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let token = token();
+    let action = ServerAction::<ConfirmEmail>::new();
+    let error = RwSignal::new(None::<AppError>);
+    let confirmed = RwSignal::new(None::<String>);
+    on_result(action, error, move |email| confirmed.set(Some(email)));
+    view! {
+        <Title text="Confirmer mon adresse" />
+        <AuthFrame title="Confirmer mon adresse">
+            {move || match confirmed.get() {
+                Some(email) => {
+                    view! {
+                        <p class="alert-success mb-6 rounded-xl px-4 py-3 text-sm" role="status" data-testid="email-confirmed">
+                            "L'adresse " <strong>{email}</strong> " est confirmée."
+                        </p>
+                        <LinkButton href="/app".to_string() class="w-full">
+                            "Ouvrir Comptoir"
+                        </LinkButton>
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <FormAlert error />
+                        <p class="mb-6 text-sm text-fg">
+                            "Confirmez que vous recevez bien le courrier envoyé à cette adresse."
+                        </p>
+                        <Button
+                            class="w-full"
+                            r#type="button"
+                            busy=action.pending()
+                            testid="confirm-email"
+                            on_click=Callback::new(move |_| {
+                                action.dispatch(ConfirmEmail { token: token() });
+                            })
+                        >
+                            "Confirmer mon adresse"
+                        </Button>
+                    }
+                        .into_any()
+                }
+            }}
         </AuthFrame>
     }
 }

@@ -6,7 +6,7 @@ mod security;
 mod signup;
 mod totp;
 
-pub use links::{ForgotPasswordPage, MagicLinkPage, ResetPasswordPage};
+pub use links::{ForgotPasswordPage, MagicLinkPage, ResetPasswordPage, VerifyEmailPage};
 pub use login::LoginPage;
 pub use security::SecurityPage;
 pub use signup::SignUpPage;

@@ -51,6 +51,7 @@ fn EnableTotp() -> impl IntoView {
     let start = ServerAction::<StartTotpEnrolment>::new();
     let confirm = ServerAction::<ConfirmTotpEnrolment>::new();
     let code = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| {
         if let Some(Err(e)) = start.value().get() {
@@ -139,17 +140,31 @@ fn EnableTotp() -> impl IntoView {
                     <p class="mb-4 text-sm text-muted">
                         "Protégez votre compte avec un code à usage unique généré par votre téléphone, en plus du mot de passe."
                     </p>
-                    <Button
-                        r#type="button"
-                        busy=start.pending()
-                        testid="start-totp"
-                        on_click=Callback::new(move |_| {
-                            start.dispatch(StartTotpEnrolment {});
-                        })
+                    <form
+                        novalidate
+                        on:submit=move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            error.set(None);
+                            start.dispatch(StartTotpEnrolment {
+                                password: Some(password.get_untracked()),
+                            });
+                        }
                     >
-                        <Icon name=IconName::Key />
-                        "Activer la double authentification"
-                    </Button>
+                        <TextField
+                            label="Mot de passe actuel"
+                            name="password"
+                            kind="password"
+                            autocomplete="current-password"
+                            hint="Pour confirmer que c'est bien vous."
+                            value=password
+                            error=field_error(error, "password")
+                            on_input=Callback::new(move |_| clear_field(error, "password"))
+                        />
+                        <Button busy=start.pending() testid="start-totp">
+                            <Icon name=IconName::Key />
+                            "Activer la double authentification"
+                        </Button>
+                    </form>
                 }
                     .into_any()
             }
@@ -171,17 +186,17 @@ fn DisableTotp() -> impl IntoView {
         ev.prevent_default();
         error.set(None);
         action.dispatch(DisableTotp {
-            password: password.get_untracked(),
+            password: Some(password.get_untracked()),
         });
     };
     view! {
         <p class="mb-4 text-sm text-muted">
-            "Chaque connexion demande un code de votre application. Pour désactiver, confirmez votre mot de passe."
+            "Chaque connexion demande un code de votre application. Pour désactiver, confirmez avec votre mot de passe ou un code de l'application."
         </p>
         <form novalidate on:submit=on_submit>
             <FormAlert error />
             <TextField
-                label="Mot de passe"
+                label="Mot de passe ou code à 6 chiffres"
                 name="password"
                 kind="password"
                 autocomplete="current-password"

@@ -1,4 +1,5 @@
-//! `auth_tokens`: single-use, short-lived magic-link and password-reset tokens (hashed).
+//! `auth_tokens`: single-use, short-lived tokens mailed to an account's
+//! address (magic link, password reset, address proof), stored hashed.
 use sea_orm::entity::prelude::*;
 
 /// What a token lets its holder do.
@@ -11,6 +12,9 @@ pub enum TokenPurpose {
     /// Choose a new password.
     #[sea_orm(string_value = "password_reset")]
     PasswordReset,
+    /// Prove the account's email address.
+    #[sea_orm(string_value = "email_verification")]
+    EmailVerification,
 }
 
 #[sea_orm::model]

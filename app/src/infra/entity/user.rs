@@ -20,6 +20,9 @@ pub struct Model {
     pub recovery_codes: Option<String>,
     pub consent_at: DateTimeUtc,
     pub consent_version: String,
+    /// When the person proved they receive mail at `email` (a link from us
+    /// was opened); `None` until then.
+    pub email_verified_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
@@ -27,6 +30,11 @@ pub struct Model {
 impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
+    /// Whether the account proved its address.
+    pub fn email_verified(&self) -> bool {
+        self.email_verified_at.is_some()
+    }
+
     /// A new account that consented to the current privacy notice now.
     pub fn new_account(email: &str, name: &str, password_hash: Option<String>, is_platform_admin: bool) -> Model {
         let now = crate::infra::time::now();
@@ -43,6 +51,7 @@ impl Model {
             recovery_codes: None,
             consent_at: now,
             consent_version: crate::auth::CONSENT_VERSION.to_string(),
+            email_verified_at: None,
             created_at: now,
             updated_at: now,
         }

@@ -188,7 +188,8 @@ fn Column(index: usize, column: ColumnState, dnd: Dnd, query: BoardQuery) -> imp
         }
         loading.set(true);
         let q = query.get_value();
-        let offset = column.cards.with_untracked(Vec::len) as u32;
+        let offset =
+            crate::domain::paging::Bounded::new(column.cards.with_untracked(Vec::len) as u64).unwrap_or_default();
         spawn_local(async move {
             match fetch_more_cards(
                 stage_id,

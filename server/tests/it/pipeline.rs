@@ -1,10 +1,8 @@
 //! Leads, deals and the board: moves, positions, the deal rules through
 //! their one entry point, filters, notes, stage settings, member scores,
 //! live updates.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Browser, TestApp, spawn_app};
 use app::domain::deal_rules::Trigger;
 use app::domain::{TradePack, WorkspaceId};
 use app::infra::entity::{deal, event, job, member};
@@ -13,7 +11,6 @@ use app::pipeline::rules::{self, Placement, RuleContext};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
-use support::{Browser, TestApp, spawn_app};
 use uuid::Uuid;
 
 fn column<'a>(board: &'a Value, name: &str) -> &'a Value {
@@ -25,7 +22,7 @@ fn column<'a>(board: &'a Value, name: &str) -> &'a Value {
         .unwrap()
 }
 
-fn stage_id(board: &Value, name: &str) -> String {
+pub(crate) fn stage_id(board: &Value, name: &str) -> String {
     column(board, name)["stage"]["id"].as_str().unwrap().to_string()
 }
 
@@ -38,13 +35,13 @@ fn card_ids(board: &Value, name: &str) -> Vec<String> {
         .collect()
 }
 
-async fn move_to(
+pub(crate) async fn move_to(
     browser: &Browser,
     deal: &str,
     stage: &str,
     before: Option<&str>,
     after: Option<&str>,
-) -> support::Reply {
+) -> crate::support::Reply {
     let mut args = vec![("deal_id", deal), ("stage_id", stage)];
     if let Some(b) = before {
         args.push(("before_id", b));

@@ -2,10 +2,8 @@
 //! an API key, every KPI checked against a recomputation from raw rows,
 //! all-or-nothing batches, replays, revoked keys, the prospects in the
 //! pipeline, and the admin's « create a coach » flow.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Browser, PASSWORD, TestApp, spawn_app};
 use app::dashboard::Period;
 use app::domain::kpi::Estimates;
 use app::infra::entity::{deal, setter_lead, setter_message, stage, workspace};
@@ -14,7 +12,6 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use server::bench_dashboard::to_json;
 use server::coach_gen::{Rng, prospect};
-use support::{Browser, PASSWORD, TestApp, spawn_app};
 use uuid::Uuid;
 
 async fn coach(app: &TestApp, email: &str, name: &str) -> (Browser, String, Uuid) {

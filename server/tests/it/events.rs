@@ -1,14 +1,11 @@
 //! The audit trail: every mutation recorded, hash-chained per workspace,
 //! tampering detected by the page's check and by the CLI.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::spawn_app;
 use app::infra::entity::event;
 use reqwest::StatusCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use support::spawn_app;
 
 #[tokio::test]
 async fn events_are_listed_filtered_and_verified() {

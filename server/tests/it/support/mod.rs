@@ -3,6 +3,7 @@
 //! HTTP like a browser (cookies, same-origin headers).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod quotes;
 pub mod smtp;
 
 use reqwest::StatusCode;
@@ -40,6 +41,20 @@ pub struct Options {
     pub strict_rate_limits: bool,
     /// Load the demo data.
     pub demo: bool,
+    /// `COMPTOIR_TRUST_PROXY` as a number of proxies.
+    pub proxy_hops: u8,
+    /// `COMPTOIR_METRICS_TOKEN`.
+    pub metrics_token: Option<String>,
+    /// `REDIS_URL`.
+    pub redis_url: Option<String>,
+    /// Sending quotas (default ones when `None`).
+    pub mail_quota: Option<app::infra::config::MailQuota>,
+    /// Use this database instead of a fresh one (a second instance).
+    pub database_url: Option<String>,
+    /// Run the job worker (default true).
+    pub no_worker: bool,
+    /// `COMPTOIR_BASE_URL` instead of the server's own `http://` address.
+    pub base_url: Option<String>,
 }
 
 async fn fresh_database(dir: &std::path::Path) -> (String, Option<String>) {
@@ -70,7 +85,10 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let dir = std::env::temp_dir().join(format!("comptoir-test-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let (database_url, pg_database) = fresh_database(&dir).await;
+    let (database_url, pg_database) = match &options.database_url {
+        Some(url) => (url.clone(), None),
+        None => fresh_database(&dir).await,
+    };
     let config = Config {
         database_url: database_url.clone(),
         site_addr: "127.0.0.1:0".parse().expect("addr"),
@@ -83,17 +101,21 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         } else {
             DemoSeed::Never
         },
-        trust_proxy: false,
+        proxy_hops: options.proxy_hops,
+        metrics_token: options.metrics_token.clone(),
+        metrics_addr: None,
+        redis_url: options.redis_url.clone(),
+        mail_quota: options.mail_quota.unwrap_or_default(),
         rate_limit_factor: if options.strict_rate_limits { 1 } else { 1000 },
         db_max_connections: 5,
         log_format: LogFormat::Pretty,
-        run_worker: true,
+        run_worker: !options.no_worker,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let base = format!("http://{addr}");
     let config = Config {
-        base_url: base.clone(),
+        base_url: options.base_url.clone().unwrap_or_else(|| base.clone()),
         ..config
     };
     let running = server::start(config, listener).await.expect("server starts");
@@ -120,8 +142,46 @@ impl TestApp {
         }
     }
 
-    /// Signs up a new owner with a workspace of `pack`; returns their browser.
+    /// Signs up a new owner with a workspace of `pack` and proves their
+    /// address with the link mailed at sign-up; returns their browser.
     pub async fn owner(&self, email: &str, workspace: &str, pack: &str) -> Browser {
+        let browser = self.unverified_owner(email, workspace, pack).await;
+        self.verify_email(&browser, email).await;
+        browser
+    }
+
+    /// A platform admin (made by the operator, as `server create-admin` does), signed in.
+    pub async fn platform_admin(&self, email: &str) -> Browser {
+        server::seed::create_platform_admin(&self.state.db, email, "Inès Laurent", PASSWORD)
+            .await
+            .expect("admin created");
+        let browser = self.browser();
+        browser.sign_in(email, PASSWORD).await.ok();
+        browser
+    }
+
+    /// Marks `email` as proven directly in the database (tests whose mail goes
+    /// to an SMTP sink, where the link is not kept once delivered).
+    pub async fn mark_verified(&self, email: &str) {
+        use app::infra::entity::user;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        user::Entity::update_many()
+            .col_expr(user::Column::EmailVerifiedAt, Some(chrono::Utc::now()).into())
+            .filter(user::Column::Email.eq(email))
+            .exec(&self.state.db)
+            .await
+            .expect("verified");
+    }
+
+    /// Opens the address-proof link last mailed to `email` in `browser`.
+    pub async fn verify_email(&self, browser: &Browser, email: &str) {
+        let link = self.link_in_email(email, "/auth/verify/").await;
+        let token = link.rsplit('/').next().unwrap().to_string();
+        browser.call("confirm_email", &[("token", &token)]).await.ok();
+    }
+
+    /// Signs up a new owner whose address stays unproven; returns their browser.
+    pub async fn unverified_owner(&self, email: &str, workspace: &str, pack: &str) -> Browser {
         let browser = self.browser();
         let response = browser
             .call(
@@ -159,13 +219,29 @@ impl TestApp {
         panic!("no email sent to {to}");
     }
 
-    /// The first link in the latest email to `to` that contains `path`.
+    /// The link containing `path` in the newest email to `to` that has one
+    /// (waits until such an email is delivered).
     pub async fn link_in_email(&self, to: &str, path: &str) -> String {
-        let body = self.email_to(to).await;
-        body.split_whitespace()
-            .find(|w| w.contains(path))
-            .unwrap_or_else(|| panic!("no {path} link in: {body}"))
-            .to_string()
+        use app::infra::entity::email;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        for _ in 0..200 {
+            let sent = email::Entity::find()
+                .filter(email::Column::ToAddress.eq(to))
+                .filter(email::Column::Status.eq(app::outbox::EmailStatus::Sent))
+                .order_by_desc(email::Column::CreatedAt)
+                .all(&self.state.db)
+                .await
+                .expect("query");
+            let found = sent
+                .iter()
+                .flat_map(|m| m.body_text.split_whitespace())
+                .find(|w| w.contains(path));
+            if let Some(link) = found {
+                return link.to_string();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("no {path} link mailed to {to}");
     }
 
     /// The token of the latest invitation emailed to `email`.
@@ -226,7 +302,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    async fn read(response: reqwest::Response) -> Reply {
+    pub async fn read(response: reqwest::Response) -> Reply {
         Reply {
             status: response.status(),
             headers: response.headers().clone(),
@@ -306,7 +382,7 @@ impl Browser {
 
     /// Enrols TOTP with a valid code; returns the secret.
     pub async fn enable_totp(&self) -> String {
-        let secret = self.call("start_totp_enrolment", &[]).await.ok()["secret"]
+        let secret = self.call("start_totp_enrolment", &[("password", PASSWORD)]).await.ok()["secret"]
             .as_str()
             .unwrap()
             .to_string();

@@ -1,12 +1,9 @@
 //! Sign-up, sign-in, sign-out, magic links, password reset, TOTP, rate limits.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Options, PASSWORD, spawn_app, spawn_app_with, totp_now};
 use app::infra::entity::{event, member, pipeline, session, stage, user, workspace};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use support::{Options, PASSWORD, spawn_app, spawn_app_with, totp_now};
 
 #[tokio::test]
 async fn sign_up_creates_the_user_the_workspace_its_pipeline_and_a_session() {
@@ -337,7 +334,10 @@ fn code_next(secret: &str) -> String {
 async fn totp_enrolment_then_sign_in_with_a_code_or_a_recovery_code() {
     let app = spawn_app().await;
     let owner = app.owner("lea@coaching.test", "Léa Coaching", "coach").await;
-    let setup = owner.call("start_totp_enrolment", &[]).await.ok();
+    let setup = owner
+        .call("start_totp_enrolment", &[("password", crate::support::PASSWORD)])
+        .await
+        .ok();
     let secret = setup["secret"].as_str().unwrap().to_string();
     assert!(setup["qr_svg"].as_str().unwrap().contains("<svg"));
     let bad = owner.call("confirm_totp_enrolment", &[("code", "000000")]).await;

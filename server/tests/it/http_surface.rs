@@ -1,11 +1,8 @@
 //! HTTP-level behaviour: health, metrics, page guard, CSRF defence, error
 //! statuses, security headers, 404 page.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::spawn_app;
 use reqwest::StatusCode;
-use support::spawn_app;
 
 #[tokio::test]
 async fn health_reports_the_database_and_503_when_it_is_gone() {
@@ -30,11 +27,33 @@ async fn health_reports_the_database_and_503_when_it_is_gone() {
 }
 
 #[tokio::test]
-async fn metrics_are_exposed_for_prometheus() {
-    let app = spawn_app().await;
+async fn metrics_are_exposed_for_prometheus_behind_a_token() {
+    let app = crate::support::spawn_app_with(crate::support::Options {
+        metrics_token: Some("scrape-secret-0123456789".into()),
+        ..Default::default()
+    })
+    .await;
     let browser = app.browser();
     browser.get("/login").await;
-    let metrics = browser.get("/metrics").await;
+    assert_eq!(browser.get("/metrics").await.status, StatusCode::UNAUTHORIZED);
+    let wrong = browser
+        .client
+        .get(format!("{}/metrics", app.base))
+        .bearer_auth("scrape-secret-0123456788")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let metrics = crate::support::Reply::read(
+        browser
+            .client
+            .get(format!("{}/metrics", app.base))
+            .bearer_auth("scrape-secret-0123456789")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(metrics.status, StatusCode::OK);
     assert!(
         metrics.body.contains("comptoir_http_requests_total"),

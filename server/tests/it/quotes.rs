@@ -1,14 +1,11 @@
 //! Quotes: drafts with live totals, the legal check, business settings, the
 //! catalogue, the list, roles.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Browser, spawn_app};
 use app::domain::quote_totals::{self, Deposit, Discount, Entry, PricedLine};
 use app::domain::vat::VatRate;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::{Browser, spawn_app};
 
 fn line(description: &str, quantity: i64, unit: &str, price: i64, vat: &str, discount: Value) -> Value {
     json!({
@@ -256,7 +253,7 @@ async fn settings_and_catalogue_belong_to_admins_and_quotes_to_those_who_work_de
     assert_eq!(saved["reminder_days"], "2,7", "sorted");
     assert_eq!(saved["accent_color"], "#1d4ed8");
 
-    let item = json!({"id": support::random_id(), "description": "Main-d'œuvre plombier", "unit": "hour", "unit_price": 4500, "vat": "intermediate"});
+    let item = json!({"id": crate::support::random_id(), "description": "Main-d'œuvre plombier", "unit": "hour", "unit_price": 4500, "vat": "intermediate"});
     let item_id = owner
         .call_json("save_catalogue_item", &json!({"item": item, "is_new": true}))
         .await

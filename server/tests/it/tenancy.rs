@@ -3,13 +3,10 @@
 //!
 //! The list of server functions comes from the running registry: a new server
 //! function fails `every_server_function_is_covered` until it gets one line here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{Browser, TestApp, spawn_app};
 use reqwest::StatusCode;
 use std::collections::BTreeMap;
-use support::{Browser, TestApp, spawn_app};
 
 /// Ids that belong to workspace B.
 struct Foreign {
@@ -173,6 +170,8 @@ fn cases() -> BTreeMap<&'static str, Case> {
         ("start_totp_enrolment", NoForeignInput("caller's own account")),
         ("confirm_totp_enrolment", NoForeignInput("caller's own account")),
         ("disable_totp", NoForeignInput("caller's own account")),
+        ("resend_verification", NoForeignInput("caller's own account")),
+        ("confirm_email", NoForeignInput("secret token, single user")),
         (
             "create_workspace",
             NoForeignInput("creates a workspace owned by the caller"),
@@ -256,7 +255,7 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
         .as_str()
         .unwrap()
         .to_string();
-    let item = serde_json::json!({"item": {"id": support::random_id(), "description": "Audit", "unit": "hour",
+    let item = serde_json::json!({"item": {"id": crate::support::random_id(), "description": "Audit", "unit": "hour",
         "unit_price": 9000, "vat": "standard"}, "is_new": true});
     let catalogue_item_id = b
         .call_json("save_catalogue_item", &item)

@@ -1,11 +1,8 @@
 //! Invitations, roles, removal, several workspaces per user.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{PASSWORD, spawn_app};
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{PASSWORD, spawn_app};
 
 fn member_id(page: &Value, email: &str) -> String {
     page["members"]

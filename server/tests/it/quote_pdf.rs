@@ -1,7 +1,6 @@
 //! Quote PDFs from the typst renderer: well-formed (`qpdf --check`), every
 //! mandatory mention in their text (`pdftotext`), identical bytes for the
 //! same quote, every template, the signed copy's proof block.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use app::infra::ports::PdfRenderer;
 use app::quote::document::{self, SignatureBlock};

@@ -1,10 +1,7 @@
 //! The platform admin page: every workspace with its activity, admins only.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{PASSWORD, spawn_app};
 use reqwest::StatusCode;
-use support::{PASSWORD, spawn_app};
 
 #[tokio::test]
 async fn platform_admins_see_every_workspace_with_its_activity() {

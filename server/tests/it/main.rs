@@ -1,0 +1,20 @@
+//! The server's integration tests, one binary (every extra test binary links
+//! the whole server again): a real server on port 0 over a fresh database
+//! per test, SQLite by default, PostgreSQL with `TEST_DATABASE=postgres`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod admin;
+mod auth;
+mod events;
+mod http_surface;
+mod mail;
+mod members;
+mod pipeline;
+mod quote_flow;
+mod quote_pdf;
+mod quotes;
+mod security;
+mod setter;
+mod tenancy;
