@@ -5,7 +5,7 @@ import { DESKTOP, PHONE, assertAccessible, hydrated, newPage, serverAndBrowser, 
 
 const env = serverAndBrowser();
 
-const PUBLIC = ["/login", "/signup", "/auth/forgot", "/confidentialite"];
+const PUBLIC = ["/login", "/signup", "/auth/forgot", "/auth/verify/un-lien-de-confirmation", "/confidentialite"];
 const OWNER = [
   "/app",
   "/app/members",

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { launchOptions } from "./support/browser.mjs";
-import { DESKTOP, PHONE, hydrated, newPage, serverAndBrowser, signIn, visit } from "./support/helpers.mjs";
+import { DESKTOP, PHONE, assertAccessible, hydrated, newPage, serverAndBrowser, shot, signIn, visit } from "./support/helpers.mjs";
 
 const env = serverAndBrowser();
 
@@ -52,6 +52,8 @@ test("offline, a page that cannot load shows the offline page", async () => {
   await page.context().setOffline(true);
   await page.goto(`${env.server.base}/app/members`);
   await page.getByRole("heading", { name: "Vous êtes hors ligne" }).waitFor();
+  await shot(page, "phone-offline");
+  await assertAccessible(page, "offline page");
   await page.context().setOffline(false);
   await page.context().close();
 });

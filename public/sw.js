@@ -1,9 +1,9 @@
 // Comptoir service worker: caches the app shell and static assets so the app
 // opens from the home screen and shows an offline page instead of an error.
 // Pages and API calls always go to the network first: data is never served stale.
-const VERSION = "comptoir-v1";
+const VERSION = "comptoir-v2";
 const SHELL = [
-  "/offline",
+  "/offline.html",
   "/manifest.webmanifest",
   "/icons/icon.svg",
   "/icons/icon-192.png",
@@ -59,6 +59,6 @@ self.addEventListener("fetch", (event) => {
 
   if (request.mode === "navigate") {
     // Pages: network first; offline page when the network is down.
-    event.respondWith(fetch(request).catch(() => caches.match("/offline")));
+    event.respondWith(fetch(request).catch(() => caches.match("/offline.html")));
   }
 });

@@ -29,9 +29,10 @@ pub fn page_policy(nonce: &str, https: bool, dev_reload: Option<u16>) -> String 
     )
 }
 
-/// The policy of HTML not rendered by Leptos (error pages): no script at all.
-const STATIC_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \
-                             form-action 'self'; frame-ancestors 'none'";
+/// The policy of HTML not rendered by Leptos (the offline page, error
+/// pages): no script at all; inline styles (the offline page carries its own).
+const STATIC_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; \
+                             base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Settings of the header layer.
 #[derive(Clone, Copy)]

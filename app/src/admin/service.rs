@@ -144,7 +144,7 @@ pub async fn create_coach(
     )
     .await?;
     txn.commit().await?;
-    crate::auth::service::request_magic_link(state, &current.meta, email.as_str()).await?;
+    crate::auth::links::request_magic_link(state, &current.meta, email.as_str()).await?;
     state.wake_jobs();
     Ok(ws.id)
 }

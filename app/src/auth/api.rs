@@ -53,7 +53,7 @@ pub async fn request_magic_link(email: String) -> Result<(), AppError> {
     use crate::infra::{request, state::app_state};
     let state = app_state()?;
     let meta = request::current_meta(&state)?;
-    super::service::request_magic_link(&state, &meta, &email).await
+    super::links::request_magic_link(&state, &meta, &email).await
 }
 
 /// Who a sign-in link is for, without using it.
@@ -63,7 +63,7 @@ pub async fn magic_link_info(token: String) -> Result<TokenInfo, AppError> {
     use crate::infra::{request, state::app_state};
     let state = app_state()?;
     let meta = request::current_meta(&state)?;
-    super::service::token_info(&state, &meta, &token, TokenPurpose::MagicLink).await
+    super::links::token_info(&state, &meta, &token, TokenPurpose::MagicLink).await
 }
 
 /// Signs in with a sign-in link.
@@ -72,7 +72,7 @@ pub async fn consume_magic_link(token: String) -> Result<SignInOutcome, AppError
     use crate::infra::{request, state::app_state};
     let state = app_state()?;
     let meta = request::current_meta(&state)?;
-    super::service::consume_magic_link(&state, &meta, &token).await
+    super::links::consume_magic_link(&state, &meta, &token).await
 }
 
 /// Emails a password reset link (same answer whether or not the account exists).
@@ -81,7 +81,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::infra::{request, state::app_state};
     let state = app_state()?;
     let meta = request::current_meta(&state)?;
-    super::service::request_password_reset(&state, &meta, &email).await
+    super::links::request_password_reset(&state, &meta, &email).await
 }
 
 /// Who a reset link is for, without using it.
@@ -91,7 +91,7 @@ pub async fn reset_link_info(token: String) -> Result<TokenInfo, AppError> {
     use crate::infra::{request, state::app_state};
     let state = app_state()?;
     let meta = request::current_meta(&state)?;
-    super::service::token_info(&state, &meta, &token, TokenPurpose::PasswordReset).await
+    super::links::token_info(&state, &meta, &token, TokenPurpose::PasswordReset).await
 }
 
 /// Chooses a new password with a reset link.
@@ -100,7 +100,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     use crate::infra::{request, state::app_state};
     let state = app_state()?;
     let meta = request::current_meta(&state)?;
-    super::service::reset_password(&state, &meta, &token, &password).await
+    super::links::reset_password(&state, &meta, &token, &password).await
 }
 
 /// Changes the password of the signed-in user.
@@ -166,7 +166,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let current = scope::session_user(&state).await?;
-    super::service::resend_verification(&state, &current).await
+    super::links::resend_verification(&state, &current).await
 }
 
 /// Proves an address with the link from the verification email; returns it.
@@ -175,5 +175,5 @@ pub async fn confirm_email(token: String) -> Result<String, AppError> {
     use crate::infra::{request, state::app_state};
     let state = app_state()?;
     let meta = request::current_meta(&state)?;
-    super::service::confirm_email(&state, &meta, &token).await
+    super::links::confirm_email(&state, &meta, &token).await
 }

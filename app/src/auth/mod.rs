@@ -2,6 +2,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod links;
+#[cfg(feature = "ssr")]
 pub mod second_factor;
 #[cfg(feature = "ssr")]
 pub mod service;

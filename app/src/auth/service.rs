@@ -1,6 +1,6 @@
 //! Sign-up, sign-in, links, password reset and second factor.
 
-use super::{CONSENT_VERSION, Me, SignInOutcome, TokenInfo, safe_next};
+use super::{CONSENT_VERSION, Me, SignInOutcome, safe_next};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::{Email, Password, PersonName, TradePack, WorkspaceId, WorkspaceName};
 use crate::error::{AppError, FieldErrors};
@@ -14,19 +14,11 @@ use crate::outbox::EmailKind;
 use crate::outbox::service::{self as outbox, NewEmail};
 use crate::outbox::templates;
 use crate::workspace::service as workspaces;
-use chrono::TimeDelta;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
     SqlErr,
 };
 use uuid::Uuid;
-
-/// Lifetime of a sign-in link.
-pub const MAGIC_LINK_TTL: TimeDelta = TimeDelta::minutes(15);
-/// Lifetime of a password reset link.
-pub const RESET_TTL: TimeDelta = TimeDelta::minutes(30);
-/// Lifetime of an address-proof link.
-pub const VERIFY_TTL: TimeDelta = TimeDelta::hours(48);
 
 /// Counts an attempt against `limit` for `key`, in every instance's shared
 /// counters. Call it before opening a write transaction: the counter is a
@@ -35,7 +27,7 @@ pub async fn limit(state: &AppState, key: String, limit: Limit) -> Result<(), Ap
     state.limiter.check(&key, limit, state.config.rate_limit_factor).await
 }
 
-fn ip_key(meta: &RequestMeta) -> String {
+pub(crate) fn ip_key(meta: &RequestMeta) -> String {
     meta.limit_key()
 }
 
@@ -69,7 +61,10 @@ pub async fn verify_password_of(state: &AppState, user: &user::Model, password: 
     Ok(verify_password(state, password.to_string(), stored).await && user.password_hash.is_some())
 }
 
-async fn find_user_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>, AppError> {
+pub(crate) async fn find_user_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<user::Model>, AppError> {
     Ok(user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(db)
@@ -87,7 +82,7 @@ async fn default_workspace(db: &impl ConnectionTrait, user_id: Uuid) -> Result<O
 }
 
 /// Opens a session in `txn`, sets the cookie and records the event.
-async fn open_session(
+pub(crate) async fn open_session(
     state: &AppState,
     txn: &DatabaseTransaction,
     user: &user::Model,
@@ -110,11 +105,7 @@ async fn open_session(
     if mfa_pending {
         return Ok(SignInOutcome::SecondFactor);
     }
-    let actor = Actor {
-        user_id: Some(user.id),
-        label: user.name.clone(),
-        meta: meta.clone(),
-    };
+    let actor = Actor::user(user, meta);
     let chain = workspace_id.map(WorkspaceId).unwrap_or(WorkspaceId::PLATFORM);
     events::record(
         txn,
@@ -183,11 +174,7 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
             _ => error.into(),
         });
     }
-    let actor = Actor {
-        user_id: Some(user.id),
-        label: user.name.clone(),
-        meta: meta.clone(),
-    };
+    let actor = Actor::user(&user, meta);
     let ws = workspaces::create_workspace(&txn, &actor, &user, workspace_name.as_str(), pack).await?;
     events::record(
         &txn,
@@ -197,7 +184,7 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
         ),
     )
     .await?;
-    mail_token(state, &txn, meta, &user, TokenPurpose::EmailVerification).await?;
+    super::links::mail_token(state, &txn, meta, &user, TokenPurpose::EmailVerification).await?;
     let outcome = open_session(state, &txn, &user, meta, "sign_up").await?;
     txn.commit().await?;
     state.wake_jobs();
@@ -268,278 +255,7 @@ pub async fn sign_in(
     })
 }
 
-async fn issue_link(state: &AppState, meta: &RequestMeta, email: &str, purpose: TokenPurpose) -> Result<(), AppError> {
-    let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
-    limit(state, format!("link-ip:{}", ip_key(meta)), rate_limit::LINK_PER_IP).await?;
-    limit(
-        state,
-        format!("link-email:{}", email.as_str()),
-        rate_limit::LINK_PER_EMAIL,
-    )
-    .await?;
-    // Same answer whether or not the account exists: no account enumeration.
-    let Some(user) = find_user_by_email(&state.db, email.as_str()).await? else {
-        return Ok(());
-    };
-    let txn = db::begin_write(&state.db).await?;
-    mail_token(state, &txn, meta, &user, purpose).await?;
-    txn.commit().await?;
-    state.wake_jobs();
-    Ok(())
-}
-
-/// Stores a single-use token for `purpose` and mails its link to the
-/// account's address, in the caller's transaction.
-async fn mail_token(
-    state: &AppState,
-    txn: &DatabaseTransaction,
-    meta: &RequestMeta,
-    user: &user::Model,
-    purpose: TokenPurpose,
-) -> Result<(), AppError> {
-    let token = crypto::random_token();
-    let now = time::now();
-    let (ttl, path, action, kind) = match purpose {
-        TokenPurpose::MagicLink => (
-            MAGIC_LINK_TTL,
-            "/auth/magic/",
-            EventAction::MagicLinkRequested,
-            EmailKind::MagicLink,
-        ),
-        TokenPurpose::PasswordReset => (
-            RESET_TTL,
-            "/auth/reset/",
-            EventAction::PasswordResetRequested,
-            EmailKind::PasswordReset,
-        ),
-        TokenPurpose::EmailVerification => (
-            VERIFY_TTL,
-            "/auth/verify/",
-            EventAction::EmailVerificationRequested,
-            EmailKind::EmailVerification,
-        ),
-    };
-    let link = state.config.link(&format!("{path}{token}"));
-    let content = match purpose {
-        TokenPurpose::MagicLink => templates::magic_link(&user.name, &link, ttl.num_minutes()),
-        TokenPurpose::PasswordReset => templates::password_reset(&user.name, &link, ttl.num_minutes()),
-        TokenPurpose::EmailVerification => templates::email_verification(&user.name, &link, ttl.num_hours()),
-    };
-    auth_token::Entity::insert(auth_token::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        user_id: Set(user.id),
-        purpose: Set(purpose),
-        token_hash: Set(crypto::sha256_hex(&token)),
-        expires_at: Set(now + ttl),
-        used_at: Set(None),
-        requested_ip: Set(meta.ip.clone()),
-        created_at: Set(now),
-    })
-    .exec_without_returning(txn)
-    .await?;
-    outbox::enqueue(
-        txn,
-        NewEmail {
-            workspace_id: None,
-            to: user.email.clone(),
-            to_user_id: Some(user.id),
-            kind,
-            content,
-            contains_secret: true,
-            attachment: None,
-        },
-    )
-    .await?;
-    let actor = Actor {
-        user_id: None,
-        label: user.email.clone(),
-        meta: meta.clone(),
-    };
-    events::record(
-        txn,
-        &actor,
-        NewEvent::new(WorkspaceId::PLATFORM, EventEntity::User, Some(user.id), action),
-    )
-    .await?;
-    Ok(())
-}
-
-/// Marks the account's address as proven (a link mailed to it was used).
-pub(crate) async fn mark_verified(
-    txn: &DatabaseTransaction,
-    meta: &RequestMeta,
-    user: &user::Model,
-) -> Result<(), AppError> {
-    if user.email_verified() {
-        return Ok(());
-    }
-    let now = time::now();
-    let updated = user::Entity::update_many()
-        .col_expr(user::Column::EmailVerifiedAt, Some(now).into())
-        .filter(user::Column::Id.eq(user.id))
-        .filter(user::Column::EmailVerifiedAt.is_null())
-        .exec(txn)
-        .await?;
-    if updated.rows_affected == 1 {
-        let actor = Actor {
-            user_id: Some(user.id),
-            label: user.name.clone(),
-            meta: meta.clone(),
-        };
-        events::record(
-            txn,
-            &actor,
-            NewEvent::new(
-                WorkspaceId::PLATFORM,
-                EventEntity::User,
-                Some(user.id),
-                EventAction::EmailVerified,
-            )
-            .after(serde_json::json!({ "email": user.email })),
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// Mails a new address-proof link to the signed-in account (nothing when the
-/// address is already proven).
-pub async fn resend_verification(state: &AppState, current: &SessionUser) -> Result<(), AppError> {
-    if current.user.email_verified() {
-        return Ok(());
-    }
-    limit(
-        state,
-        format!("verify:{}", current.user.id),
-        rate_limit::VERIFY_PER_USER,
-    )
-    .await?;
-    let txn = db::begin_write(&state.db).await?;
-    mail_token(
-        state,
-        &txn,
-        &current.meta,
-        &current.user,
-        TokenPurpose::EmailVerification,
-    )
-    .await?;
-    txn.commit().await?;
-    state.wake_jobs();
-    Ok(())
-}
-
-/// Proves the address with a link from the verification email.
-pub async fn confirm_email(state: &AppState, meta: &RequestMeta, token: &str) -> Result<String, AppError> {
-    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let Some((row, user)) = live_token(&txn, token, TokenPurpose::EmailVerification).await? else {
-        return Err(AppError::Conflict(LINK_EXPIRED.into()));
-    };
-    if !consume(&txn, &row).await? {
-        return Err(AppError::Conflict(LINK_EXPIRED.into()));
-    }
-    mark_verified(&txn, meta, &user).await?;
-    txn.commit().await?;
-    Ok(user.email)
-}
-
-/// Emails a single-use sign-in link when the account exists.
-pub async fn request_magic_link(state: &AppState, meta: &RequestMeta, email: &str) -> Result<(), AppError> {
-    issue_link(state, meta, email, TokenPurpose::MagicLink).await
-}
-
-/// Emails a password reset link when the account exists.
-pub async fn request_password_reset(state: &AppState, meta: &RequestMeta, email: &str) -> Result<(), AppError> {
-    issue_link(state, meta, email, TokenPurpose::PasswordReset).await
-}
-
-const LINK_EXPIRED: &str = "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau.";
-
-async fn live_token(
-    db: &impl ConnectionTrait,
-    token: &str,
-    purpose: TokenPurpose,
-) -> Result<Option<(auth_token::Model, user::Model)>, AppError> {
-    let now = time::now();
-    let Some(row) = auth_token::Entity::find()
-        .filter(auth_token::Column::TokenHash.eq(crypto::sha256_hex(token)))
-        .filter(auth_token::Column::Purpose.eq(purpose))
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    if row.used_at.is_some() || row.expires_at <= now {
-        return Ok(None);
-    }
-    Ok(user::Entity::find_by_id(row.user_id).one(db).await?.map(|u| (row, u)))
-}
-
-/// Consumes a token: marks it used unless another request did first.
-async fn consume(txn: &DatabaseTransaction, row: &auth_token::Model) -> Result<bool, AppError> {
-    let result = auth_token::Entity::update_many()
-        .col_expr(auth_token::Column::UsedAt, time::now().into())
-        .filter(auth_token::Column::Id.eq(row.id))
-        .filter(auth_token::Column::UsedAt.is_null())
-        .exec(txn)
-        .await?;
-    Ok(result.rows_affected == 1)
-}
-
-/// Who a link is for, without using it (the page asks for a click first, so
-/// that mail scanners prefetching links do not burn them).
-pub async fn token_info(
-    state: &AppState,
-    meta: &RequestMeta,
-    token: &str,
-    purpose: TokenPurpose,
-) -> Result<TokenInfo, AppError> {
-    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
-    match live_token(&state.db, token, purpose).await? {
-        Some((_, user)) => Ok(TokenInfo {
-            name: user.name,
-            email: user.email,
-        }),
-        None => Err(AppError::Conflict(LINK_EXPIRED.into())),
-    }
-}
-
-/// Signs in with a magic link.
-pub async fn consume_magic_link(state: &AppState, meta: &RequestMeta, token: &str) -> Result<SignInOutcome, AppError> {
-    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let Some((row, user)) = live_token(&txn, token, TokenPurpose::MagicLink).await? else {
-        return Err(AppError::Conflict(LINK_EXPIRED.into()));
-    };
-    if !consume(&txn, &row).await? {
-        return Err(AppError::Conflict(LINK_EXPIRED.into()));
-    }
-    mark_verified(&txn, meta, &user).await?;
-    let outcome = open_session(state, &txn, &user, meta, "magic_link").await?;
-    txn.commit().await?;
-    Ok(outcome)
-}
-
-/// Sets a new password from a reset link; closes every session of the account.
-pub async fn reset_password(state: &AppState, meta: &RequestMeta, token: &str, password: &str) -> Result<(), AppError> {
-    let password = Password::parse(password).map_err(|m| AppError::field("password", m))?;
-    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
-    let hash = hash_password(state, password).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let Some((row, user)) = live_token(&txn, token, TokenPurpose::PasswordReset).await? else {
-        return Err(AppError::Conflict(LINK_EXPIRED.into()));
-    };
-    if !consume(&txn, &row).await? {
-        return Err(AppError::Conflict(LINK_EXPIRED.into()));
-    }
-    mark_verified(&txn, meta, &user).await?;
-    set_password(&txn, meta, &user, hash, None).await?;
-    txn.commit().await?;
-    state.wake_jobs();
-    Ok(())
-}
-
-async fn set_password(
+pub(crate) async fn set_password(
     txn: &DatabaseTransaction,
     meta: &RequestMeta,
     user: &user::Model,
@@ -563,11 +279,7 @@ async fn set_password(
         .exec(txn)
         .await?;
     let closed = session::delete_all_for_user(txn, user.id, keep_session).await?;
-    let actor = Actor {
-        user_id: Some(user.id),
-        label: user.name.clone(),
-        meta: meta.clone(),
-    };
+    let actor = Actor::user(user, meta);
     events::record(
         txn,
         &actor,

@@ -35,6 +35,15 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// A person acting from a request.
+    pub fn user(user: &super::entity::user::Model, meta: &RequestMeta) -> Actor {
+        Actor {
+            user_id: Some(user.id),
+            label: user.name.clone(),
+            meta: meta.clone(),
+        }
+    }
+
     /// The application itself (seeding, scheduled jobs).
     pub fn system(label: &str) -> Actor {
         Actor {

@@ -69,7 +69,6 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/auth/verify/:token") view={Lazy::<VerifyEmailRoute>::new()} />
                 <Route path=path!("/invite/:token") view={Lazy::<InvitationRoute>::new()} />
                 <Route path=path!("/confidentialite") view={Lazy::<PrivacyRoute>::new()} />
-                <Route path=path!("/offline") view={Lazy::<OfflineRoute>::new()} />
                 <Route path=path!("/portal/:token") view={Lazy::<PortalRoute>::new()} />
                 <ParentRoute path=path!("/app") view={Lazy::<AppLayoutRoute>::new()}>
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()} />

@@ -1,4 +1,5 @@
-//! Small pages of the frame: redirect, not found, privacy notice, offline, phone menu.
+//! Small pages of the frame: redirect, not found, privacy notice, phone menu
+//! (the offline page is `public/offline.html`, with no script to load).
 
 use super::layout::use_me;
 use super::nav::{SignOutButton, more_items};
@@ -28,22 +29,6 @@ pub fn NotFound() -> impl IntoView {
         <AuthFrame title="Page introuvable" subtitle="Cette adresse ne correspond à aucune page.">
             <a href="/app" class="link font-semibold">
                 "Retour à l'accueil"
-            </a>
-        </AuthFrame>
-    }
-}
-
-/// Shown by the service worker when a page cannot be reached offline.
-#[component]
-pub fn OfflinePage() -> impl IntoView {
-    view! {
-        <Title text="Hors ligne" />
-        <AuthFrame title="Vous êtes hors ligne" subtitle="Comptoir ne joint pas le serveur pour le moment.">
-            <p class="mb-4 text-sm text-muted">
-                "Vérifiez votre connexion. Les pages déjà ouvertes restent consultables ; vos actions seront possibles dès le retour du réseau."
-            </p>
-            <a href="/app" class="link font-semibold">
-                "Réessayer"
             </a>
         </AuthFrame>
     }

@@ -94,8 +94,6 @@ page_group! {
         InvitationRoute => crate::workspace::ui::AcceptInvitationPage;
         /// `/confidentialite`
         PrivacyRoute => super::pages::PrivacyPage;
-        /// `/offline`
-        OfflineRoute => super::pages::OfflinePage;
     }
 }
 

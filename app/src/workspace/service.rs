@@ -631,11 +631,7 @@ pub async fn accept(
             // The link reached the invited address: that proves it.
             u.email_verified_at = Some(now);
             crate::auth::service::insert_user(&txn, &u).await?;
-            let actor = Actor {
-                user_id: Some(u.id),
-                label: u.name.clone(),
-                meta: meta.clone(),
-            };
+            let actor = Actor::user(&u, &meta);
             events::record(
                 &txn,
                 &actor,
@@ -653,16 +649,12 @@ pub async fn accept(
         (None, Some(c)) => {
             // Bound to the invited address (checked above), and the link
             // mailed there proves it.
-            crate::auth::service::mark_verified(&txn, &meta, &c.user).await?;
+            crate::auth::links::mark_verified(&txn, &meta, &c.user).await?;
             c.user.clone()
         }
         (None, None) => return Err(AppError::Unauthenticated),
     };
-    let actor = Actor {
-        user_id: Some(user.id),
-        label: user.name.clone(),
-        meta: meta.clone(),
-    };
+    let actor = Actor::user(&user, &meta);
     let already = member::Entity::find()
         .filter(member::Column::WorkspaceId.eq(ws.id))
         .filter(member::Column::UserId.eq(user.id))

@@ -45,6 +45,55 @@ async fn a_rate_limit_hit_on_one_instance_holds_on_the_other() {
 }
 
 #[tokio::test]
+async fn with_redis_the_counters_are_shared_there() {
+    if std::net::TcpStream::connect("127.0.0.1:6379").is_err() {
+        eprintln!("Redis not reachable on 127.0.0.1:6379: skipped");
+        return;
+    }
+    let redis = Some("redis://127.0.0.1:6379/0".to_string());
+    let a = spawn_app_with(Options {
+        strict_rate_limits: true,
+        redis_url: redis.clone(),
+        ..Options::default()
+    })
+    .await;
+    let b = spawn_app_with(Options {
+        database_url: Some(a.database_url.clone()),
+        strict_rate_limits: true,
+        redis_url: redis,
+        ..Options::default()
+    })
+    .await;
+    // Keys live in Redis beyond this test: a fresh address per run.
+    let email = format!("redis-{}@compta.test", uuid::Uuid::now_v7().simple());
+    a.owner(&email, "Cabinet Moreau", "sales").await;
+    for _ in 0..8 {
+        let reply = a.browser().sign_in(&email, "not-the-password").await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(
+        b.browser().sign_in(&email, PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Nothing went to the database's counters.
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = &a.state.db;
+    let rows = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM rate_limits",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(rows, 0);
+    b.stop().await;
+    a.stop().await;
+}
+
+#[tokio::test]
 async fn a_card_moved_through_one_instance_appears_live_on_the_other() {
     if !on_postgres() {
         // SQLite is the single-process deployment; instances share updates
