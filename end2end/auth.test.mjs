@@ -38,6 +38,7 @@ test("sign-up shows inline errors, then creates the workspace", async () => {
   await visit(page, verify);
   await page.click("[data-testid=confirm-email]");
   await page.locator("[data-testid=email-confirmed]").waitFor();
+  await shot(page, "phone-email-confirmed");
   await visit(page, `${env.server.base}/app`);
   await page.getByRole("heading", { name: "Menuiserie Roux" }).waitFor();
   assert.equal(await page.locator("[data-testid=verify-banner]").count(), 0);
@@ -86,6 +87,7 @@ test("TOTP: enrol on the security page, then sign in with a code", async () => {
   // Changing the second factor asks for the password first.
   await page.click("[data-testid=start-totp]");
   await page.locator("#f-password-error").waitFor({ state: "visible" });
+  await shot(page, "desktop-totp-asks-password");
   await page.fill("#f-password", PASSWORD);
   await page.click("[data-testid=start-totp]");
   const secret = (await page.locator("[data-testid=totp-secret]").innerText()).trim();

@@ -6,36 +6,22 @@
 # in deny.toml.
 source "$(dirname "$0")/lib.sh"
 cargo deny --all-features check --show-stats bans licenses sources
+
 # The advisory database is a git repository on GitHub: fetched when the
 # network allows it, otherwise the last fetched copy is used. A machine that
 # never reached GitHub has no copy: then say so loudly (advisories unchecked)
 # rather than pretend. A finding always fails the run.
-if cargo deny fetch db 2>/dev/null || ls "${CARGO_HOME:-$HOME/.cargo}"/advisory-dbs/*/ >/dev/null 2>&1; then
+if cargo deny fetch db 2>/dev/null || ls -d "${CARGO_HOME:-$HOME/.cargo}"/advisory-dbs/*/ >/dev/null 2>&1; then
   cargo deny check --disable-fetch advisories
 else
   echo "WARNING: RustSec advisory database unreachable (github.com) and never fetched here: advisories NOT checked" >&2
 fi
-npm audit over
-# the JavaScript that ships to browsers (`dependencies`; build and test tools
-# are devDependencies). The policy and every exception, with its reason, is
-# in deny.toml.
-source "$(dirname "$0")/lib.sh"
-cargo deny --all-features check --show-stats bans licenses sources
-# The advisory database is a git repository on GitHub: fetched when the
-# network allows it, otherwise the last fetched copy is used; with neither
-# (a machine that never reached GitHub), say so loudly.
-if cargo deny check advisories; then
-  :
-elif cargo deny check --disable-fetch advisories; then
-  echo "warning: advisory database not refreshed (GitHub unreachable): checked against the local copy" >&2
-else
-  echo "warning: RustSec advisory database unreachable and no local copy: advisories NOT checked" >&2
-fi
+
 # npm audit asks the registry's advisory endpoint; a registry mirror that
 # does not serve it answers an HTTP error (not a finding): say so loudly.
 report="$(npm audit --omit=dev --audit-level=high --json 2>/dev/null || true)"
-if printf '%s' "$report" | grep -q '"statusCode"'; then
-  echo "WARNING: the npm registry's advisory endpoint is unavailable ($(printf '%s' "$report" | grep -m1 '"message"' | cut -d'"' -f4)): npm advisories NOT checked" >&2
+if [[ "$report" == *'"statusCode"'* ]]; then
+  echo "WARNING: the npm registry's advisory endpoint is unavailable (HTTP error, not a finding): npm advisories NOT checked" >&2
 else
   npm audit --omit=dev --audit-level=high
 fi
