@@ -145,6 +145,9 @@ setup_build_tools() {
 # then brotli/gzip copies of every asset.
 build_release() {
   step "Release build (server + WASM split per page group)"
+  # Compressed copies from an earlier `precompress` share the hashed names of
+  # unchanged files, and cargo-leptos then reads a `.br` as the split manifest.
+  if [ -d target/site ]; then find target/site \( -name '*.br' -o -name '*.gz' \) -delete; fi
   cargo leptos build --release --split
   "$CARGO_TARGET_DIR/server-release/server" precompress
 }

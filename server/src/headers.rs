@@ -74,7 +74,7 @@ pub async fn security_headers(State(settings): State<HeaderSettings>, request: R
         (
             "permissions-policy",
             "camera=(self), microphone=(), geolocation=(self), payment=(), usb=(), serial=(), \
-             bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()",
+             midi=(), magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()",
         ),
     ] {
         set_if_absent(&mut response, HeaderName::from_static(name), value);

@@ -1,12 +1,13 @@
 //! `server [serve|migrate|seed --demo|create-admin|verify-events|bench]`.
 #![recursion_limit = "512"]
 
-/// mimalloc returns freed memory to the system (glibc's malloc kept every
-/// 19 MiB password hash and typst render in per-thread arenas): the resident
-/// size falls back after a burst instead of ratcheting up. Measured in the
-/// README (Benchmarks → memory).
+/// jemalloc with a background thread that gives freed pages back to the
+/// system within about a second (`JEMALLOC_SYS_WITH_MALLOC_CONF` in
+/// `.cargo/config.toml`): glibc's malloc kept every 19 MiB password hash and
+/// typst render in per-thread arenas, and mimalloc kept them in its caches
+/// (measured in the README, Benchmarks → memory).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[tokio::main]
 async fn main() {
