@@ -8,10 +8,15 @@
 # are what is caught.
 source "$(dirname "$0")/lib.sh"
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-20}"
+# The corpus grows from run to run outside the clone (next to the build
+# cache); fuzz/seeds/ holds the hand-written starting inputs.
+CORPUS="$CARGO_TARGET_DIR/fuzz-corpus"
 cd fuzz
+mkdir -p artifacts
 for target in $(cargo fuzz list); do
-  mkdir -p "corpus/$target"
+  mkdir -p "$CORPUS/$target"
   step "cargo fuzz run $target (${SECONDS_PER_TARGET} s)"
   cargo fuzz run --sanitizer none --debug-assertions --target-dir "$CARGO_TARGET_DIR/fuzz" \
-    "$target" "corpus/$target" -- -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 -print_final_stats=1
+    "$target" "$CORPUS/$target" "seeds/$target" -- \
+    -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 -print_final_stats=1 -artifact_prefix="artifacts/$target-"
 done
