@@ -91,6 +91,18 @@ fn number(name: &str, default: u32) -> Result<u32, String> {
         .map(|v| v.unwrap_or(default))
 }
 
+/// `COMPTOIR_DEMO_SEED`: `never` unless asked (`./scripts/run.sh` asks).
+pub fn demo_seed(value: Option<&str>) -> Result<DemoSeed, String> {
+    match value {
+        Some("auto") => Ok(DemoSeed::Auto),
+        Some("always") => Ok(DemoSeed::Always),
+        None | Some("never") => Ok(DemoSeed::Never),
+        Some(other) => Err(format!(
+            "COMPTOIR_DEMO_SEED: expected auto, always or never, got {other:?}"
+        )),
+    }
+}
+
 /// `COMPTOIR_TRUST_PROXY`: `false` (default), `true` (one proxy) or the
 /// number of proxies in front of the server.
 fn proxy_hops(value: Option<&str>) -> Result<u8, String> {
@@ -117,16 +129,7 @@ impl Config {
                 format!("http://{site_addr}")
             }
         });
-        let demo_seed = match var("COMPTOIR_DEMO_SEED").as_deref() {
-            Some("auto") => DemoSeed::Auto,
-            Some("always") => DemoSeed::Always,
-            None | Some("never") => DemoSeed::Never,
-            Some(other) => {
-                return Err(format!(
-                    "COMPTOIR_DEMO_SEED: expected auto, always or never, got {other:?}"
-                ));
-            }
-        };
+        let demo_seed = demo_seed(var("COMPTOIR_DEMO_SEED").as_deref())?;
         let log_format = match var("LOG_FORMAT").as_deref() {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,

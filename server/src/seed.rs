@@ -111,7 +111,10 @@ pub(crate) async fn find_or_create_user(
     Ok(u)
 }
 
-/// Creates a platform admin account (no workspace).
+/// Creates a platform admin account (no workspace). An account that already
+/// holds the address (someone may have signed up with it first) is taken over
+/// by the operator: the given password, no second factor, every session
+/// closed, the address vouched for.
 pub async fn create_platform_admin(
     db: &DatabaseConnection,
     email: &str,
@@ -124,14 +127,26 @@ pub async fn create_platform_admin(
     let hash = crypto::hash_password(password.expose())?;
     let txn = db::begin_write(db).await.map_err(|e| e.to_string())?;
     let u = find_or_create_user(&txn, email.as_str(), name.as_str(), &hash, true).await?;
+    use sea_orm::ActiveValue::Set;
     user::Entity::update(user::ActiveModel {
-        id: sea_orm::ActiveValue::Set(u.id),
-        is_platform_admin: sea_orm::ActiveValue::Set(true),
+        id: Set(u.id),
+        is_platform_admin: Set(true),
+        password_hash: Set(Some(hash)),
+        totp_secret: Set(None),
+        totp_pending_secret: Set(None),
+        totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
+        recovery_codes: Set(None),
+        email_verified_at: Set(Some(u.email_verified_at.unwrap_or_else(app::infra::time::now))),
+        updated_at: Set(app::infra::time::now()),
         ..Default::default()
     })
     .exec(&txn)
     .await
     .map_err(|e| e.to_string())?;
+    app::infra::session::delete_all_for_user(&txn, u.id, None)
+        .await
+        .map_err(|e| e.to_string())?;
     txn.commit().await.map_err(|e| e.to_string())
 }
 

@@ -172,8 +172,9 @@ pub async fn resend_verification() -> Result<(), AppError> {
 /// Proves an address with the link from the verification email; returns it.
 #[server(endpoint = "confirm_email")]
 pub async fn confirm_email(token: String) -> Result<String, AppError> {
-    use crate::infra::{request, state::app_state};
+    use crate::infra::{request, scope, state::app_state};
     let state = app_state()?;
     let meta = request::current_meta(&state)?;
-    super::links::confirm_email(&state, &meta, &token).await
+    let current = scope::session_user(&state).await.ok();
+    super::links::confirm_email(&state, current.as_ref(), &meta, &token).await
 }

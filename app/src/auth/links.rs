@@ -81,9 +81,9 @@ pub(crate) async fn mail_token(
     };
     let link = state.config.link(&format!("{path}{token}"));
     let content = match purpose {
-        TokenPurpose::MagicLink => templates::magic_link(&user.name, &link, ttl.num_minutes()),
-        TokenPurpose::PasswordReset => templates::password_reset(&user.name, &link, ttl.num_minutes()),
-        TokenPurpose::EmailVerification => templates::email_verification(&user.name, &link, ttl.num_hours()),
+        TokenPurpose::MagicLink => templates::magic_link(&link, ttl.num_minutes()),
+        TokenPurpose::PasswordReset => templates::password_reset(&link, ttl.num_minutes()),
+        TokenPurpose::EmailVerification => templates::email_verification(&link, ttl.num_hours()),
     };
     auth_token::Entity::insert(auth_token::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -124,38 +124,86 @@ pub(crate) async fn mail_token(
     Ok(())
 }
 
-/// Marks the account's address as proven (a link mailed to it was used).
+/// Who proved the address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Proof {
+    /// The account's own session used a link mailed to the address: the
+    /// person signed in is the mailbox's owner.
+    Holder,
+    /// Someone not signed in as the account used a sign-in or reset link: the
+    /// mailbox's owner takes the account back from whoever registered the
+    /// address before proving it.
+    Mailbox,
+}
+
+/// Marks the account's address as proven (a link mailed to it was used) and
+/// returns the account as it is now.
+///
+/// An account registered with an address its creator never proved may belong
+/// to someone else: when the mailbox's owner proves it through a sign-in or
+/// reset link ([`Proof::Mailbox`]), every session, unused link, password and
+/// second factor set before is dropped, so that whoever squatted the address
+/// keeps nothing.
 pub(crate) async fn mark_verified(
     txn: &DatabaseTransaction,
     meta: &RequestMeta,
     user: &user::Model,
-) -> Result<(), AppError> {
+    proof: Proof,
+) -> Result<user::Model, AppError> {
     if user.email_verified() {
-        return Ok(());
+        return Ok(user.clone());
     }
     let now = time::now();
-    let updated = user::Entity::update_many()
+    let mut update = user::Entity::update_many()
         .col_expr(user::Column::EmailVerifiedAt, Some(now).into())
+        .col_expr(user::Column::UpdatedAt, now.into())
         .filter(user::Column::Id.eq(user.id))
-        .filter(user::Column::EmailVerifiedAt.is_null())
-        .exec(txn)
-        .await?;
+        .filter(user::Column::EmailVerifiedAt.is_null());
+    if proof == Proof::Mailbox {
+        update = update
+            .col_expr(user::Column::PasswordHash, Option::<String>::None.into())
+            .col_expr(user::Column::TotpSecret, Option::<String>::None.into())
+            .col_expr(user::Column::TotpPendingSecret, Option::<String>::None.into())
+            .col_expr(
+                user::Column::TotpEnabledAt,
+                Option::<chrono::DateTime<chrono::Utc>>::None.into(),
+            )
+            .col_expr(user::Column::TotpLastStep, Option::<i64>::None.into())
+            .col_expr(user::Column::RecoveryCodes, Option::<String>::None.into());
+    }
+    let updated = update.exec(txn).await?;
     if updated.rows_affected == 1 {
-        let actor = Actor::user(user, meta);
+        let mut sessions_closed = 0;
+        if proof == Proof::Mailbox {
+            sessions_closed = crate::infra::session::delete_all_for_user(txn, user.id, None).await?;
+            auth_token::Entity::update_many()
+                .col_expr(auth_token::Column::UsedAt, now.into())
+                .filter(auth_token::Column::UserId.eq(user.id))
+                .filter(auth_token::Column::UsedAt.is_null())
+                .exec(txn)
+                .await?;
+        }
         events::record(
             txn,
-            &actor,
+            &Actor::user(user, meta),
             NewEvent::new(
                 WorkspaceId::PLATFORM,
                 EventEntity::User,
                 Some(user.id),
                 EventAction::EmailVerified,
             )
-            .after(serde_json::json!({ "email": user.email })),
+            .after(serde_json::json!({
+                "email": user.email,
+                "taken_back": proof == Proof::Mailbox,
+                "sessions_closed": sessions_closed,
+            })),
         )
         .await?;
     }
-    Ok(())
+    user::Entity::find_by_id(user.id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Mails a new address-proof link to the signed-in account (nothing when the
@@ -184,17 +232,31 @@ pub async fn resend_verification(state: &AppState, current: &SessionUser) -> Res
     Ok(())
 }
 
-/// Proves the address with a link from the verification email.
-pub async fn confirm_email(state: &AppState, meta: &RequestMeta, token: &str) -> Result<String, AppError> {
+/// Why a confirmation link needs the account's own session.
+pub const CONFIRM_SIGNED_IN: &str =
+    "Connectez-vous avec le compte de cette adresse pour la confirmer : ce lien ne confirme que votre propre compte.";
+
+/// Proves the address with a link from the verification email, in a
+/// session of that account: a mailbox's owner who receives the link for an
+/// account someone else created with their address cannot confirm it for them.
+pub async fn confirm_email(
+    state: &AppState,
+    current: Option<&SessionUser>,
+    meta: &RequestMeta,
+    token: &str,
+) -> Result<String, AppError> {
     limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
     let txn = db::begin_write(&state.db).await?;
     let Some((row, user)) = live_token(&txn, token, TokenPurpose::EmailVerification).await? else {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
     };
+    if current.is_none_or(|c| c.user.id != user.id) {
+        return Err(AppError::Conflict(CONFIRM_SIGNED_IN.into()));
+    }
     if !consume(&txn, &row).await? {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
     }
-    mark_verified(&txn, meta, &user).await?;
+    mark_verified(&txn, meta, &user, Proof::Holder).await?;
     txn.commit().await?;
     Ok(user.email)
 }
@@ -270,7 +332,7 @@ pub async fn consume_magic_link(state: &AppState, meta: &RequestMeta, token: &st
     if !consume(&txn, &row).await? {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
     }
-    mark_verified(&txn, meta, &user).await?;
+    let user = mark_verified(&txn, meta, &user, Proof::Mailbox).await?;
     let outcome = open_session(state, &txn, &user, meta, "magic_link").await?;
     txn.commit().await?;
     Ok(outcome)
@@ -288,7 +350,7 @@ pub async fn reset_password(state: &AppState, meta: &RequestMeta, token: &str, p
     if !consume(&txn, &row).await? {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
     }
-    mark_verified(&txn, meta, &user).await?;
+    let user = mark_verified(&txn, meta, &user, Proof::Mailbox).await?;
     set_password(&txn, meta, &user, hash, None).await?;
     txn.commit().await?;
     state.wake_jobs();

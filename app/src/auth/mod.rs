@@ -119,7 +119,13 @@ pub fn safe_next(next: Option<&str>) -> String {
         return FALLBACK.into();
     };
     match base.join(next) {
-        Ok(target) if target.origin() == base.origin() && target.path().starts_with('/') => {
+        // After dot segments are resolved, `/.//evil.example` is the path
+        // `//evil.example`, which a browser reads as another host.
+        Ok(target)
+            if target.origin() == base.origin()
+                && target.path().starts_with('/')
+                && !target.path().starts_with("//") =>
+        {
             let mut path = target.path().to_string();
             if let Some(query) = target.query() {
                 path.push('?');
@@ -155,6 +161,10 @@ mod tests {
         assert_eq!(safe_next(Some(" //evil.example")), "/app");
         assert_eq!(safe_next(Some("\\/evil.example")), "/app");
         assert_eq!(safe_next(Some("javascript:alert(1)")), "/app");
+        assert_eq!(safe_next(Some("/.//evil.example")), "/app");
+        assert_eq!(safe_next(Some("/app/..//evil.example")), "/app");
+        assert_eq!(safe_next(Some("/%2e//evil.example")), "/app");
+        assert_eq!(safe_next(Some("/./\\/evil.example")), "/app");
         // Same scheme without slashes is a relative path in browsers: it stays here.
         assert_eq!(safe_next(Some("https:evil.example")), "/evil.example");
         // A path that only looks odd stays on the site, normalised.

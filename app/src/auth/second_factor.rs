@@ -5,7 +5,8 @@
 //! list must still be the one read), so of two parallel requests carrying
 //! the same code exactly one wins. Guesses are limited per session and per
 //! account, the account budget surviving new password sign-ins. Enrolling,
-//! re-enrolling and disabling ask for the password (or the current code).
+//! re-enrolling and disabling ask for the password (or the current code); an
+//! account without a password sets one first.
 
 use super::service::{limit, verify_password_of};
 use super::{SignInOutcome, TotpSetup, totp};
@@ -167,13 +168,19 @@ pub async fn verify_second_factor(
 
 /// Proves that the person at the keyboard is the account holder before the
 /// second factor changes: the password, or (when TOTP is on) a current code.
-/// An account with neither password nor TOTP has nothing to ask for.
+/// An account with neither must set a password first.
 async fn reauthenticate(state: &AppState, current: &SessionUser, proof: &str) -> Result<(), AppError> {
     const FIELD: &str = "password";
     let user = fresh(&state.db, current).await?;
     let proof = proof.trim();
     if user.password_hash.is_none() && user.totp_enabled_at.is_none() {
-        return Ok(());
+        // Nothing to ask for, and a stolen session must not be able to lock
+        // the owner out with its own authenticator: a password first (set
+        // through a link mailed to the address).
+        return Err(AppError::field(
+            FIELD,
+            "Choisissez d'abord un mot de passe (« Mot de passe oublié ? » sur la page de connexion) : il servira à confirmer que c'est bien vous.",
+        ));
     }
     if proof.is_empty() {
         return Err(AppError::field(

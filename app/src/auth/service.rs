@@ -155,6 +155,14 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
         return Err(AppError::Validation(errors));
     };
     limit(state, format!("signup:{}", ip_key(meta)), rate_limit::SIGN_IN_PER_IP).await?;
+    // Sign-up mails the address (its proof link): the same budget per
+    // recipient as sign-in links, so nobody floods an address with sign-ups.
+    limit(
+        state,
+        format!("link-email:{}", email.as_str()),
+        rate_limit::LINK_PER_EMAIL,
+    )
+    .await?;
     if find_user_by_email(&state.db, email.as_str()).await?.is_some() {
         return Err(AppError::field(
             "email",
@@ -299,7 +307,7 @@ pub(crate) async fn set_password(
             to: user.email.clone(),
             to_user_id: Some(user.id),
             kind: EmailKind::PasswordChanged,
-            content: templates::password_changed(&user.name, &time::display(now)),
+            content: templates::password_changed(&time::display(now)),
             contains_secret: false,
             attachment: None,
         },

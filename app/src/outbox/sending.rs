@@ -11,7 +11,7 @@ use super::EmailKind;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::infra::config::MailQuota;
-use crate::infra::entity::{email, member, user};
+use crate::infra::entity::{email, member, user, workspace};
 use crate::infra::{Scope, time};
 use chrono::TimeDelta;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -43,8 +43,25 @@ pub async fn authorise(db: &impl ConnectionTrait, quota: MailQuota, scope: &Scop
     if !sender.email_verified() {
         return Err(AppError::Conflict(SENDER_UNVERIFIED.into()));
     }
+    authorise_workspace(db, quota, scope.workspace_id.0, count).await
+}
+
+/// The workspace's part of [`authorise`], also checked before automatic mail
+/// (reminders): a proven owner, and room in the quota. Takes the workspace
+/// row first, so that parallel sends of one workspace count in turn.
+pub async fn authorise_workspace(
+    db: &impl ConnectionTrait,
+    quota: MailQuota,
+    workspace_id: uuid::Uuid,
+    count: u32,
+) -> Result<(), AppError> {
+    workspace::Entity::update_many()
+        .col_expr(workspace::Column::UpdatedAt, time::now().into())
+        .filter(workspace::Column::Id.eq(workspace_id))
+        .exec(db)
+        .await?;
     let owners: Vec<uuid::Uuid> = member::Entity::find()
-        .filter(member::Column::WorkspaceId.eq(scope.workspace_id.0))
+        .filter(member::Column::WorkspaceId.eq(workspace_id))
         .filter(member::Column::Role.eq(Role::Owner))
         .all(db)
         .await?
@@ -63,7 +80,7 @@ pub async fn authorise(db: &impl ConnectionTrait, quota: MailQuota, scope: &Scop
         (TimeDelta::hours(1), quota.per_hour, "la dernière heure"),
         (TimeDelta::hours(24), quota.per_day, "les dernières 24 heures"),
     ] {
-        let sent = sent_since(db, scope.workspace_id.0, window).await?;
+        let sent = sent_since(db, workspace_id, window).await?;
         if sent + u64::from(count) > u64::from(max) {
             return Err(AppError::Quota(format!(
                 "Quota d'envoi atteint : votre espace a envoyé {sent} e-mails dans {label} (maximum {max}). Réessayez plus tard ou écrivez-nous pour relever la limite."

@@ -54,9 +54,14 @@ pub(crate) fn layout(title: &str, paragraphs: &[String], button: Option<(&str, &
 
 pub(crate) const SIGNATURE: &str = "— L'équipe Comptoir";
 
+/// The greeting of the platform's own mail. It never carries the account's
+/// name: whoever signs up chooses that name, and the address may not be
+/// theirs (these messages would otherwise relay their text to anyone).
+const GREETING: &str = "Bonjour,";
+
 /// A sign-in link valid for `minutes`.
-pub fn magic_link(name: &str, link: &str, minutes: i64) -> Rendered {
-    let intro = format!("Bonjour {name},");
+pub fn magic_link(link: &str, minutes: i64) -> Rendered {
+    let intro = GREETING.to_string();
     let body =
         format!("Voici votre lien de connexion à Comptoir. Il est valable {minutes} minutes et ne sert qu'une fois.");
     let ignore = "Si vous n'avez rien demandé, ignorez ce message : personne ne peut se connecter sans ce lien.";
@@ -73,8 +78,8 @@ pub fn magic_link(name: &str, link: &str, minutes: i64) -> Rendered {
 }
 
 /// A password reset link valid for `minutes`.
-pub fn password_reset(name: &str, link: &str, minutes: i64) -> Rendered {
-    let intro = format!("Bonjour {name},");
+pub fn password_reset(link: &str, minutes: i64) -> Rendered {
+    let intro = GREETING.to_string();
     let body = format!(
         "Vous avez demandé à réinitialiser votre mot de passe. Ce lien est valable {minutes} minutes et ne sert qu'une fois."
     );
@@ -92,8 +97,8 @@ pub fn password_reset(name: &str, link: &str, minutes: i64) -> Rendered {
 }
 
 /// A link proving the account's address, valid for `hours`.
-pub fn email_verification(name: &str, link: &str, hours: i64) -> Rendered {
-    let intro = format!("Bonjour {name},");
+pub fn email_verification(link: &str, hours: i64) -> Rendered {
+    let intro = GREETING.to_string();
     let body = format!(
         "Confirmez que cette adresse est bien la vôtre : tant qu'elle n'est pas confirmée, votre espace ne peut pas envoyer de devis ni d'invitations. Le lien est valable {hours} heures."
     );
@@ -128,8 +133,8 @@ pub fn invitation(inviter: &str, workspace: &str, role: &str, link: &str, days: 
 }
 
 /// Notice that the password was changed.
-pub fn password_changed(name: &str, when: &str) -> Rendered {
-    let intro = format!("Bonjour {name},");
+pub fn password_changed(when: &str) -> Rendered {
+    let intro = GREETING.to_string();
     let body = format!(
         "Le mot de passe de votre compte Comptoir a été modifié le {when}. Vos autres sessions ont été fermées."
     );
@@ -163,7 +168,7 @@ mod tests {
 
     #[test]
     fn links_are_found_in_text() {
-        let mail = magic_link("Léa", "http://127.0.0.1:3000/auth/magic/abc", 15);
+        let mail = magic_link("http://127.0.0.1:3000/auth/magic/abc", 15);
         assert_eq!(
             links_in(&mail.text),
             vec!["http://127.0.0.1:3000/auth/magic/abc".to_string()]

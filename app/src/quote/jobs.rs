@@ -44,6 +44,26 @@ pub async fn remind(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
     if !settings.reminders_enabled {
         return Ok(());
     }
+    // Reminders obey the workspace's sending rules too: past the quota (or
+    // with no proven owner left) the reminder waits an hour and tries again.
+    match crate::outbox::sending::authorise_workspace(&txn, state.config.mail_quota, ws, 1).await {
+        Ok(()) => {}
+        Err(AppError::Quota(_) | AppError::Conflict(_)) => {
+            drop(txn);
+            let later = time::now() + TimeDelta::hours(1);
+            let retry = db::begin_write(&state.db).await?;
+            crate::infra::queue::enqueue(
+                &retry,
+                Some(ws),
+                &crate::infra::queue::JobPayload::QuoteReminder { quote_id },
+                later,
+            )
+            .await?;
+            retry.commit().await?;
+            return Ok(());
+        }
+        Err(other) => return Err(other),
+    }
     let expires = expiry_instant(valid_until) + TimeDelta::days(super::send::LINK_GRACE_DAYS);
     let token = tokens::issue(&txn, ws, q.id, contact_id, expires).await?;
     let link = tokens::link(&state.config.base_url, &token);

@@ -129,6 +129,18 @@ pub async fn send(state: &AppState, scope: &Scope, id: Uuid) -> Result<Option<Bo
     let Some(q) = super::store::claim(&txn, ws, id, &[QuoteStatus::Draft]).await? else {
         return Err(AppError::Conflict("Ce devis a déjà été envoyé.".into()));
     };
+    // A new version replaces the previous one for the client: take that one
+    // too, so that a signature landing on it at the same moment either comes
+    // first (and this send is refused) or finds it replaced.
+    if let Some(previous) = q.supersedes_id {
+        let previous = super::store::claim(&txn, ws, previous, &QuoteStatus::ALL).await?;
+        if previous.is_some_and(|p| p.status == QuoteStatus::Signed) {
+            return Err(AppError::Conflict(
+                "Le client vient de signer la version précédente : cette nouvelle version ne peut plus être envoyée."
+                    .into(),
+            ));
+        }
+    }
     let draft = draft_of(&q, &lines_of(&txn, ws, id).await?);
     check_draft(&draft).into_result()?;
     let settings = profile::load(&txn, ws).await?;

@@ -18,7 +18,7 @@ use crate::outbox::templates;
 use chrono::TimeDelta;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    PaginatorTrait, QueryFilter, QueryOrder, SqlErr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -616,10 +616,14 @@ pub async fn accept(
     };
     let now = time::now();
     let txn = db::begin_write(&state.db).await?;
+    // Still pending when taken: a revocation or a new invitation landing
+    // meanwhile wins.
     let claimed = invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, now.into())
         .filter(invitation::Column::Id.eq(inv.id))
         .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(now))
         .exec(&txn)
         .await?;
     if claimed.rows_affected != 1 {
@@ -630,7 +634,15 @@ pub async fn accept(
             let mut u = user::Model::new_account(&inv.email, name.as_str(), Some(hash), false);
             // The link reached the invited address: that proves it.
             u.email_verified_at = Some(now);
-            crate::auth::service::insert_user(&txn, &u).await?;
+            if let Err(error) = crate::auth::service::insert_user(&txn, &u).await {
+                // Someone signed up with the address meanwhile.
+                return Err(match error.sql_err() {
+                    Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(
+                        "Un compte existe déjà avec cette adresse : connectez-vous puis rouvrez le lien.".into(),
+                    ),
+                    _ => error.into(),
+                });
+            }
             let actor = Actor::user(&u, &meta);
             events::record(
                 &txn,
@@ -649,7 +661,7 @@ pub async fn accept(
         (None, Some(c)) => {
             // Bound to the invited address (checked above), and the link
             // mailed there proves it.
-            crate::auth::links::mark_verified(&txn, &meta, &c.user).await?;
+            crate::auth::links::mark_verified(&txn, &meta, &c.user, crate::auth::links::Proof::Holder).await?;
             c.user.clone()
         }
         (None, None) => return Err(AppError::Unauthenticated),

@@ -96,7 +96,24 @@ async fn every_kpi_equals_a_recomputation_from_raw_rows() {
         events.extend(prospect(&mut rng, n, now, 120).iter().map(to_json));
     }
     // …and a hand-written one: created today, answers message 1, books a call, wins.
-    let t = |minutes: i64| app::infra::time::iso(now - chrono::TimeDelta::minutes(minutes));
+    // Its events span 50 minutes, squeezed when the Paris day began less than
+    // an hour ago so that they all fall on today (this failed between 00:00
+    // and 00:50, Paris time).
+    let midnight = {
+        use chrono::TimeZone;
+        let day = app::infra::time::paris_day(now);
+        chrono_tz::Europe::Paris
+            .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap())
+            .earliest()
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let since_midnight = (now - midnight).num_seconds() as f64;
+    let scale = ((since_midnight - 30.0) / 3000.0).clamp(0.001, 1.0);
+    let t = |minutes: i64| {
+        let seconds = (minutes as f64 * 60.0 * scale).round() as i64;
+        app::infra::time::iso(now - chrono::TimeDelta::seconds(seconds))
+    };
     events.extend([
         json!({"type": "lead_upserted", "instagram_id": "hand-1", "username": "camille.roux", "first_name": "Camille",
             "last_name": "Roux", "age": 31, "gender": "female", "job_title": "Infirmière", "source": "story",

@@ -114,6 +114,13 @@ pub fn VerifyEmailPage() -> impl IntoView {
                         >
                             "Confirmer mon adresse"
                         </Button>
+                        <p class="mt-4 text-sm text-muted">
+                            "Le lien confirme votre propre compte : "
+                            <a href=move || format!("/login?next=/auth/verify/{}", token()) class="link font-semibold">
+                                "connectez-vous d'abord"
+                            </a>
+                            " si ce navigateur ne l'est pas."
+                        </p>
                     }
                         .into_any()
                 }

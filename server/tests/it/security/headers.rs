@@ -82,6 +82,27 @@ async fn over_https_the_session_cookie_is_host_only_and_hsts_is_on() {
 }
 
 #[tokio::test]
+async fn metrics_can_live_on_their_own_address() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let app = spawn_app_with(Options {
+        metrics_addr: Some(addr),
+        ..Options::default()
+    })
+    .await;
+    app.browser().get("/login").await;
+    let private = reqwest::get(format!("http://{addr}/metrics")).await.unwrap();
+    assert_eq!(private.status(), StatusCode::OK);
+    assert!(private.text().await.unwrap().contains("comptoir_http_requests_total"));
+    assert_eq!(app.browser().get("/metrics").await.status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn metrics_are_not_public_and_the_api_is_described() {
     let app = spawn_app().await;
     assert_eq!(app.browser().get("/metrics").await.status, StatusCode::NOT_FOUND);

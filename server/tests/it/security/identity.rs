@@ -13,8 +13,11 @@ fn next_code(secret: &str) -> String {
 #[tokio::test]
 async fn a_fresh_install_has_no_demo_account_unless_asked() {
     // What `server serve` does with no COMPTOIR_DEMO_SEED.
-    let defaults = server::config::Config::from_env().unwrap();
-    assert_eq!(defaults.demo_seed, server::config::DemoSeed::Never);
+    assert_eq!(server::config::demo_seed(None), Ok(server::config::DemoSeed::Never));
+    assert_eq!(
+        server::config::demo_seed(Some("auto")),
+        Ok(server::config::DemoSeed::Auto)
+    );
     let app = spawn_app().await;
     let reply = app.browser().sign_in("admin@comptoir.test", "Comptoir-Demo-2026").await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
@@ -30,6 +33,8 @@ async fn after_sign_in_next_is_resolved_as_a_browser_would_and_stays_here() {
         ("/\\evil.example", "/app"),
         ("\n//evil.example", "/app"),
         ("https://evil.example/app", "/app"),
+        ("/.//evil.example", "/app"),
+        ("/app/..//evil.example", "/app"),
         ("/app/quotes?status=sent", "/app/quotes?status=sent"),
     ] {
         let reply = app
@@ -155,6 +160,118 @@ async fn a_code_and_a_recovery_code_are_single_use_under_concurrency() {
         "one code, one sign-in: {:?}",
         replies.iter().map(|r| r.status).collect::<Vec<_>>()
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_recovery_code_signs_in_once_under_concurrency() {
+    let app = spawn_app().await;
+    let owner = app.owner("claire@compta.test", "Cabinet Moreau", "sales").await;
+    let secret = owner.call("start_totp_enrolment", &[("password", PASSWORD)]).await.ok()["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let codes = owner
+        .call(
+            "confirm_totp_enrolment",
+            &[("code", &crate::support::totp_now(&secret))],
+        )
+        .await
+        .ok();
+    let recovery = codes[0].as_str().unwrap().to_string();
+    let mut pending = Vec::new();
+    for _ in 0..4 {
+        let b = app.browser();
+        b.sign_in("claire@compta.test", PASSWORD).await.ok();
+        pending.push(b);
+    }
+    let args = [("code", recovery.as_str())];
+    let replies = futures::future::join_all(pending.iter().map(|b| b.call("verify_second_factor", &args))).await;
+    let statuses: Vec<StatusCode> = replies.iter().map(|r| r.status).collect();
+    assert_eq!(statuses.iter().filter(|s| s.is_success()).count(), 1, "{statuses:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_mailbox_owner_takes_back_an_account_registered_with_their_address() {
+    let app = spawn_app().await;
+    // The squatter signs up with the victim's address, sets a second factor,
+    // and keeps a session.
+    let squatter = app.unverified_owner("victim@corp.test", "Piège", "sales").await;
+    squatter.enable_totp().await;
+    // The victim's mailbox gets the proof link: opening it outside the
+    // squatter's session confirms nothing for them.
+    let proof = app.link_in_email("victim@corp.test", "/auth/verify/").await;
+    let token = proof.rsplit('/').next().unwrap().to_string();
+    let refused = app.browser().call("confirm_email", &[("token", &token)]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    // The victim signs in with a link mailed to the address: the squatter's
+    // sessions, password and second factor are gone.
+    let victim = app.browser();
+    victim
+        .call("request_magic_link", &[("email", "victim@corp.test")])
+        .await
+        .ok();
+    let link = app.link_in_email("victim@corp.test", "/auth/magic/").await;
+    let magic = link.rsplit('/').next().unwrap().to_string();
+    let outcome = victim.call("consume_magic_link", &[("token", &magic)]).await.ok();
+    assert!(outcome["SignedIn"].is_object(), "no second factor asked: {outcome}");
+    assert_eq!(squatter.call("current_user", &[]).await.ok(), serde_json::Value::Null);
+    let replay = app.browser().sign_in("victim@corp.test", PASSWORD).await;
+    assert_eq!(
+        replay.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the squatter's password is gone"
+    );
+    let me = victim.call("current_user", &[]).await.ok();
+    assert_eq!(me["email_verified"], true);
+    assert_eq!(me["totp_enabled"], false);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn create_admin_takes_over_an_account_that_holds_the_address() {
+    let app = spawn_app().await;
+    let squatter = app.unverified_owner("ops@comptoir.test", "Piège", "sales").await;
+    server::seed::create_platform_admin(&app.state.db, "ops@comptoir.test", "Opérateur", "Operateur-Secret-2026")
+        .await
+        .unwrap();
+    assert_eq!(squatter.call("current_user", &[]).await.ok(), serde_json::Value::Null);
+    assert_eq!(
+        app.browser().sign_in("ops@comptoir.test", PASSWORD).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let admin = app.browser();
+    admin.sign_in("ops@comptoir.test", "Operateur-Secret-2026").await.ok();
+    assert_eq!(admin.call("current_user", &[]).await.ok()["is_platform_admin"], true);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_account_without_a_password_sets_one_before_a_second_factor() {
+    let app = spawn_app().await;
+    let admin = app.platform_admin("ines@comptoir.test").await;
+    admin
+        .call(
+            "create_coach",
+            &[
+                ("name", "Léa Dubois"),
+                ("email", "lea@coach.test"),
+                ("workspace_name", "Léa Coaching"),
+                ("specialty", "Remise en forme"),
+            ],
+        )
+        .await
+        .ok();
+    let link = app.link_in_email("lea@coach.test", "/auth/magic/").await;
+    let coach = app.browser();
+    coach
+        .call("consume_magic_link", &[("token", link.rsplit('/').next().unwrap())])
+        .await
+        .ok();
+    let refused = coach.call("start_totp_enrolment", &[("password", "")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("mot de passe"), "{}", refused.body);
     app.stop().await;
 }
 

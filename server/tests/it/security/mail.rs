@@ -138,3 +138,40 @@ async fn a_workspace_sends_within_its_quota() {
     assert_eq!(draft["status"], "draft", "nothing half-sent");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn reminders_wait_when_the_quota_is_spent() {
+    let app = spawn_app_with(Options {
+        mail_quota: Some(app::infra::config::MailQuota {
+            per_hour: 1,
+            per_day: 10,
+        }),
+        ..Options::default()
+    })
+    .await;
+    let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
+    with_identity(&owner).await;
+    let id = ready_quote(&owner, None, "claire@example.fr").await;
+    owner.call("send_quote", &[("id", &id)]).await.ok();
+    app.email_to("claire@example.fr").await;
+    // The quota (1 an hour) is spent: the reminder sends nothing and waits.
+    let quote_id: uuid::Uuid = id.parse().unwrap();
+    app::quote::jobs::remind(&app.state, quote_id).await.unwrap();
+    use app::infra::entity::{email, queue_job};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let mails = email::Entity::find()
+        .filter(email::Column::ToAddress.eq("claire@example.fr"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(mails, 1, "no reminder past the quota");
+    let later = queue_job::Entity::find()
+        .filter(queue_job::Column::Kind.eq("quote_reminder"))
+        .filter(queue_job::Column::RunAt.gt(chrono::Utc::now() + chrono::TimeDelta::minutes(50)))
+        .filter(queue_job::Column::RunAt.lt(chrono::Utc::now() + chrono::TimeDelta::minutes(70)))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(later, 1, "the reminder is tried again in an hour");
+    app.stop().await;
+}

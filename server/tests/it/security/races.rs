@@ -95,6 +95,51 @@ async fn a_signature_and_a_refusal_sent_together_have_one_winner() {
 }
 
 #[tokio::test]
+async fn signing_a_version_and_sending_its_replacement_together_never_leave_both() {
+    let app = spawn_app().await;
+    let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
+    with_identity(&owner).await;
+    for round in 0..3 {
+        let address = format!("version{round}@example.fr");
+        let first = ready_quote(&owner, None, &address).await;
+        owner.call("send_quote", &[("id", &first)]).await.ok();
+        let token = portal_token(&app.email_to(&address).await);
+        let second = owner.call("new_quote_version", &[("id", &first)]).await.ok();
+        let second = second.as_str().unwrap().to_string();
+        let png = signature_png();
+        let sign_args = [
+            ("token", token.as_str()),
+            ("signer_name", "Claire Dubois"),
+            ("signer_email", address.as_str()),
+            ("accepted", "true"),
+            ("signature_png", png.as_str()),
+        ];
+        let send_args = [("id", second.as_str())];
+        let client = app.browser();
+        let (signed, sent) = futures::join!(
+            client.call("sign_quote", &sign_args),
+            owner.call("send_quote", &send_args)
+        );
+        assert_eq!(
+            [signed.status, sent.status].iter().filter(|s| s.is_success()).count(),
+            1,
+            "sign v1 {} / send v2 {}",
+            signed.status,
+            sent.status
+        );
+        let v1 = owner.call("fetch_quote", &[("id", &first)]).await.ok();
+        let v2 = owner.call("fetch_quote", &[("id", &second)]).await.ok();
+        assert!(
+            !(v1["status"] == "signed" && v2["status"] != "draft"),
+            "a signed version and its sent replacement: {} / {}",
+            v1["status"],
+            v2["status"]
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn two_owners_demoting_each_other_leave_one_owner() {
     let app = spawn_app().await;
     let first = app.owner("a@duo.test", "Duo", "sales").await;

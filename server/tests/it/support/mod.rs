@@ -47,6 +47,8 @@ pub struct Options {
     pub metrics_token: Option<String>,
     /// `REDIS_URL`.
     pub redis_url: Option<String>,
+    /// `COMPTOIR_METRICS_ADDR`.
+    pub metrics_addr: Option<std::net::SocketAddr>,
     /// Sending quotas (default ones when `None`).
     pub mail_quota: Option<app::infra::config::MailQuota>,
     /// Use this database instead of a fresh one (a second instance).
@@ -103,7 +105,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         },
         proxy_hops: options.proxy_hops,
         metrics_token: options.metrics_token.clone(),
-        metrics_addr: None,
+        metrics_addr: options.metrics_addr,
         redis_url: options.redis_url.clone(),
         mail_quota: options.mail_quota.unwrap_or_default(),
         rate_limit_factor: if options.strict_rate_limits { 1 } else { 1000 },
