@@ -82,6 +82,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let confirmed = RwSignal::new(None::<String>);
     on_result(action, error, move |email| confirmed.set(Some(email)));
+    let sign_in_first = format!("/login?next=/auth/verify/{}", token());
     view! {
         <Title text="Confirmer mon adresse" />
         <AuthFrame title="Confirmer mon adresse">
@@ -114,17 +115,17 @@ pub fn VerifyEmailPage() -> impl IntoView {
                         >
                             "Confirmer mon adresse"
                         </Button>
-                        <p class="mt-4 text-sm text-muted">
-                            "Le lien confirme votre propre compte : "
-                            <a href=move || format!("/login?next=/auth/verify/{}", token()) class="link font-semibold">
-                                "connectez-vous d'abord"
-                            </a>
-                            " si ce navigateur ne l'est pas."
-                        </p>
                     }
                         .into_any()
                 }
             }}
+            <p class=move || if confirmed.get().is_some() { "hidden" } else { "mt-4 text-sm text-muted" }>
+                "Ce lien confirme votre propre compte : "
+                <a href=sign_in_first class="link font-semibold">
+                    "connectez-vous d'abord"
+                </a>
+                " si ce navigateur ne l'est pas."
+            </p>
         </AuthFrame>
     }
 }
