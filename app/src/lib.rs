@@ -16,6 +16,8 @@ pub mod portal;
 pub mod quote;
 pub mod setter;
 pub mod shell;
+#[cfg(feature = "ssr")]
+pub mod subscribers;
 pub mod ui;
 pub mod workspace;
 

@@ -9,6 +9,7 @@ mod m20261123_000003_deals_closed_value;
 mod m20261124_000004_quotes;
 mod m20261125_000005_setter;
 mod m20261129_000006_security;
+mod m20261130_000007_domain_events;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_quotes::Migration),
             Box::new(m20261125_000005_setter::Migration),
             Box::new(m20261129_000006_security::Migration),
+            Box::new(m20261130_000007_domain_events::Migration),
         ]
     }
 }

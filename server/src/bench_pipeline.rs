@@ -12,14 +12,11 @@ use crate::bench::{free_port, ms, percentile, post, spawn, wait_healthy};
 use app::domain::{StageKind, TradePack, WorkspaceId};
 use app::infra::entity::{deal, event, lead, member, pipeline, stage};
 use app::infra::events::Actor;
-use app::infra::{crypto, db, time};
+use app::infra::{AppState, Write, crypto, db, time};
 use app::pipeline::LeadSource;
 use chrono::TimeDelta;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -90,16 +87,19 @@ struct Fixture {
     open: Vec<(Uuid, Vec<Uuid>)>,
 }
 
-async fn populate(database: &DatabaseConnection) -> Result<Fixture, String> {
+async fn populate(state: &AppState) -> Result<Fixture, String> {
     let err = |e: sea_orm::DbErr| e.to_string();
+    let database = &state.db;
     let hash = crypto::hash_password(PASSWORD)?;
-    let txn = db::begin_write(database).await.map_err(err)?;
+    let txn = Write::system(state, "Julien Martin", None)
+        .await
+        .map_err(|e| e.to_string())?;
     let owner = crate::seed::find_or_create_user(&txn, EMAIL, "Julien Martin", &hash, false).await?;
-    let actor = Actor {
+    txn.act_as(Actor {
         user_id: Some(owner.id),
         ..Actor::system("Julien Martin")
-    };
-    let ws = app::workspace::service::create_workspace(&txn, &actor, &owner, "Plomberie Bench", TradePack::Artisan)
+    });
+    let ws = app::workspace::service::create_workspace(&txn, &owner, "Plomberie Bench", TradePack::Artisan)
         .await
         .map_err(|e| e.to_string())?;
     let mut members = vec![
@@ -114,7 +114,7 @@ async fn populate(database: &DatabaseConnection) -> Result<Fixture, String> {
     for (i, name) in ["Karim Benali", "Léa Fontaine", "Yanis Robin"].iter().enumerate() {
         let person =
             crate::seed::find_or_create_user(&txn, &format!("equipe{i}@bench.test"), name, &hash, false).await?;
-        app::workspace::service::add_member(&txn, &actor, WorkspaceId(ws.id), &person, app::domain::Role::Member)
+        app::workspace::service::add_member(&txn, WorkspaceId(ws.id), &person, app::domain::Role::Member)
             .await
             .map_err(|e| e.to_string())?;
     }
@@ -141,7 +141,7 @@ async fn populate(database: &DatabaseConnection) -> Result<Fixture, String> {
         .all(&txn)
         .await
         .map_err(err)?;
-    txn.commit().await.map_err(err)?;
+    txn.commit().await.map_err(|e| e.to_string())?;
 
     let open: Vec<&stage::Model> = stages.iter().filter(|s| s.kind == StageKind::Open).collect();
     let closed: Vec<&stage::Model> = stages.iter().filter(|s| s.kind != StageKind::Open).collect();
@@ -263,7 +263,12 @@ async fn measure(exe: &Path, label: &str, db_url: &str) -> Result<(), String> {
     let started = Instant::now();
     let database = db::connect(db_url, 4).await.map_err(|e| e.to_string())?;
     Migrator::up(&database, None).await.map_err(|e| e.to_string())?;
-    let mut fixture = populate(&database).await?;
+    let state = AppState::new(
+        database.clone(),
+        app::infra::AppConfig::local(""),
+        crate::pdf::renderer(),
+    );
+    let mut fixture = populate(&state).await?;
     if db::is_postgres(&database) {
         // What autovacuum's analyze does after a bulk load, so that the planner
         // knows the tables' sizes.

@@ -344,20 +344,15 @@ pub async fn generator_key(state: &AppState, workspace_id: Uuid) -> Result<api_k
 
 /// A new coach workspace owned by a new account (benchmarks, `seed --coach-bench`).
 pub async fn new_coach_workspace(state: &AppState, email: &str, workspace: &str) -> Result<Uuid, String> {
-    let err = |e: sea_orm::DbErr| e.to_string();
-    let txn = db::begin_write(&state.db).await.map_err(err)?;
     let hash = crypto::hash_password(&crypto::random_token())?;
-    let owner = crate::seed::find_or_create_user(&txn, email, workspace, &hash, false).await?;
-    let ws = app::workspace::service::create_workspace(
-        &txn,
-        &app::infra::events::Actor::system("Générateur"),
-        &owner,
-        workspace,
-        app::domain::TradePack::Coach,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    txn.commit().await.map_err(err)?;
+    let w = app::infra::Write::system(state, "Générateur", None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let owner = crate::seed::find_or_create_user(&w, email, workspace, &hash, false).await?;
+    let ws = app::workspace::service::create_workspace(&w, &owner, workspace, app::domain::TradePack::Coach)
+        .await
+        .map_err(|e| e.to_string())?;
+    w.commit().await.map_err(|e| e.to_string())?;
     Ok(ws.id)
 }
 

@@ -63,6 +63,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `COMPTOIR_WORKER`: run the job worker in this process (default true).
     pub run_worker: bool,
+    /// `COMPTOIR_DISPATCH`: deliver committed domain events to this process's
+    /// subscribers (default true; another instance delivers them otherwise).
+    pub run_dispatcher: bool,
 }
 
 /// The default database: a SQLite file under `data/`.
@@ -166,6 +169,7 @@ impl Config {
                 .unwrap_or(default_pool),
             log_format,
             run_worker: flag("COMPTOIR_WORKER", true)?,
+            run_dispatcher: flag("COMPTOIR_DISPATCH", true)?,
             database_url,
         })
     }

@@ -5,12 +5,11 @@
 use app::audit::{EventAction, EventEntity};
 use app::domain::{StageKind, TradePack, WorkspaceId};
 use app::infra::entity::{deal, lead, member, pipeline, stage};
-use app::infra::events::{self, Actor, NewEvent};
-use app::infra::{db, time};
+use app::infra::{AppState, Audit, Write, time};
 use app::pipeline::LeadSource;
 use app::pipeline::leads::{insert_deal, insert_lead};
 use chrono::TimeDelta;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -424,13 +423,9 @@ fn email_of(name: &str) -> String {
 }
 
 /// Fills the workspace's first pipeline with demo leads and deals.
-pub async fn fill(
-    database: &DatabaseConnection,
-    workspace_id: Uuid,
-    pack: TradePack,
-    owner_name: &str,
-) -> Result<(), String> {
+pub async fn fill(state: &AppState, workspace_id: Uuid, pack: TradePack, owner_name: &str) -> Result<(), String> {
     let err = |e: sea_orm::DbErr| e.to_string();
+    let database = &state.db;
     let Some(pipe) = pipeline::Entity::find()
         .filter(pipeline::Column::WorkspaceId.eq(workspace_id))
         .order_by_asc(pipeline::Column::Position)
@@ -461,8 +456,9 @@ pub async fn fill(
     let lost = stages.iter().find(|s| s.kind == StageKind::Lost);
     let reasons = pack.lost_reasons();
     let now = time::now();
-    let actor = Actor::system(owner_name);
-    let txn = db::begin_write(database).await.map_err(err)?;
+    let w = Write::system(state, owner_name, Some(WorkspaceId(workspace_id)))
+        .await
+        .map_err(|e| e.to_string())?;
     for (i, (name, city, postcode, need, budget)) in demands(pack).iter().enumerate() {
         // Spread: most demands open (the first ones fresh), a few won, a few lost.
         let target = match i % 7 {
@@ -499,7 +495,7 @@ pub async fn fill(
             created_at: created,
             updated_at: created,
         };
-        insert_lead(&txn, &l).await.map_err(|e| e.to_string())?;
+        insert_lead(&w, &l).await.map_err(|e| e.to_string())?;
         let closed = target.kind != StageKind::Open;
         let d = deal::Model {
             id: Uuid::now_v7(),
@@ -518,7 +514,7 @@ pub async fn fill(
             created_at: created,
             updated_at: created,
         };
-        insert_deal(&txn, &d).await.map_err(|e| e.to_string())?;
+        insert_deal(&w, &d).await.map_err(|e| e.to_string())?;
         // A lead sent to two members of the team: winning one loses the other.
         if pack == TradePack::Artisan && i == 2 && members.len() > 1 {
             let quote = stages.iter().find(|s| s.is_quote_stage).unwrap_or(target);
@@ -530,22 +526,14 @@ pub async fn fill(
                 position: 512.0,
                 ..d.clone()
             };
-            insert_deal(&txn, &second).await.map_err(|e| e.to_string())?;
+            insert_deal(&w, &second).await.map_err(|e| e.to_string())?;
         }
-        events::record_at(
-            &txn,
-            &actor,
-            NewEvent::new(
-                WorkspaceId(workspace_id),
-                EventEntity::Lead,
-                Some(l.id),
-                EventAction::LeadCreated,
-            )
-            .after(json!({ "contact_name": l.contact_name, "trade": l.trade, "city": l.city, "deal_id": d.id })),
-            now,
+        w.audit(
+            Audit::of(EventEntity::Lead, Some(l.id), EventAction::LeadCreated)
+                .after(json!({ "contact_name": l.contact_name, "trade": l.trade, "city": l.city, "deal_id": d.id })),
         )
         .await
-        .map_err(err)?;
+        .map_err(|e| e.to_string())?;
     }
-    txn.commit().await.map_err(err)
+    w.commit().await.map_err(|e| e.to_string())
 }

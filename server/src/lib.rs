@@ -133,6 +133,13 @@ pub async fn start(config: Config, listener: TcpListener) -> Result<Running, Str
     let worker = config
         .run_worker
         .then(|| tokio::spawn(worker::run(state.clone(), mailer, shutdown_rx.clone())));
+    let dispatcher = config.run_dispatcher.then(|| {
+        tokio::spawn(app::infra::dispatch::run(
+            state.clone(),
+            app::subscribers::all(),
+            shutdown_rx.clone(),
+        ))
+    });
     tokio::spawn(scheduler::run(state.clone(), shutdown_rx.clone()));
     let metrics = telemetry::metrics_handle();
     if let Some(addr) = config.metrics_addr {
@@ -173,6 +180,9 @@ pub async fn start(config: Config, listener: TcpListener) -> Result<Running, Str
         }
         if let Some(worker) = worker {
             let _ = worker.await;
+        }
+        if let Some(dispatcher) = dispatcher {
+            let _ = dispatcher.await;
         }
     });
     Ok(Running {

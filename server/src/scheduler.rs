@@ -38,7 +38,7 @@ async fn delete(db: &DatabaseConnection, text: &str, before: DateTime<Utc>) -> R
 }
 
 /// Every task, in the order they are tried.
-pub const TASKS: [Task; 5] = [
+pub const TASKS: [Task; 6] = [
     Task {
         name: "purge_rate_limits",
         every_secs: 300,
@@ -54,6 +54,17 @@ pub const TASKS: [Task; 5] = [
         name: "purge_live_messages",
         every_secs: 600,
         run: |state| Box::pin(async move { app::infra::live::purge(&state.db).await.map_err(|e| e.to_string()) }),
+    },
+    Task {
+        name: "purge_dispatched_events",
+        every_secs: 3600,
+        run: |state| {
+            Box::pin(async move {
+                app::infra::dispatch::purge(&state.db, app::infra::dispatch::KEEP)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+        },
     },
     Task {
         name: "purge_expired_sessions",

@@ -5,7 +5,7 @@
 use app::domain::{MemberId, Role, TradePack, UserId, WorkspaceId};
 use app::infra::entity::{member, user};
 use app::infra::events::Actor;
-use app::infra::{AppState, Scope, crypto, db};
+use app::infra::{AppState, Scope, Write, crypto, db};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -166,24 +166,25 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
     find_or_create_user(&txn, "admin@comptoir.test", "Inès Laurent", &hash, true).await?;
     txn.commit().await.map_err(err)?;
     for demo in &WORKSPACES {
-        let txn = db::begin_write(&state.db).await.map_err(err)?;
-        let owner = find_or_create_user(&txn, demo.owner.email, demo.owner.name, &hash, false).await?;
-        let actor = Actor::system(demo.owner.name);
-        let actor = Actor {
+        let w = Write::system(state, demo.owner.name, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        let owner = find_or_create_user(&w, demo.owner.email, demo.owner.name, &hash, false).await?;
+        w.act_as(Actor {
             user_id: Some(owner.id),
-            ..actor
-        };
-        let ws = app::workspace::service::create_workspace(&txn, &actor, &owner, demo.name, demo.pack)
+            ..Actor::system(demo.owner.name)
+        });
+        let ws = app::workspace::service::create_workspace(&w, &owner, demo.name, demo.pack)
             .await
             .map_err(|e| e.to_string())?;
         for (email, name, role) in demo.others {
-            let person = find_or_create_user(&txn, email, name, &hash, false).await?;
-            app::workspace::service::add_member(&txn, &actor, WorkspaceId(ws.id), &person, *role)
+            let person = find_or_create_user(&w, email, name, &hash, false).await?;
+            app::workspace::service::add_member(&w, WorkspaceId(ws.id), &person, *role)
                 .await
                 .map_err(|e| e.to_string())?;
         }
-        txn.commit().await.map_err(err)?;
-        crate::demo_deals::fill(&state.db, ws.id, demo.pack, demo.owner.name).await?;
+        w.commit().await.map_err(|e| e.to_string())?;
+        crate::demo_deals::fill(state, ws.id, demo.pack, demo.owner.name).await?;
         crate::demo_quotes::fill(&state.db, ws.id, demo.pack).await?;
         if demo.pack == app::domain::TradePack::Coach {
             // Two months of DM-setter activity for the coach dashboard.

@@ -98,7 +98,7 @@ pub async fn create_coach(
     use crate::audit::{EventAction, EventEntity};
     use crate::domain::{Email, PersonName, TradePack, WorkspaceId, WorkspaceName};
     use crate::error::FieldErrors;
-    use crate::infra::{db, events, events::NewEvent};
+    use crate::infra::{Audit, Write};
     if !current.user.is_platform_admin {
         return Err(AppError::NotFound);
     }
@@ -126,25 +126,17 @@ pub async fn create_coach(
     {
         return Err(AppError::field("email", "Un compte existe déjà avec cette adresse."));
     }
-    let txn = db::begin_write(&state.db).await?;
+    let w = Write::personal(state, current).await?;
     let coach = user::Model::new_account(email.as_str(), name.as_str(), None, false);
-    crate::auth::service::insert_user(&txn, &coach).await?;
-    let actor = current.actor();
-    let ws = crate::workspace::service::create_workspace(&txn, &actor, &coach, &ws_name, TradePack::Coach).await?;
-    events::record(
-        &txn,
-        &actor,
-        NewEvent::new(
-            WorkspaceId(ws.id),
-            EventEntity::Workspace,
-            Some(ws.id),
-            EventAction::CoachCreated,
-        )
-        .after(serde_json::json!({"coach": coach.email, "name": coach.name, "specialty": specialty.trim()})),
+    crate::auth::service::insert_user(&w, &coach).await?;
+    let ws = crate::workspace::service::create_workspace(&w, &coach, &ws_name, TradePack::Coach).await?;
+    w.audit(
+        Audit::of(EventEntity::Workspace, Some(ws.id), EventAction::CoachCreated)
+            .on_chain(WorkspaceId(ws.id))
+            .after(serde_json::json!({"coach": coach.email, "name": coach.name, "specialty": specialty.trim()})),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     crate::auth::links::request_magic_link(state, &current.meta, email.as_str()).await?;
-    state.wake_jobs();
     Ok(ws.id)
 }

@@ -10,10 +10,10 @@ use crate::domain::{Email, Password, WorkspaceId};
 use crate::error::AppError;
 use crate::infra::entity::auth_token::{self, TokenPurpose};
 use crate::infra::entity::user;
-use crate::infra::events::{self, Actor, NewEvent};
+use crate::infra::events::Actor;
 use crate::infra::rate_limit;
 use crate::infra::request::RequestMeta;
-use crate::infra::{AppState, SessionUser, crypto, db, time};
+use crate::infra::{AppState, Audit, SessionUser, Write, crypto, time};
 use crate::outbox::EmailKind;
 use crate::outbox::service::{self as outbox, NewEmail};
 use crate::outbox::templates;
@@ -41,10 +41,9 @@ async fn issue_link(state: &AppState, meta: &RequestMeta, email: &str, purpose: 
     let Some(user) = find_user_by_email(&state.db, email.as_str()).await? else {
         return Ok(());
     };
-    let txn = db::begin_write(&state.db).await?;
-    mail_token(state, &txn, meta, &user, purpose).await?;
-    txn.commit().await?;
-    state.wake_jobs();
+    let w = Write::begin(state, requester(&user, meta), None).await?;
+    mail_token(state, &w, meta, &user, purpose).await?;
+    w.commit().await?;
     Ok(())
 }
 
@@ -52,7 +51,7 @@ async fn issue_link(state: &AppState, meta: &RequestMeta, email: &str, purpose: 
 /// account's address, in the caller's transaction.
 pub(crate) async fn mail_token(
     state: &AppState,
-    txn: &DatabaseTransaction,
+    w: &Write,
     meta: &RequestMeta,
     user: &user::Model,
     purpose: TokenPurpose,
@@ -95,10 +94,10 @@ pub(crate) async fn mail_token(
         requested_ip: Set(meta.ip.clone()),
         created_at: Set(now),
     })
-    .exec_without_returning(txn)
+    .exec_without_returning(w)
     .await?;
     outbox::enqueue(
-        txn,
+        w,
         NewEmail {
             workspace_id: None,
             to: user.email.clone(),
@@ -110,18 +109,19 @@ pub(crate) async fn mail_token(
         },
     )
     .await?;
-    let actor = Actor {
+    w.audit(Audit::of(EventEntity::User, Some(user.id), action).on_chain(WorkspaceId::PLATFORM))
+        .await?;
+    Ok(())
+}
+
+/// Whoever asks for a link to an address is known only by that address
+/// until they use the link.
+fn requester(user: &user::Model, meta: &RequestMeta) -> Actor {
+    Actor {
         user_id: None,
         label: user.email.clone(),
         meta: meta.clone(),
-    };
-    events::record(
-        txn,
-        &actor,
-        NewEvent::new(WorkspaceId::PLATFORM, EventEntity::User, Some(user.id), action),
-    )
-    .await?;
-    Ok(())
+    }
 }
 
 /// Who proved the address.
@@ -145,7 +145,7 @@ pub(crate) enum Proof {
 /// second factor set before is dropped, so that whoever squatted the address
 /// keeps nothing.
 pub(crate) async fn mark_verified(
-    txn: &DatabaseTransaction,
+    w: &Write,
     meta: &RequestMeta,
     user: &user::Model,
     proof: Proof,
@@ -171,37 +171,32 @@ pub(crate) async fn mark_verified(
             .col_expr(user::Column::TotpLastStep, Option::<i64>::None.into())
             .col_expr(user::Column::RecoveryCodes, Option::<String>::None.into());
     }
-    let updated = update.exec(txn).await?;
+    let updated = update.exec(w).await?;
     if updated.rows_affected == 1 {
+        w.act_as(Actor::user(user, meta));
         let mut sessions_closed = 0;
         if proof == Proof::Mailbox {
-            sessions_closed = crate::infra::session::delete_all_for_user(txn, user.id, None).await?;
+            sessions_closed = crate::infra::session::delete_all_for_user(w, user.id, None).await?;
             auth_token::Entity::update_many()
                 .col_expr(auth_token::Column::UsedAt, now.into())
                 .filter(auth_token::Column::UserId.eq(user.id))
                 .filter(auth_token::Column::UsedAt.is_null())
-                .exec(txn)
+                .exec(w)
                 .await?;
         }
-        events::record(
-            txn,
-            &Actor::user(user, meta),
-            NewEvent::new(
-                WorkspaceId::PLATFORM,
-                EventEntity::User,
-                Some(user.id),
-                EventAction::EmailVerified,
-            )
-            .after(serde_json::json!({
-                "email": user.email,
-                "taken_back": proof == Proof::Mailbox,
-                "sessions_closed": sessions_closed,
-            })),
+        w.audit(
+            Audit::of(EventEntity::User, Some(user.id), EventAction::EmailVerified)
+                .on_chain(WorkspaceId::PLATFORM)
+                .after(serde_json::json!({
+                    "email": user.email,
+                    "taken_back": proof == Proof::Mailbox,
+                    "sessions_closed": sessions_closed,
+                })),
         )
         .await?;
     }
     user::Entity::find_by_id(user.id)
-        .one(txn)
+        .one(w)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -218,17 +213,9 @@ pub async fn resend_verification(state: &AppState, current: &SessionUser) -> Res
         rate_limit::VERIFY_PER_USER,
     )
     .await?;
-    let txn = db::begin_write(&state.db).await?;
-    mail_token(
-        state,
-        &txn,
-        &current.meta,
-        &current.user,
-        TokenPurpose::EmailVerification,
-    )
-    .await?;
-    txn.commit().await?;
-    state.wake_jobs();
+    let w = Write::personal(state, current).await?;
+    mail_token(state, &w, &current.meta, &current.user, TokenPurpose::EmailVerification).await?;
+    w.commit().await?;
     Ok(())
 }
 
@@ -246,18 +233,19 @@ pub async fn confirm_email(
     token: &str,
 ) -> Result<String, AppError> {
     limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let Some((row, user)) = live_token(&txn, token, TokenPurpose::EmailVerification).await? else {
+    let w = Write::begin(state, Actor::visitor(meta), None).await?;
+    let Some((row, user)) = live_token(&w, token, TokenPurpose::EmailVerification).await? else {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
     };
     if current.is_none_or(|c| c.user.id != user.id) {
         return Err(AppError::Conflict(CONFIRM_SIGNED_IN.into()));
     }
-    if !consume(&txn, &row).await? {
+    if !consume(&w, &row).await? {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
     }
-    mark_verified(&txn, meta, &user, Proof::Holder).await?;
-    txn.commit().await?;
+    w.act_as(Actor::user(&user, meta));
+    mark_verified(&w, meta, &user, Proof::Holder).await?;
+    w.commit().await?;
     Ok(user.email)
 }
 
@@ -325,16 +313,17 @@ pub async fn token_info(
 /// Signs in with a magic link.
 pub async fn consume_magic_link(state: &AppState, meta: &RequestMeta, token: &str) -> Result<SignInOutcome, AppError> {
     limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let Some((row, user)) = live_token(&txn, token, TokenPurpose::MagicLink).await? else {
+    let w = Write::begin(state, Actor::visitor(meta), None).await?;
+    let Some((row, user)) = live_token(&w, token, TokenPurpose::MagicLink).await? else {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
     };
-    if !consume(&txn, &row).await? {
+    if !consume(&w, &row).await? {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
     }
-    let user = mark_verified(&txn, meta, &user, Proof::Mailbox).await?;
-    let outcome = open_session(state, &txn, &user, meta, "magic_link").await?;
-    txn.commit().await?;
+    w.act_as(Actor::user(&user, meta));
+    let user = mark_verified(&w, meta, &user, Proof::Mailbox).await?;
+    let outcome = open_session(state, &w, &user, meta, "magic_link").await?;
+    w.commit().await?;
     Ok(outcome)
 }
 
@@ -343,16 +332,16 @@ pub async fn reset_password(state: &AppState, meta: &RequestMeta, token: &str, p
     let password = Password::parse(password).map_err(|m| AppError::field("password", m))?;
     limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
     let hash = hash_password(state, password).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let Some((row, user)) = live_token(&txn, token, TokenPurpose::PasswordReset).await? else {
+    let w = Write::begin(state, Actor::visitor(meta), None).await?;
+    let Some((row, user)) = live_token(&w, token, TokenPurpose::PasswordReset).await? else {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
     };
-    if !consume(&txn, &row).await? {
+    if !consume(&w, &row).await? {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
     }
-    let user = mark_verified(&txn, meta, &user, Proof::Mailbox).await?;
-    set_password(&txn, meta, &user, hash, None).await?;
-    txn.commit().await?;
-    state.wake_jobs();
+    w.act_as(Actor::user(&user, meta));
+    let user = mark_verified(&w, meta, &user, Proof::Mailbox).await?;
+    set_password(&w, meta, &user, hash, None).await?;
+    w.commit().await?;
     Ok(())
 }

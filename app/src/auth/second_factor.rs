@@ -14,10 +14,9 @@ use crate::audit::{EventAction, EventEntity};
 use crate::domain::{TotpCode, WorkspaceId};
 use crate::error::AppError;
 use crate::infra::entity::{member, user, workspace};
-use crate::infra::events::{self, NewEvent};
 use crate::infra::rate_limit;
 use crate::infra::request;
-use crate::infra::{AppState, SessionUser, crypto, db, session, time};
+use crate::infra::{AppState, Audit, SessionUser, Write, crypto, session, time};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 const CODE_REFUSED: &str = "Code incorrect ou déjà utilisé. Attendez le suivant.";
@@ -109,18 +108,18 @@ pub async fn verify_second_factor(
     }
     let code = TotpCode::parse(code).map_err(|m| AppError::field("code", m))?;
     count_guess(state, pending).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let user = fresh(&txn, pending).await?;
+    let w = Write::personal(state, pending).await?;
+    let user = fresh(&w, pending).await?;
     let used_recovery = match &code {
         TotpCode::Totp(code) => {
             let secret = user.totp_secret.clone().unwrap_or_default();
-            if !accept_totp(&txn, &user, &secret, code).await? {
+            if !accept_totp(&w, &user, &secret, code).await? {
                 return Err(AppError::field("code", CODE_REFUSED));
             }
             false
         }
         TotpCode::Recovery(code) => {
-            if !accept_recovery(&txn, &user, code).await? {
+            if !accept_recovery(&w, &user, code).await? {
                 return Err(AppError::field("code", RECOVERY_REFUSED));
             }
             true
@@ -130,31 +129,25 @@ pub async fn verify_second_factor(
     let ended = crate::infra::entity::session::Entity::delete_many()
         .filter(crate::infra::entity::session::Column::Id.eq(pending.session.id))
         .filter(crate::infra::entity::session::Column::MfaPending.eq(true))
-        .exec(&txn)
+        .exec(&w)
         .await?;
     if ended.rows_affected != 1 {
         return Err(AppError::Unauthenticated);
     }
     let workspace_id = pending.session.workspace_id;
-    let (token, created) = session::create(&txn, user.id, workspace_id, false, &pending.meta).await?;
-    let actor = pending.actor();
+    let (token, created) = session::create(&w, user.id, workspace_id, false, &pending.meta).await?;
     let chain = workspace_id.map(WorkspaceId).unwrap_or(WorkspaceId::PLATFORM);
     if used_recovery {
-        events::record(
-            &txn,
-            &actor,
-            NewEvent::new(chain, EventEntity::User, Some(user.id), EventAction::RecoveryCodeUsed),
-        )
-        .await?;
+        w.audit(Audit::of(EventEntity::User, Some(user.id), EventAction::RecoveryCodeUsed).on_chain(chain))
+            .await?;
     }
-    events::record(
-        &txn,
-        &actor,
-        NewEvent::new(chain, EventEntity::Session, Some(created.id), EventAction::SignedIn)
+    w.audit(
+        Audit::of(EventEntity::Session, Some(created.id), EventAction::SignedIn)
+            .on_chain(chain)
             .after(serde_json::json!({ "via": "second_factor" })),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     request::set_cookie(&request::session_cookie(
         Some(&token),
         state.config.secure_cookies,
@@ -253,7 +246,7 @@ pub async fn confirm_totp(state: &AppState, current: &SessionUser, code: &str) -
     };
     let (codes, hashes) = crypto::recovery_codes();
     let now = time::now();
-    let txn = db::begin_write(&state.db).await?;
+    let w = Write::personal(state, current).await?;
     // The pending secret is consumed once, and only the one that was checked.
     let enabled = user::Entity::update_many()
         .col_expr(user::Column::TotpSecret, Some(secret.clone()).into())
@@ -267,7 +260,7 @@ pub async fn confirm_totp(state: &AppState, current: &SessionUser, code: &str) -
         .col_expr(user::Column::UpdatedAt, now.into())
         .filter(user::Column::Id.eq(user.id))
         .filter(user::Column::TotpPendingSecret.eq(secret))
-        .exec(&txn)
+        .exec(&w)
         .await?;
     if enabled.rows_affected != 1 {
         return Err(AppError::Conflict(
@@ -275,13 +268,9 @@ pub async fn confirm_totp(state: &AppState, current: &SessionUser, code: &str) -
         ));
     }
     let chain = current.chain();
-    events::record(
-        &txn,
-        &current.actor(),
-        NewEvent::new(chain, EventEntity::User, Some(user.id), EventAction::TotpEnabled),
-    )
-    .await?;
-    txn.commit().await?;
+    w.audit(Audit::of(EventEntity::User, Some(user.id), EventAction::TotpEnabled).on_chain(chain))
+        .await?;
+    w.commit().await?;
     Ok(codes)
 }
 
@@ -306,7 +295,7 @@ pub async fn disable_totp(state: &AppState, current: &SessionUser, proof: &str) 
             ws.name
         )));
     }
-    let txn = db::begin_write(&state.db).await?;
+    let w = Write::personal(state, current).await?;
     user::Entity::update(user::ActiveModel {
         id: Set(current.user.id),
         totp_secret: Set(None),
@@ -317,19 +306,10 @@ pub async fn disable_totp(state: &AppState, current: &SessionUser, proof: &str) 
         updated_at: Set(time::now()),
         ..Default::default()
     })
-    .exec(&txn)
+    .exec(&w)
     .await?;
-    events::record(
-        &txn,
-        &current.actor(),
-        NewEvent::new(
-            current.chain(),
-            EventEntity::User,
-            Some(current.user.id),
-            EventAction::TotpDisabled,
-        ),
-    )
-    .await?;
-    txn.commit().await?;
+    w.audit(Audit::of(EventEntity::User, Some(current.user.id), EventAction::TotpDisabled).on_chain(current.chain()))
+        .await?;
+    w.commit().await?;
     Ok(())
 }

@@ -6,18 +6,15 @@ use crate::domain::{Email, Password, PersonName, TradePack, WorkspaceId, Workspa
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::auth_token::{self, TokenPurpose};
 use crate::infra::entity::{member, user};
-use crate::infra::events::{self, Actor, NewEvent};
+use crate::infra::events::Actor;
 use crate::infra::rate_limit::{self, Limit};
 use crate::infra::request::{self, RequestMeta};
-use crate::infra::{AppState, SessionUser, crypto, db, scope, session, time};
+use crate::infra::{AppState, Audit, SessionUser, Write, crypto, scope, session, time};
 use crate::outbox::EmailKind;
 use crate::outbox::service::{self as outbox, NewEmail};
 use crate::outbox::templates;
 use crate::workspace::service as workspaces;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    SqlErr,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, SqlErr};
 use uuid::Uuid;
 
 /// Counts an attempt against `limit` for `key`, in every instance's shared
@@ -81,17 +78,17 @@ async fn default_workspace(db: &impl ConnectionTrait, user_id: Uuid) -> Result<O
         .map(|m| m.workspace_id))
 }
 
-/// Opens a session in `txn`, sets the cookie and records the event.
+/// Opens a session in the envelope, sets the cookie and records the event.
 pub(crate) async fn open_session(
     state: &AppState,
-    txn: &DatabaseTransaction,
+    w: &Write,
     user: &user::Model,
     meta: &RequestMeta,
     via: &str,
 ) -> Result<SignInOutcome, AppError> {
-    let workspace_id = default_workspace(txn, user.id).await?;
+    let workspace_id = default_workspace(w, user.id).await?;
     let mfa_pending = user.totp_enabled_at.is_some();
-    let (token, created) = session::create(txn, user.id, workspace_id, mfa_pending, meta).await?;
+    let (token, created) = session::create(w, user.id, workspace_id, mfa_pending, meta).await?;
     let ttl = if mfa_pending {
         session::MFA_PENDING_TTL
     } else {
@@ -105,12 +102,11 @@ pub(crate) async fn open_session(
     if mfa_pending {
         return Ok(SignInOutcome::SecondFactor);
     }
-    let actor = Actor::user(user, meta);
+    w.act_as(Actor::user(user, meta));
     let chain = workspace_id.map(WorkspaceId).unwrap_or(WorkspaceId::PLATFORM);
-    events::record(
-        txn,
-        &actor,
-        NewEvent::new(chain, EventEntity::Session, Some(created.id), EventAction::SignedIn)
+    w.audit(
+        Audit::of(EventEntity::Session, Some(created.id), EventAction::SignedIn)
+            .on_chain(chain)
             .after(serde_json::json!({ "via": via })),
     )
     .await?;
@@ -170,10 +166,10 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
         ));
     }
     let hash = hash_password(state, password).await?;
-    let txn = db::begin_write(&state.db).await?;
+    let w = Write::begin(state, Actor::visitor(meta), None).await?;
     let user = user::Model::new_account(email.as_str(), name.as_str(), Some(hash), false);
     let now = user.consent_at;
-    if let Err(error) = insert_user(&txn, &user).await {
+    if let Err(error) = insert_user(&w, &user).await {
         // Two sign-ups raced on the same address.
         return Err(match error.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
@@ -182,20 +178,16 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
             _ => error.into(),
         });
     }
-    let actor = Actor::user(&user, meta);
-    let ws = workspaces::create_workspace(&txn, &actor, &user, workspace_name.as_str(), pack).await?;
-    events::record(
-        &txn,
-        &actor,
-        NewEvent::new(WorkspaceId(ws.id), EventEntity::User, Some(user.id), EventAction::UserSignedUp).after(
+    w.act_as(Actor::user(&user, meta));
+    let ws = workspaces::create_workspace(&w, &user, workspace_name.as_str(), pack).await?;
+    w.act_in(WorkspaceId(ws.id));
+    w.audit(Audit::of(EventEntity::User, Some(user.id), EventAction::UserSignedUp).after(
             serde_json::json!({ "email": user.email, "consent_version": CONSENT_VERSION, "consent_at": time::iso(now) }),
-        ),
-    )
+        ))
     .await?;
-    super::links::mail_token(state, &txn, meta, &user, TokenPurpose::EmailVerification).await?;
-    let outcome = open_session(state, &txn, &user, meta, "sign_up").await?;
-    txn.commit().await?;
-    state.wake_jobs();
+    super::links::mail_token(state, &w, meta, &user, TokenPurpose::EmailVerification).await?;
+    let outcome = open_session(state, &w, &user, meta, "sign_up").await?;
+    w.commit().await?;
     Ok(outcome)
 }
 
@@ -252,9 +244,9 @@ pub async fn sign_in(
         return Err(AppError::field("password", "Adresse e-mail ou mot de passe incorrect."));
     };
     state.limiter.reset(&email_key).await;
-    let txn = db::begin_write(&state.db).await?;
-    let outcome = open_session(state, &txn, &user, meta, "password").await?;
-    txn.commit().await?;
+    let w = Write::begin(state, Actor::user(&user, meta), None).await?;
+    let outcome = open_session(state, &w, &user, meta, "password").await?;
+    w.commit().await?;
     Ok(match outcome {
         SignInOutcome::SignedIn { .. } => SignInOutcome::SignedIn {
             redirect: safe_next(next),
@@ -264,7 +256,7 @@ pub async fn sign_in(
 }
 
 pub(crate) async fn set_password(
-    txn: &DatabaseTransaction,
+    w: &Write,
     meta: &RequestMeta,
     user: &user::Model,
     hash: String,
@@ -277,31 +269,25 @@ pub(crate) async fn set_password(
         updated_at: Set(now),
         ..Default::default()
     })
-    .exec(txn)
+    .exec(w)
     .await?;
     // Unused reset links die with the old password.
     auth_token::Entity::update_many()
         .col_expr(auth_token::Column::UsedAt, now.into())
         .filter(auth_token::Column::UserId.eq(user.id))
         .filter(auth_token::Column::UsedAt.is_null())
-        .exec(txn)
+        .exec(w)
         .await?;
-    let closed = session::delete_all_for_user(txn, user.id, keep_session).await?;
-    let actor = Actor::user(user, meta);
-    events::record(
-        txn,
-        &actor,
-        NewEvent::new(
-            WorkspaceId::PLATFORM,
-            EventEntity::User,
-            Some(user.id),
-            EventAction::PasswordChanged,
-        )
-        .after(serde_json::json!({ "sessions_closed": closed })),
+    let closed = session::delete_all_for_user(w, user.id, keep_session).await?;
+    w.act_as(Actor::user(user, meta));
+    w.audit(
+        Audit::of(EventEntity::User, Some(user.id), EventAction::PasswordChanged)
+            .on_chain(WorkspaceId::PLATFORM)
+            .after(serde_json::json!({ "sessions_closed": closed })),
     )
     .await?;
     outbox::enqueue(
-        txn,
+        w,
         NewEmail {
             workspace_id: None,
             to: user.email.clone(),
@@ -330,32 +316,22 @@ pub async fn change_password(state: &AppState, current: &SessionUser, old: &str,
         return Err(AppError::field("current_password", "Mot de passe actuel incorrect."));
     }
     let hash = hash_password(state, new).await?;
-    let txn = db::begin_write(&state.db).await?;
-    set_password(&txn, &current.meta, &current.user, hash, Some(current.session.id)).await?;
-    txn.commit().await?;
-    state.wake_jobs();
+    let w = Write::personal(state, current).await?;
+    set_password(&w, &current.meta, &current.user, hash, Some(current.session.id)).await?;
+    w.commit().await?;
     Ok(())
 }
 
 /// Closes the current session.
 pub async fn sign_out(state: &AppState, current: &SessionUser) -> Result<(), AppError> {
-    let txn = db::begin_write(&state.db).await?;
-    session::delete(&txn, current.session.id).await?;
+    let w = Write::personal(state, current).await?;
+    session::delete(&w, current.session.id).await?;
     if !current.session.mfa_pending {
         let chain = current.chain();
-        events::record(
-            &txn,
-            &current.actor(),
-            NewEvent::new(
-                chain,
-                EventEntity::Session,
-                Some(current.session.id),
-                EventAction::SignedOut,
-            ),
-        )
-        .await?;
+        w.audit(Audit::of(EventEntity::Session, Some(current.session.id), EventAction::SignedOut).on_chain(chain))
+            .await?;
     }
-    txn.commit().await?;
+    w.commit().await?;
     request::set_cookie(&request::session_cookie(None, state.config.secure_cookies, 0));
     Ok(())
 }

@@ -67,7 +67,7 @@ pub async fn save_coach_settings(
 ) -> Result<Estimates, AppError> {
     use crate::domain::Role;
     use crate::error::FieldErrors;
-    use crate::infra::{db, scope, state::app_state};
+    use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
     scope.require(Role::can_manage_workspace)?;
@@ -95,8 +95,8 @@ pub async fn save_coach_settings(
         minutes_per_message,
         monthly_cost_cents: monthly_cost_cents.unwrap_or(0),
     };
-    let txn = db::begin_write(&state.db).await?;
-    let saved = super::settings::save(&txn, &scope, estimates).await?;
-    txn.commit().await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    let saved = super::settings::save(&w, &scope, estimates).await?;
+    w.commit().await?;
     Ok(saved)
 }

@@ -5,10 +5,10 @@ use crate::audit::{EventAction, EventEntity};
 use crate::domain::kpi::Estimates;
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::coach_settings;
-use crate::infra::{Scope, events, events::NewEvent, time};
+use crate::infra::{Audit, Scope, Write, time};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 /// The workspace's estimates (defaults when never set).
@@ -26,13 +26,13 @@ pub async fn load(db: &impl ConnectionTrait, workspace_id: Uuid) -> Result<Estim
 }
 
 /// Checks and stores the estimates.
-pub async fn save(txn: &DatabaseTransaction, scope: &Scope, e: Estimates) -> Result<Estimates, AppError> {
+pub async fn save(w: &Write, scope: &Scope, e: Estimates) -> Result<Estimates, AppError> {
     if let Err((field, message)) = e.check() {
         let mut errors = FieldErrors::new();
         errors.push(field, message);
         return Err(AppError::Validation(errors));
     }
-    let before = load(txn, scope.workspace_id.0).await?;
+    let before = load(w, scope.workspace_id.0).await?;
     coach_settings::Entity::insert(coach_settings::ActiveModel {
         workspace_id: Set(scope.workspace_id.0),
         lead_magnet_pct: Set(e.lead_magnet_pct),
@@ -54,20 +54,14 @@ pub async fn save(txn: &DatabaseTransaction, scope: &Scope, e: Estimates) -> Res
             ])
             .to_owned(),
     )
-    .exec_without_returning(txn)
+    .exec_without_returning(w)
     .await?;
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::CoachSettings,
-            None,
-            EventAction::CoachSettingsChanged,
-        )
-        .before(serde_json::to_value(&before).unwrap_or_default())
-        .after(serde_json::to_value(&e).unwrap_or_default()),
+    w.audit(
+        Audit::of(EventEntity::CoachSettings, None, EventAction::CoachSettingsChanged)
+            .before(serde_json::to_value(&before).unwrap_or_default())
+            .after(serde_json::to_value(&e).unwrap_or_default()),
     )
     .await?;
+    w.emit(crate::domain::DomainEvent::KpiSettingsChanged).await?;
     Ok(e)
 }

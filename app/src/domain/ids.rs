@@ -73,6 +73,10 @@ typed_id!(
     PipelineId,
     /// One column of a pipeline.
     StageId,
+    /// A quote (every version has its own id).
+    QuoteId,
+    /// One domain event of the outbox.
+    DomainEventId,
 );
 
 impl WorkspaceId {

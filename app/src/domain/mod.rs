@@ -1,6 +1,7 @@
 //! Pure rules shared by the browser and the server: no IO here.
 
 pub mod deal_rules;
+pub mod events;
 pub mod ids;
 pub mod image;
 pub mod kpi;
@@ -15,6 +16,7 @@ pub mod scores;
 pub mod validation;
 pub mod vat;
 
+pub use events::DomainEvent;
 pub use ids::*;
 pub use pack::{PackLabels, PipelineTemplate, StageKind, StageTemplate, TradePack};
 pub use role::Role;

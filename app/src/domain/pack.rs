@@ -71,6 +71,8 @@ pub struct StageTemplate {
     pub probability: u8,
     /// A deal moves here when its quote is sent.
     pub is_quote_stage: bool,
+    /// The setter status (its key) whose prospects the feed moves here.
+    pub setter_status: Option<&'static str>,
 }
 
 /// A default pipeline created with a new workspace.
@@ -102,6 +104,25 @@ const fn stage(name: &'static str, color: &'static str, kind: StageKind, probabi
         kind,
         probability,
         is_quote_stage: false,
+        setter_status: None,
+    }
+}
+
+/// A stage the setter feed moves the prospects of one status to.
+const fn fed(
+    name: &'static str,
+    color: &'static str,
+    kind: StageKind,
+    probability: u8,
+    status: &'static str,
+) -> StageTemplate {
+    StageTemplate {
+        name,
+        color,
+        kind,
+        probability,
+        is_quote_stage: false,
+        setter_status: Some(status),
     }
 }
 
@@ -112,6 +133,7 @@ const fn quote_stage(name: &'static str, color: &'static str, probability: u8) -
         kind: StageKind::Open,
         probability,
         is_quote_stage: true,
+        setter_status: None,
     }
 }
 
@@ -134,14 +156,14 @@ const WORKSHOP_STAGES: &[StageTemplate] = &[
 ];
 
 const COACH_STAGES: &[StageTemplate] = &[
-    stage("Nouveau", "#3b82f6", Open, 5),
-    stage("Engagé", "#06b6d4", Open, 15),
-    stage("Qualifié", "#8b5cf6", Open, 30),
-    stage("Call proposé", "#a855f7", Open, 45),
-    stage("Call réservé", "#f59e0b", Open, 65),
-    stage("Gagné", "#10b981", Won, 100),
-    stage("Perdu", "#ef4444", Lost, 0),
-    stage("À relancer", "#f97316", Open, 10),
+    fed("Nouveau", "#3b82f6", Open, 5, "new"),
+    fed("Engagé", "#06b6d4", Open, 15, "engaged"),
+    fed("Qualifié", "#8b5cf6", Open, 30, "qualified"),
+    fed("Call proposé", "#a855f7", Open, 45, "call_proposed"),
+    fed("Call réservé", "#f59e0b", Open, 65, "call_booked"),
+    fed("Gagné", "#10b981", Won, 100, "won"),
+    fed("Perdu", "#ef4444", Lost, 0, "lost"),
+    fed("À relancer", "#f97316", Open, 10, "follow_up"),
 ];
 
 const SALES_STAGES: &[StageTemplate] = &[

@@ -44,6 +44,15 @@ impl Actor {
         }
     }
 
+    /// Someone not signed in (a client opening a portal link), until known.
+    pub fn visitor(meta: &RequestMeta) -> Actor {
+        Actor {
+            user_id: None,
+            label: "Visiteur".to_string(),
+            meta: meta.clone(),
+        }
+    }
+
     /// The application itself (seeding, scheduled jobs).
     pub fn system(label: &str) -> Actor {
         Actor {
@@ -149,7 +158,9 @@ async fn lock_head(txn: &DatabaseTransaction, workspace_id: Uuid) -> Result<even
         .ok_or_else(|| DbErr::RecordNotFound("event chain head".into()))
 }
 
-/// Appends an event in the caller's transaction, at time `at`.
+/// Appends an event in the caller's transaction, at time `at`. Mutations
+/// declare their events to the write envelope (`infra::write::Write::audit`),
+/// which calls this with its actor.
 pub async fn record_at(
     txn: &DatabaseTransaction,
     actor: &Actor,
@@ -201,11 +212,6 @@ pub async fn record_at(
         .exec(txn)
         .await?;
     Ok(row)
-}
-
-/// Appends an event in the caller's transaction, now.
-pub async fn record(txn: &DatabaseTransaction, actor: &Actor, event: NewEvent) -> Result<event::Model, DbErr> {
-    record_at(txn, actor, event, time::now()).await
 }
 
 /// Re-computes every chain (or one) and reports the first broken link.

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod dispatch;
 pub mod entity;
 pub mod events;
 pub mod files;
@@ -17,7 +18,9 @@ pub mod scope;
 pub mod session;
 pub mod state;
 pub mod time;
+pub mod write;
 
 pub use config::AppConfig;
 pub use scope::{Scope, SessionUser};
 pub use state::AppState;
+pub use write::{Audit, Write};

@@ -1,7 +1,7 @@
 //! What every server function and handler can reach.
 
 use super::config::AppConfig;
-use super::live::{LiveBus, LiveUpdate};
+use super::live::LiveBus;
 use super::rate_limit::RateLimiter;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -19,6 +19,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     /// Wakes the job worker when a job was committed.
     pub jobs_wakeup: Arc<Notify>,
+    /// Wakes the domain event dispatcher when events were committed.
+    pub events_wakeup: Arc<Notify>,
     /// Committed changes that open pages show live (server-sent events).
     pub live: LiveBus,
     /// Renders quote PDFs.
@@ -41,27 +43,12 @@ impl AppState {
             db,
             config: Arc::new(config),
             jobs_wakeup: Arc::new(Notify::new()),
+            events_wakeup: Arc::new(Notify::new()),
             live: LiveBus::local(),
             pdf,
             hashing: Arc::new(tokio::sync::Semaphore::new(super::crypto::concurrent_hashes())),
             previews: Arc::new(super::cache::BytesCache::new(PREVIEW_CACHE_BYTES)),
         }
-    }
-
-    /// Publishes a committed change to the workspace's open pages.
-    pub fn publish(&self, workspace_id: uuid::Uuid, topic: &str, payload: &impl serde::Serialize) {
-        if let Ok(payload) = serde_json::to_string(payload) {
-            self.live.publish(LiveUpdate {
-                workspace_id,
-                topic: topic.to_string(),
-                payload,
-            });
-        }
-    }
-
-    /// Tells the worker that new jobs were committed.
-    pub fn wake_jobs(&self) {
-        self.jobs_wakeup.notify_one();
     }
 }
 

@@ -4,7 +4,7 @@ use super::templates::{self, Rendered};
 use super::{EmailDetail, EmailKind, EmailRow, EmailStatus};
 use crate::infra::entity::email;
 use crate::infra::ports::{Attachment, Mailer, OutgoingEmail};
-use crate::infra::queue::{self, JobPayload};
+use crate::infra::queue::JobPayload;
 use crate::infra::time;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -31,8 +31,9 @@ pub struct NewEmail {
     pub attachment: Option<Uuid>,
 }
 
-/// Stores the message and its delivery job in the caller's transaction.
-pub async fn enqueue(txn: &impl ConnectionTrait, mail: NewEmail) -> Result<Uuid, DbErr> {
+/// Stores the message and its delivery job in the write envelope (the worker
+/// is woken after commit).
+pub async fn enqueue(w: &crate::infra::Write, mail: NewEmail) -> Result<Uuid, crate::error::AppError> {
     let now = time::now();
     let id = Uuid::now_v7();
     email::Entity::insert(email::ActiveModel {
@@ -53,9 +54,9 @@ pub async fn enqueue(txn: &impl ConnectionTrait, mail: NewEmail) -> Result<Uuid,
         created_at: Set(now),
         sent_at: Set(None),
     })
-    .exec_without_returning(txn)
+    .exec_without_returning(w)
     .await?;
-    queue::enqueue(txn, mail.workspace_id, &JobPayload::SendEmail { email_id: id }, now).await?;
+    w.enqueue(&JobPayload::SendEmail { email_id: id }, now).await?;
     Ok(id)
 }
 

@@ -1,6 +1,6 @@
 //! Server functions of the board, the deal drawer and stage settings. Every
-//! change goes through `rules::apply` (deals) or `stages` and is published to
-//! the workspace's open boards.
+//! change runs in the write envelope and goes through `rules::apply` (deals)
+//! or `stages`; open boards follow through the domain events.
 // Server functions take a form's fields one by one (the names the form posts).
 #![allow(clippy::too_many_arguments)]
 
@@ -12,38 +12,25 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 mod support {
-    use super::super::rules::{self, RuleContext};
     use crate::error::AppError;
-    use crate::infra::{AppState, Scope};
-
-    /// The rule context of the caller.
-    pub async fn context(state: &AppState, scope: &Scope) -> Result<RuleContext, AppError> {
-        rules::context(&state.db, scope.workspace_id, scope.actor()).await
-    }
 
     /// Applies a deal rule for the caller (who must be able to work deals) in
-    /// one transaction, then publishes the change to the workspace's open boards.
+    /// the write envelope.
     pub async fn apply_rule(
         deal_id: uuid::Uuid,
         trigger: crate::domain::deal_rules::Trigger,
         placement: super::super::rules::Placement,
     ) -> Result<super::BoardChange, AppError> {
         use crate::domain::Role;
-        use crate::infra::{db, scope, state::app_state};
+        use crate::infra::{Write, scope, state::app_state};
         let state = app_state()?;
         let scope = scope::scope(&state).await?;
         scope.require(Role::can_work_deals)?;
-        let ctx = context(&state, &scope).await?;
-        let txn = db::begin_write(&state.db).await?;
-        let change = super::super::rules::apply(&txn, &ctx, deal_id, trigger, placement).await?;
-        txn.commit().await?;
-        publish(&state, &scope, &change);
+        let w = Write::scoped(&state, &scope).await?;
+        let ctx = super::super::rules::context(&w, scope.workspace_id).await?;
+        let change = super::super::rules::apply(&w, &ctx, deal_id, trigger, placement).await?;
+        w.commit().await?;
         Ok(change)
-    }
-
-    /// Publishes a committed board change to the workspace's open boards.
-    pub fn publish(state: &AppState, scope: &Scope, change: &super::BoardChange) {
-        state.publish(scope.workspace_id.0, "board", change);
     }
 }
 
@@ -126,12 +113,12 @@ pub async fn fetch_deal(deal_id: Uuid) -> Result<DealDetail, AppError> {
 /// Writes a note on a deal.
 #[server(endpoint = "add_note")]
 pub async fn add_note(deal_id: Uuid, body: String) -> Result<NoteView, AppError> {
-    use crate::infra::{db, scope, state::app_state};
+    use crate::infra::{Write, scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let note = super::leads::add_note(&txn, &scope, deal_id, &body).await?;
-    txn.commit().await?;
+    let w = Write::scoped(&state, &scope).await?;
+    let note = super::leads::add_note(&w, &scope, deal_id, &body).await?;
+    w.commit().await?;
     Ok(note)
 }
 
@@ -151,7 +138,7 @@ pub async fn create_lead(
     value: Option<String>,
     source: String,
 ) -> Result<DealCard, AppError> {
-    use crate::infra::{db, scope, state::app_state};
+    use crate::infra::{Write, scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
     let input = super::leads::NewLead {
@@ -168,18 +155,9 @@ pub async fn create_lead(
         value: value.unwrap_or_default(),
         source,
     };
-    let txn = db::begin_write(&state.db).await?;
-    let (card, pipeline_id) = super::leads::create(&txn, &scope, input).await?;
-    txn.commit().await?;
-    support::publish(
-        &state,
-        &scope,
-        &BoardChange {
-            pipeline_id,
-            cards: vec![card.clone()],
-            job_opened: false,
-        },
-    );
+    let w = Write::scoped(&state, &scope).await?;
+    let card = super::leads::create(&w, &scope, input).await?;
+    w.commit().await?;
     Ok(card)
 }
 
@@ -202,17 +180,18 @@ pub async fn add_stage(
     probability: i32,
 ) -> Result<StageView, AppError> {
     use crate::domain::StageKind;
-    use crate::infra::{db, scope, state::app_state};
+    use crate::infra::{Write, scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
     let kind = StageKind::parse(&kind).ok_or_else(|| AppError::field("kind", "Choisissez un type d'étape."))?;
-    let txn = db::begin_write(&state.db).await?;
-    let stage = super::stages::add(&txn, &scope, pipeline_id, &name, &color, kind, probability).await?;
-    txn.commit().await?;
+    let w = Write::scoped(&state, &scope).await?;
+    let stage = super::stages::add(&w, &scope, pipeline_id, &name, &color, kind, probability).await?;
+    w.commit().await?;
     Ok(stage)
 }
 
-/// Renames, recolours or re-flags a stage.
+/// Renames, recolours or re-flags a stage; links it to a setter status
+/// (`setter_status`: a status key, empty for none, absent to leave it).
 #[server(endpoint = "update_stage")]
 pub async fn update_stage(
     stage_id: Uuid,
@@ -220,46 +199,45 @@ pub async fn update_stage(
     color: String,
     probability: i32,
     is_quote_stage: Option<String>,
+    setter_status: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::infra::{db, scope, state::app_state};
+    use crate::infra::{Write, scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    let txn = db::begin_write(&state.db).await?;
-    super::stages::update(
-        &txn,
-        &scope,
-        stage_id,
-        &name,
-        &color,
+    let change = super::stages::StageChange {
+        name,
+        color,
         probability,
-        is_quote_stage.is_some(),
-    )
-    .await?;
-    txn.commit().await?;
+        is_quote_stage: is_quote_stage.is_some(),
+        setter_status,
+    };
+    let w = Write::scoped(&state, &scope).await?;
+    super::stages::update(&w, &scope, stage_id, change).await?;
+    w.commit().await?;
     Ok(())
 }
 
 /// Moves a stage one place (`offset` −1 or +1).
 #[server(endpoint = "reorder_stage")]
 pub async fn reorder_stage(stage_id: Uuid, offset: i32) -> Result<(), AppError> {
-    use crate::infra::{db, scope, state::app_state};
+    use crate::infra::{Write, scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    let txn = db::begin_write(&state.db).await?;
-    super::stages::reorder(&txn, &scope, stage_id, offset).await?;
-    txn.commit().await?;
+    let w = Write::scoped(&state, &scope).await?;
+    super::stages::reorder(&w, &scope, stage_id, offset).await?;
+    w.commit().await?;
     Ok(())
 }
 
 /// Removes a stage after moving its cards to `move_to`.
 #[server(endpoint = "remove_stage")]
 pub async fn remove_stage(stage_id: Uuid, move_to: Option<Uuid>) -> Result<(), AppError> {
-    use crate::infra::{db, scope, state::app_state};
+    use crate::infra::{Write, scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    let txn = db::begin_write(&state.db).await?;
-    super::stages::remove(&txn, &scope, stage_id, move_to).await?;
-    txn.commit().await?;
+    let w = Write::scoped(&state, &scope).await?;
+    super::stages::remove(&w, &scope, stage_id, move_to).await?;
+    w.commit().await?;
     Ok(())
 }
 

@@ -5,15 +5,15 @@ use super::{DealCard, DealDetail, LeadSource, MemberProfile, NoteView, StageChan
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::scores::{self, AssignmentFacts, MEMBER_WINDOW_DAYS};
 use crate::domain::validation::{Phone, postcode};
-use crate::domain::{Email, PersonName, Role, StageKind, money, position};
+use crate::domain::{
+    DealId, DomainEvent, Email, LeadId, PersonName, PipelineId, Role, StageId, StageKind, money, position,
+};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{deal, event, lead, member, note, pipeline, stage, user};
-use crate::infra::events::{self, NewEvent};
-use crate::infra::{Scope, time};
+use crate::infra::{Audit, Scope, Write, time};
 use chrono::TimeDelta;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -104,15 +104,15 @@ fn validate(input: &NewLead) -> Result<(lead::Model, i64), AppError> {
 }
 
 /// Creates a lead and its deal, owned by the caller, on top of the first stage;
-/// returns the card and its pipeline.
-pub async fn create(txn: &DatabaseTransaction, scope: &Scope, input: NewLead) -> Result<(DealCard, Uuid), AppError> {
+/// returns the card.
+pub async fn create(w: &Write, scope: &Scope, input: NewLead) -> Result<DealCard, AppError> {
     scope.require(Role::can_work_deals)?;
     let (mut l, value) = validate(&input)?;
     let ws = scope.workspace_id.0;
     let pipelines = pipeline::Entity::find()
         .filter(pipeline::Column::WorkspaceId.eq(ws))
         .order_by_asc(pipeline::Column::Position)
-        .all(txn)
+        .all(w)
         .await?;
     let target = match input.pipeline_id {
         Some(id) => pipelines.iter().find(|p| p.id == id).ok_or(AppError::NotFound)?,
@@ -122,7 +122,7 @@ pub async fn create(txn: &DatabaseTransaction, scope: &Scope, input: NewLead) ->
         .filter(stage::Column::WorkspaceId.eq(ws))
         .filter(stage::Column::PipelineId.eq(target.id))
         .order_by_asc(stage::Column::Position)
-        .one(txn)
+        .one(w)
         .await?
         .ok_or(AppError::NotFound)?;
     l.workspace_id = ws;
@@ -133,9 +133,9 @@ pub async fn create(txn: &DatabaseTransaction, scope: &Scope, input: NewLead) ->
         .filter(deal::Column::StageId.eq(first.id))
         .order_by_asc(deal::Column::Position)
         .into_tuple()
-        .one(txn)
+        .one(w)
         .await?;
-    insert_lead(txn, &l).await?;
+    insert_lead(w, &l).await?;
     let d = deal::Model {
         id: Uuid::now_v7(),
         workspace_id: ws,
@@ -153,17 +153,25 @@ pub async fn create(txn: &DatabaseTransaction, scope: &Scope, input: NewLead) ->
         created_at: l.created_at,
         updated_at: l.created_at,
     };
-    insert_deal(txn, &d).await?;
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(scope.workspace_id, EventEntity::Lead, Some(l.id), EventAction::LeadCreated).after(json!({
+    insert_deal(w, &d).await?;
+    w.audit(Audit::of(EventEntity::Lead, Some(l.id), EventAction::LeadCreated).after(json!({
             "contact_name": l.contact_name, "trade": l.trade, "city": l.city, "source": l.source.as_str(), "deal_id": d.id,
-        })),
-    )
+        })))
     .await?;
-    let owners = board::member_names(txn, ws).await?;
-    Ok((board::card(&d, &l, &owners, time::now()), d.pipeline_id))
+    w.emit(DomainEvent::LeadReceived {
+        lead: LeadId(l.id),
+        source: l.source.as_str().to_string(),
+    })
+    .await?;
+    w.emit(DomainEvent::DealCreated {
+        deal: DealId(d.id),
+        lead: LeadId(l.id),
+        pipeline: PipelineId(d.pipeline_id),
+        stage: StageId(d.stage_id),
+    })
+    .await?;
+    let owners = board::member_names(w, ws).await?;
+    Ok(board::card(&d, &l, &owners, time::now()))
 }
 
 /// Inserts a lead row.
@@ -216,15 +224,10 @@ pub async fn insert_deal(db: &impl ConnectionTrait, d: &deal::Model) -> Result<(
 }
 
 /// Writes a note on a deal.
-pub async fn add_note(
-    txn: &DatabaseTransaction,
-    scope: &Scope,
-    deal_id: Uuid,
-    body: &str,
-) -> Result<NoteView, AppError> {
+pub async fn add_note(w: &Write, scope: &Scope, deal_id: Uuid, body: &str) -> Result<NoteView, AppError> {
     let d = deal::Entity::find_by_id(deal_id)
         .filter(deal::Column::WorkspaceId.eq(scope.workspace_id.0))
-        .one(txn)
+        .one(w)
         .await?
         .ok_or(AppError::NotFound)?;
     scope.require(Role::can_work_deals)?;
@@ -250,18 +253,11 @@ pub async fn add_note(
         body: Set(n.body.clone()),
         created_at: Set(n.created_at),
     })
-    .exec_without_returning(txn)
+    .exec_without_returning(w)
     .await?;
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::Note,
-            Some(n.id),
-            EventAction::NoteAdded,
-        )
-        .after(json!({ "deal_id": d.id, "length": n.body.chars().count() })),
+    w.audit(
+        Audit::of(EventEntity::Note, Some(n.id), EventAction::NoteAdded)
+            .after(json!({ "deal_id": d.id, "length": n.body.chars().count() })),
     )
     .await?;
     Ok(note_view(&n))

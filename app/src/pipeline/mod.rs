@@ -275,7 +275,23 @@ pub struct PipelineSettings {
     /// The pipeline shown.
     pub pipeline_id: Uuid,
     /// Its stages with their card counts.
-    pub stages: Vec<(StageView, u64, bool)>,
+    pub stages: Vec<StageSetting>,
+    /// The setter feed puts its prospects on this pipeline (the coach
+    /// pack's first one): stages can be linked to setter statuses.
+    pub setter_feed: bool,
+}
+
+/// One stage on the settings page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StageSetting {
+    /// The stage.
+    pub stage: StageView,
+    /// Cards in it now.
+    pub cards: u64,
+    /// Deals move here when their quote is sent.
+    pub is_quote_stage: bool,
+    /// The setter status whose prospects the feed moves here.
+    pub setter_status: Option<crate::setter::SetterStatus>,
 }
 
 /// A member's profile with their score.

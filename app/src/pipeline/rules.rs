@@ -7,11 +7,11 @@ use super::BoardChange;
 use super::board;
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::deal_rules::{self, DealState, Plan, RuleError, StageRef, Trigger};
-use crate::domain::{StageKind, TradePack, WorkspaceId, position};
+use crate::domain::{DealId, DomainEvent, JobId, PipelineId, StageId, StageKind, TradePack, WorkspaceId, position};
 use crate::error::AppError;
 use crate::infra::entity::{deal, job, lead, stage};
-use crate::infra::events::{self, Actor, NewEvent};
 use crate::infra::time;
+use crate::infra::{Audit, Write};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -24,8 +24,6 @@ pub struct RuleContext {
     pub workspace_id: WorkspaceId,
     /// Its trade pack (words of the sibling loss reason).
     pub pack: TradePack,
-    /// Who acts, for the events.
-    pub actor: Actor,
 }
 
 /// Where a moved card goes in its column.
@@ -43,22 +41,14 @@ pub enum Placement {
     },
 }
 
-/// The rule context of a workspace and an actor (the portal acts for the client).
-pub async fn context(
-    db: &impl sea_orm::ConnectionTrait,
-    workspace_id: WorkspaceId,
-    actor: Actor,
-) -> Result<RuleContext, AppError> {
+/// The rule context of a workspace.
+pub async fn context(db: &impl sea_orm::ConnectionTrait, workspace_id: WorkspaceId) -> Result<RuleContext, AppError> {
     let pack = crate::infra::entity::workspace::Entity::find_by_id(workspace_id.0)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?
         .pack;
-    Ok(RuleContext {
-        workspace_id,
-        pack,
-        actor,
-    })
+    Ok(RuleContext { workspace_id, pack })
 }
 
 fn rule_error(error: RuleError) -> AppError {
@@ -203,8 +193,7 @@ fn stage_name(stages: &[stage::Model], id: Uuid) -> String {
 
 /// Writes a plan onto a deal and records its events.
 async fn execute(
-    txn: &DatabaseTransaction,
-    ctx: &RuleContext,
+    w: &Write,
     d: &deal::Model,
     stages: &[stage::Model],
     plan: &Plan,
@@ -232,28 +221,23 @@ async fn execute(
         update.closed_at = Set(None);
         update.lost_reason = Set(None);
     }
-    deal::Entity::update(update).exec(txn).await?;
+    deal::Entity::update(update).exec(w).await?;
 
-    let chain = ctx.workspace_id;
     let entity = Some(d.id);
     if plan.stage_id != d.stage_id {
         let mut after = json!({ "stage_id": plan.stage_id, "stage": stage_name(stages, plan.stage_id) });
         if let Some(reason) = &plan.lost_reason {
             after["lost_reason"] = json!(reason);
         }
-        events::record(
-            txn,
-            &ctx.actor,
-            NewEvent::new(chain, EventEntity::Deal, entity, EventAction::DealStageChanged)
+        w.audit(
+            Audit::of(EventEntity::Deal, entity, EventAction::DealStageChanged)
                 .before(json!({ "stage_id": d.stage_id, "stage": stage_name(stages, d.stage_id) }))
                 .after(after),
         )
         .await?;
     } else if new_position != d.position {
-        events::record(
-            txn,
-            &ctx.actor,
-            NewEvent::new(chain, EventEntity::Deal, entity, EventAction::DealReordered)
+        w.audit(
+            Audit::of(EventEntity::Deal, entity, EventAction::DealReordered)
                 .before(json!({ "position": d.position }))
                 .after(json!({ "position": new_position })),
         )
@@ -261,28 +245,40 @@ async fn execute(
     }
     if plan.record_first_contact {
         let hours = (now - d.assigned_at).num_minutes() as f64 / 60.0;
-        events::record(
-            txn,
-            &ctx.actor,
-            NewEvent::new(chain, EventEntity::Deal, entity, EventAction::DealContacted)
+        w.audit(
+            Audit::of(EventEntity::Deal, entity, EventAction::DealContacted)
                 .after(json!({ "hours_since_assignment": (hours * 10.0).round() / 10.0 })),
         )
         .await?;
     }
     if plan.record_quote_sent {
-        events::record(
-            txn,
-            &ctx.actor,
-            NewEvent::new(chain, EventEntity::Deal, entity, EventAction::DealQuoteSent),
-        )
-        .await?;
+        w.audit(Audit::of(EventEntity::Deal, entity, EventAction::DealQuoteSent))
+            .await?;
     }
+    let (deal, pipeline, stage) = (DealId(d.id), PipelineId(d.pipeline_id), StageId(plan.stage_id));
+    w.emit(match plan.close {
+        Some(StageKind::Won) => DomainEvent::DealWon { deal, pipeline, stage },
+        Some(_) => DomainEvent::DealLost {
+            deal,
+            pipeline,
+            stage,
+            reason: plan.lost_reason.clone(),
+        },
+        None if plan.stage_id != d.stage_id => DomainEvent::DealMoved {
+            deal,
+            pipeline,
+            from: StageId(d.stage_id),
+            to: stage,
+        },
+        None => DomainEvent::DealUpdated { deal, pipeline },
+    })
+    .await?;
     Ok(())
 }
 
 /// Other open deals of the lead lose to the won one ("attribué à un autre …").
 async fn lose_siblings(
-    txn: &DatabaseTransaction,
+    w: &Write,
     ctx: &RuleContext,
     won: &deal::Model,
     now: DateTime<Utc>,
@@ -292,12 +288,12 @@ async fn lose_siblings(
         .filter(deal::Column::LeadId.eq(won.lead_id))
         .filter(deal::Column::Id.ne(won.id))
         .filter(deal::Column::ClosedAt.is_null())
-        .all(txn)
+        .all(w)
         .await?;
     let reason = ctx.pack.sibling_lost_reason();
     let mut changed = Vec::with_capacity(siblings.len());
     for sibling in siblings {
-        let stages = stages_of(txn, won.workspace_id, sibling.pipeline_id).await?;
+        let stages = stages_of(w, won.workspace_id, sibling.pipeline_id).await?;
         let Some(lost) = stages.iter().find(|s| s.kind == StageKind::Lost) else {
             continue;
         };
@@ -310,18 +306,11 @@ async fn lose_siblings(
             lost_reason: Some(reason.clone()),
             win: false,
         };
-        let top = top_of(txn, won.workspace_id, sibling.pipeline_id, lost.id, sibling.id).await?;
-        execute(txn, ctx, &sibling, &stages, &plan, top, now).await?;
-        events::record(
-            txn,
-            &ctx.actor,
-            NewEvent::new(
-                ctx.workspace_id,
-                EventEntity::Deal,
-                Some(sibling.id),
-                EventAction::DealLostToOther,
-            )
-            .after(json!({ "won_deal_id": won.id, "lost_reason": reason })),
+        let top = top_of(w, won.workspace_id, sibling.pipeline_id, lost.id, sibling.id).await?;
+        execute(w, &sibling, &stages, &plan, top, now).await?;
+        w.audit(
+            Audit::of(EventEntity::Deal, Some(sibling.id), EventAction::DealLostToOther)
+                .after(json!({ "won_deal_id": won.id, "lost_reason": reason })),
         )
         .await?;
         changed.push(sibling.id);
@@ -330,22 +319,17 @@ async fn lose_siblings(
 }
 
 /// Opens the job of a won deal (once).
-async fn open_job(
-    txn: &DatabaseTransaction,
-    ctx: &RuleContext,
-    won: &deal::Model,
-    now: DateTime<Utc>,
-) -> Result<bool, AppError> {
+async fn open_job(w: &Write, won: &deal::Model, now: DateTime<Utc>) -> Result<bool, AppError> {
     let exists = job::Entity::find()
         .filter(job::Column::WorkspaceId.eq(won.workspace_id))
         .filter(job::Column::DealId.eq(won.id))
-        .one(txn)
+        .one(w)
         .await?;
     if exists.is_some() {
         return Ok(false);
     }
     let lead = lead::Entity::find_by_id(won.lead_id)
-        .one(txn)
+        .one(w)
         .await?
         .ok_or(AppError::NotFound)?;
     let id = Uuid::now_v7();
@@ -359,14 +343,18 @@ async fn open_job(
         status: Set(super::JobStatus::Open),
         created_at: Set(now),
     })
-    .exec_without_returning(txn)
+    .exec_without_returning(w)
     .await?;
-    events::record(
-        txn,
-        &ctx.actor,
-        NewEvent::new(ctx.workspace_id, EventEntity::Job, Some(id), EventAction::JobOpened)
+    w.audit(
+        Audit::of(EventEntity::Job, Some(id), EventAction::JobOpened)
             .after(json!({ "title": title, "deal_id": won.id })),
     )
+    .await?;
+    w.emit(DomainEvent::JobOpened {
+        job: JobId(id),
+        deal: DealId(won.id),
+        pipeline: PipelineId(won.pipeline_id),
+    })
     .await?;
     Ok(true)
 }
@@ -375,7 +363,7 @@ async fn open_job(
 /// transaction. Returns the cards that changed (the deal, and the lead's other
 /// deals when it was won).
 pub async fn apply(
-    txn: &DatabaseTransaction,
+    w: &Write,
     ctx: &RuleContext,
     deal_id: Uuid,
     trigger: Trigger,
@@ -383,10 +371,10 @@ pub async fn apply(
 ) -> Result<BoardChange, AppError> {
     let d = deal::Entity::find_by_id(deal_id)
         .filter(deal::Column::WorkspaceId.eq(ctx.workspace_id.0))
-        .one(txn)
+        .one(w)
         .await?
         .ok_or(AppError::NotFound)?;
-    let stages = stages_of(txn, d.workspace_id, d.pipeline_id).await?;
+    let stages = stages_of(w, d.workspace_id, d.pipeline_id).await?;
     let refs: Vec<StageRef> = stages
         .iter()
         .map(|s| StageRef {
@@ -402,17 +390,17 @@ pub async fn apply(
     };
     let plan = deal_rules::plan(trigger, &state, &refs).map_err(rule_error)?;
     let now = time::now();
-    let new_position = place(txn, &d, &plan, placement).await?;
+    let new_position = place(w, &d, &plan, placement).await?;
     let mut changed = vec![d.id];
     let mut job_opened = false;
     if !plan.is_noop(&state) || new_position != d.position {
-        execute(txn, ctx, &d, &stages, &plan, new_position, now).await?;
+        execute(w, &d, &stages, &plan, new_position, now).await?;
         if plan.win {
-            changed.extend(lose_siblings(txn, ctx, &d, now).await?);
-            job_opened = open_job(txn, ctx, &d, now).await?;
+            changed.extend(lose_siblings(w, ctx, &d, now).await?);
+            job_opened = open_job(w, &d, now).await?;
         }
     }
-    let cards = board::cards(txn, d.workspace_id, &changed).await?;
+    let cards = board::cards(w, d.workspace_id, &changed).await?;
     Ok(BoardChange {
         pipeline_id: d.pipeline_id,
         cards,

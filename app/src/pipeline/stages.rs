@@ -1,19 +1,18 @@
 //! Configuring a pipeline's stages: add, rename, recolour, reorder, remove
 //! (after moving its cards, through the deal rules).
 
-use super::PipelineSettings;
 use super::rules::{self, Placement, RuleContext};
+use super::{PipelineSettings, StageSetting};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::deal_rules::Trigger;
 use crate::domain::{Role, StageKind, TradePack};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{deal, pipeline, stage, workspace};
-use crate::infra::events::{self, NewEvent};
-use crate::infra::{Scope, time};
+use crate::infra::{Audit, Scope, Write, time};
+use crate::setter::SetterStatus;
 use crate::workspace::StageView;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -83,13 +82,24 @@ pub async fn settings(
             .map(|(_, n)| *n as u64)
             .unwrap_or(0)
     };
+    let pack = workspace::Entity::find_by_id(ws)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .pack;
     Ok(PipelineSettings {
         pipelines: pipelines.iter().map(|p| (p.id, p.name.clone())).collect(),
         pipeline_id: current.id,
         stages: stages
             .iter()
-            .map(|s| (view(s), count(s.id), s.is_quote_stage))
+            .map(|s| StageSetting {
+                stage: view(s),
+                cards: count(s.id),
+                is_quote_stage: s.is_quote_stage,
+                setter_status: s.setter_status.as_deref().and_then(SetterStatus::parse),
+            })
             .collect(),
+        setter_feed: pack == TradePack::Coach && pipelines.first().is_some_and(|p| p.id == current.id),
     })
 }
 
@@ -112,7 +122,7 @@ fn check(name: &str, color: &str, probability: i32) -> Result<(String, String), 
 
 /// Adds a stage: open stages go before the won/lost ones, closed stages at the end.
 pub async fn add(
-    txn: &DatabaseTransaction,
+    w: &Write,
     scope: &Scope,
     pipeline_id: Uuid,
     name: &str,
@@ -123,12 +133,12 @@ pub async fn add(
     let ws = scope.workspace_id.0;
     pipeline::Entity::find_by_id(pipeline_id)
         .filter(pipeline::Column::WorkspaceId.eq(ws))
-        .one(txn)
+        .one(w)
         .await?
         .ok_or(AppError::NotFound)?;
     scope.require(Role::can_configure_pipelines)?;
     let (name, color) = check(name, color, probability)?;
-    let stages = pipeline_stages(txn, ws, pipeline_id).await?;
+    let stages = pipeline_stages(w, ws, pipeline_id).await?;
     let index = match kind {
         StageKind::Open => stages
             .iter()
@@ -142,7 +152,7 @@ pub async fn add(
             position: Set(s.position + 1),
             ..Default::default()
         })
-        .exec(txn)
+        .exec(w)
         .await?;
     }
     let row = stage::Model {
@@ -155,6 +165,7 @@ pub async fn add(
         probability,
         position: stages.get(index).map(|s| s.position).unwrap_or(stages.len() as i32),
         is_quote_stage: false,
+        setter_status: None,
         created_at: time::now(),
     };
     stage::Entity::insert(stage::ActiveModel {
@@ -167,38 +178,71 @@ pub async fn add(
         probability: Set(probability),
         position: Set(row.position),
         is_quote_stage: Set(false),
+        setter_status: Set(None),
         created_at: Set(row.created_at),
     })
-    .exec_without_returning(txn)
+    .exec_without_returning(w)
     .await?;
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::Stage,
-            Some(row.id),
-            EventAction::StageAdded,
-        )
-        .after(json!({ "name": row.name, "kind": kind.as_str(), "pipeline_id": pipeline_id })),
+    w.audit(
+        Audit::of(EventEntity::Stage, Some(row.id), EventAction::StageAdded)
+            .after(json!({ "name": row.name, "kind": kind.as_str(), "pipeline_id": pipeline_id })),
     )
     .await?;
     Ok(view(&row))
 }
 
-/// Renames, recolours, sets the probability, or makes a stage the quote stage.
-pub async fn update(
-    txn: &DatabaseTransaction,
-    scope: &Scope,
-    stage_id: Uuid,
-    name: &str,
-    color: &str,
-    probability: i32,
-    is_quote_stage: bool,
-) -> Result<(), AppError> {
-    let s = stage_in_scope(txn, scope, stage_id).await?;
+/// What the stage editor posts.
+pub struct StageChange {
+    /// Title.
+    pub name: String,
+    /// Accent colour.
+    pub color: String,
+    /// Win probability in percent.
+    pub probability: i32,
+    /// Deals move here when their quote is sent.
+    pub is_quote_stage: bool,
+    /// `None`: unchanged; `Some("")`: no setter status; `Some(key)`: the
+    /// status whose prospects the feed moves here (taken from any other stage).
+    pub setter_status: Option<String>,
+}
+
+/// Checks the setter status posted for a stage of `kind`.
+fn setter_link(kind: StageKind, posted: Option<&str>) -> Result<Option<Option<SetterStatus>>, AppError> {
+    let Some(key) = posted.map(str::trim) else {
+        return Ok(None);
+    };
+    if key.is_empty() {
+        return Ok(Some(None));
+    }
+    let status = SetterStatus::parse(key).ok_or_else(|| AppError::field("setter_status", "Choisissez un statut."))?;
+    let fits = match status {
+        SetterStatus::Won => kind == StageKind::Won,
+        SetterStatus::Lost => kind == StageKind::Lost,
+        _ => kind == StageKind::Open,
+    };
+    if !fits {
+        return Err(AppError::field(
+            "setter_status",
+            "Ce statut va avec une étape du même type (gagné, perdu ou en cours).",
+        ));
+    }
+    Ok(Some(Some(status)))
+}
+
+/// Renames, recolours, sets the probability, makes a stage the quote stage,
+/// or links it to a setter status.
+pub async fn update(w: &Write, scope: &Scope, stage_id: Uuid, change: StageChange) -> Result<(), AppError> {
+    let StageChange {
+        name,
+        color,
+        probability,
+        is_quote_stage,
+        setter_status,
+    } = change;
+    let s = stage_in_scope(w, scope, stage_id).await?;
     scope.require(Role::can_configure_pipelines)?;
-    let (name, color) = check(name, color, probability)?;
+    let (name, color) = check(&name, &color, probability)?;
+    let link = setter_link(s.kind, setter_status.as_deref())?;
     if is_quote_stage && s.kind != StageKind::Open {
         return Err(AppError::field(
             "is_quote_stage",
@@ -210,40 +254,45 @@ pub async fn update(
             .col_expr(stage::Column::IsQuoteStage, false.into())
             .filter(stage::Column::WorkspaceId.eq(s.workspace_id))
             .filter(stage::Column::PipelineId.eq(s.pipeline_id))
-            .exec(txn)
+            .exec(w)
             .await?;
     }
-    stage::Entity::update(stage::ActiveModel {
+    let mut row = stage::ActiveModel {
         id: Set(s.id),
         name: Set(name.clone()),
         color: Set(color.clone()),
         probability: Set(probability),
         is_quote_stage: Set(is_quote_stage),
         ..Default::default()
-    })
-    .exec(txn)
-    .await?;
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::Stage,
-            Some(s.id),
-            EventAction::StageUpdated,
-        )
-        .before(json!({ "name": s.name, "color": s.color, "probability": s.probability, "quote": s.is_quote_stage }))
-        .after(json!({ "name": name, "color": color, "probability": probability, "quote": is_quote_stage })),
-    )
+    };
+    let linked = match link {
+        Some(status) => status.map(|st| st.key().to_string()),
+        None => s.setter_status.clone(),
+    };
+    if let Some(Some(status)) = link {
+        // One stage per status and pipeline.
+        stage::Entity::update_many()
+            .col_expr(stage::Column::SetterStatus, Option::<String>::None.into())
+            .filter(stage::Column::WorkspaceId.eq(s.workspace_id))
+            .filter(stage::Column::PipelineId.eq(s.pipeline_id))
+            .filter(stage::Column::SetterStatus.eq(status.key()))
+            .exec(w)
+            .await?;
+    }
+    row.setter_status = Set(linked.clone());
+    stage::Entity::update(row).exec(w).await?;
+    w.audit(Audit::of(EventEntity::Stage, Some(s.id), EventAction::StageUpdated)
+        .before(json!({ "name": s.name, "color": s.color, "probability": s.probability, "quote": s.is_quote_stage, "setter_status": s.setter_status }))
+        .after(json!({ "name": name, "color": color, "probability": probability, "quote": is_quote_stage, "setter_status": linked })))
     .await?;
     Ok(())
 }
 
 /// Moves a stage one place left (`-1`) or right (`+1`), among stages of its kind group.
-pub async fn reorder(txn: &DatabaseTransaction, scope: &Scope, stage_id: Uuid, offset: i32) -> Result<(), AppError> {
-    let s = stage_in_scope(txn, scope, stage_id).await?;
+pub async fn reorder(w: &Write, scope: &Scope, stage_id: Uuid, offset: i32) -> Result<(), AppError> {
+    let s = stage_in_scope(w, scope, stage_id).await?;
     scope.require(Role::can_configure_pipelines)?;
-    let stages = pipeline_stages(txn, s.workspace_id, s.pipeline_id).await?;
+    let stages = pipeline_stages(w, s.workspace_id, s.pipeline_id).await?;
     let index = stages.iter().position(|x| x.id == s.id).ok_or(AppError::NotFound)?;
     let Some(other) = index
         .checked_add_signed(offset.signum() as isize)
@@ -263,20 +312,13 @@ pub async fn reorder(txn: &DatabaseTransaction, scope: &Scope, stage_id: Uuid, o
             position: Set(position),
             ..Default::default()
         })
-        .exec(txn)
+        .exec(w)
         .await?;
     }
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::Stage,
-            Some(s.id),
-            EventAction::StageReordered,
-        )
-        .before(json!({ "position": index }))
-        .after(json!({ "position": index as i32 + offset.signum() })),
+    w.audit(
+        Audit::of(EventEntity::Stage, Some(s.id), EventAction::StageReordered)
+            .before(json!({ "position": index }))
+            .after(json!({ "position": index as i32 + offset.signum() })),
     )
     .await?;
     Ok(())
@@ -285,15 +327,10 @@ pub async fn reorder(txn: &DatabaseTransaction, scope: &Scope, stage_id: Uuid, o
 /// Removes a stage after moving its cards to `move_to` (through the deal
 /// rules). The pipeline keeps at least one open, one won and one lost stage.
 /// Returns the ids of the moved deals.
-pub async fn remove(
-    txn: &DatabaseTransaction,
-    scope: &Scope,
-    stage_id: Uuid,
-    move_to: Option<Uuid>,
-) -> Result<Vec<Uuid>, AppError> {
-    let s = stage_in_scope(txn, scope, stage_id).await?;
+pub async fn remove(w: &Write, scope: &Scope, stage_id: Uuid, move_to: Option<Uuid>) -> Result<Vec<Uuid>, AppError> {
+    let s = stage_in_scope(w, scope, stage_id).await?;
     scope.require(Role::can_configure_pipelines)?;
-    let stages = pipeline_stages(txn, s.workspace_id, s.pipeline_id).await?;
+    let stages = pipeline_stages(w, s.workspace_id, s.pipeline_id).await?;
     if stages.iter().filter(|x| x.kind == s.kind).count() <= 1 {
         return Err(AppError::Conflict(
             "Un pipeline garde au moins une étape en cours, une étape gagnée et une étape perdue.".into(),
@@ -306,7 +343,7 @@ pub async fn remove(
         .filter(deal::Column::StageId.eq(s.id))
         .order_by_asc(deal::Column::Position)
         .into_tuple()
-        .all(txn)
+        .all(w)
         .await?;
     if !cards.is_empty() {
         let target = move_to
@@ -314,14 +351,13 @@ pub async fn remove(
             .and_then(|t| stages.iter().find(|x| x.id == t))
             .ok_or_else(|| AppError::field("move_to", "Choisissez où déplacer les cartes de cette étape."))?;
         let pack: TradePack = workspace::Entity::find_by_id(s.workspace_id)
-            .one(txn)
+            .one(w)
             .await?
             .map(|w| w.pack)
             .ok_or(AppError::NotFound)?;
         let ctx = RuleContext {
             workspace_id: scope.workspace_id,
             pack,
-            actor: scope.actor(),
         };
         let reason = format!("Étape « {} » supprimée", s.name);
         for id in &cards {
@@ -329,28 +365,21 @@ pub async fn remove(
                 to: target.id,
                 lost_reason: Some(reason.clone()),
             };
-            rules::apply(txn, &ctx, *id, trigger, Placement::Auto).await?;
+            rules::apply(w, &ctx, *id, trigger, Placement::Auto).await?;
         }
     }
     let remaining = deal::Entity::find()
         .filter(deal::Column::WorkspaceId.eq(s.workspace_id))
         .filter(deal::Column::StageId.eq(s.id))
-        .count(txn)
+        .count(w)
         .await?;
     if remaining > 0 {
         return Err(AppError::Conflict("Des cartes sont encore dans cette étape.".into()));
     }
-    stage::Entity::delete_by_id(s.id).exec(txn).await?;
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::Stage,
-            Some(s.id),
-            EventAction::StageRemoved,
-        )
-        .before(json!({ "name": s.name, "kind": s.kind.as_str(), "cards_moved": cards.len() })),
+    stage::Entity::delete_by_id(s.id).exec(w).await?;
+    w.audit(
+        Audit::of(EventEntity::Stage, Some(s.id), EventAction::StageRemoved)
+            .before(json!({ "name": s.name, "kind": s.kind.as_str(), "cards_moved": cards.len() })),
     )
     .await?;
     Ok(cards)

@@ -9,10 +9,14 @@ use uuid::Uuid;
 /// Opens the quote behind a portal link (recorded; the first opening marks it viewed).
 #[server(endpoint = "fetch_portal_quote")]
 pub async fn fetch_portal_quote(token: String) -> Result<PortalQuote, AppError> {
-    use crate::infra::{request, state::app_state};
+    use crate::infra::{Write, events::Actor, request, state::app_state};
     let state = app_state()?;
     let meta = request::current_meta(&state)?;
-    super::service::view(&state, &token, &meta).await
+    super::service::limit_client(&state, &meta).await?;
+    let w = Write::begin(&state, Actor::visitor(&meta), None).await?;
+    let quote = super::service::view(&w, &token).await?;
+    w.commit().await?;
+    Ok(quote)
 }
 
 /// Signs: name, email, the acceptance box and the drawn signature (PNG data URL).
@@ -24,25 +28,34 @@ pub async fn sign_quote(
     accepted: Option<String>,
     signature_png: String,
 ) -> Result<PortalQuote, AppError> {
-    use crate::infra::{request, state::app_state};
+    use crate::infra::{Write, events::Actor, request, state::app_state};
     let state = app_state()?;
     let meta = request::current_meta(&state)?;
-    let input = super::signing::SignatureInput {
+    let input = super::signing::check(&super::signing::SignatureInput {
         signer_name,
         signer_email,
         accepted: accepted.is_some_and(|v| v == "true" || v == "on"),
         signature_png,
-    };
-    super::signing::sign(&state, &token, input, &meta).await
+    })?;
+    super::service::limit_client(&state, &meta).await?;
+    let w = Write::begin(&state, Actor::visitor(&meta), None).await?;
+    let quote = super::signing::sign(&w, &token, input).await?;
+    w.commit().await?;
+    Ok(quote)
 }
 
 /// Declines with a reason (when the business allows it).
 #[server(endpoint = "decline_quote")]
 pub async fn decline_quote(token: String, reason: String) -> Result<PortalQuote, AppError> {
-    use crate::infra::{request, state::app_state};
+    use crate::infra::{Write, events::Actor, request, state::app_state};
     let state = app_state()?;
     let meta = request::current_meta(&state)?;
-    super::signing::decline(&state, &token, &reason, &meta).await
+    let reason = super::signing::check_reason(&reason)?;
+    super::service::limit_client(&state, &meta).await?;
+    let w = Write::begin(&state, Actor::visitor(&meta), None).await?;
+    let quote = super::signing::decline(&w, &token, reason).await?;
+    w.commit().await?;
+    Ok(quote)
 }
 
 /// Recomputes the SHA-256 of the PDF a client signed and compares it with the

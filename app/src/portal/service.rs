@@ -5,14 +5,14 @@
 use super::{PortalQuote, SignatureView, Verification};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::money::format_eur;
-use crate::domain::{Role, WorkspaceId};
+use crate::domain::{DomainEvent, QuoteId, Role, WorkspaceId};
 use crate::error::AppError;
 use crate::infra::crypto::{sha256_bytes_hex, sha256_hex};
 use crate::infra::entity::{portal_token, quote, quote_signature};
-use crate::infra::events::{self, Actor, NewEvent};
+use crate::infra::events::Actor;
 use crate::infra::rate_limit::TOKEN_PER_IP;
 use crate::infra::request::RequestMeta;
-use crate::infra::{AppState, Scope, db, files, time};
+use crate::infra::{AppState, Audit, Scope, Write, files, time};
 use crate::quote::download::PdfDownload;
 use crate::quote::send::expiry_instant;
 use crate::quote::store::draft_of;
@@ -63,19 +63,27 @@ pub fn client_actor(q: &quote::Model, meta: &RequestMeta) -> Actor {
     }
 }
 
-/// Opens the quote: records the opening (first one: status "viewed").
-pub async fn view(state: &AppState, token: &str, meta: &RequestMeta) -> Result<PortalQuote, AppError> {
-    limit_client(state, meta).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let Opened { token: t, quote: q } = open(&txn, token).await?;
+/// Resolves the token in the envelope, which then acts for the quote's
+/// client, in its workspace.
+pub async fn open_for_client(w: &Write, token: &str) -> Result<Opened, AppError> {
+    let opened = open(w, token).await?;
+    w.act_as(client_actor(&opened.quote, &w.actor().meta));
+    w.act_in(WorkspaceId(opened.quote.workspace_id));
+    Ok(opened)
+}
+
+/// Opens the quote: records the opening (first one: status "viewed"),
+/// acting for the client.
+pub async fn view(w: &Write, token: &str) -> Result<PortalQuote, AppError> {
+    let Opened { token: t, quote: q } = open_for_client(w, token).await?;
     let now = time::now();
     let mut row = t.clone().into_active_model();
     row.open_count = Set(t.open_count + 1);
     row.last_opened_at = Set(Some(now));
-    row.update(&txn).await?;
+    row.update(w).await?;
     // Sent → viewed only if still sent (a signature may have landed meanwhile).
     let claimed = if q.status == QuoteStatus::Sent {
-        crate::quote::store::claim(&txn, q.workspace_id, q.id, &[QuoteStatus::Sent]).await?
+        crate::quote::store::claim(w, q.workspace_id, q.id, &[QuoteStatus::Sent]).await?
     } else {
         None
     };
@@ -83,26 +91,17 @@ pub async fn view(state: &AppState, token: &str, meta: &RequestMeta) -> Result<P
         let mut updated = q.clone().into_active_model();
         updated.status = Set(QuoteStatus::Viewed);
         updated.viewed_at = Set(Some(now));
-        let q = updated.update(&txn).await?;
-        events::record(
-            &txn,
-            &client_actor(&q, meta),
-            NewEvent::new(
-                WorkspaceId(q.workspace_id),
-                EventEntity::Quote,
-                Some(q.id),
-                EventAction::QuoteViewed,
-            )
-            .after(json!({ "number": q.number })),
+        let q = updated.update(w).await?;
+        w.audit(
+            Audit::of(EventEntity::Quote, Some(q.id), EventAction::QuoteViewed).after(json!({ "number": q.number })),
         )
         .await?;
+        w.emit(DomainEvent::QuoteViewed { quote: QuoteId(q.id) }).await?;
         q
     } else {
         q
     };
-    let view = portal_view(&txn, &q).await?;
-    txn.commit().await?;
-    Ok(view)
+    portal_view(w, &q).await
 }
 
 /// Why a quote can no longer be signed, if it cannot.

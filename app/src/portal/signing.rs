@@ -3,21 +3,19 @@
 //! client was shown), produces and stores the signed copy, locks the quote,
 //! then applies the pipeline rule (deal won, the lead's other deals lost, job
 //! opened) and emails the signed copy to the client and a notice to the
-//! business — all in one transaction.
+//! business — all in one write envelope.
 
-use super::service::{Opened, client_actor, closed_reason, limit_client, open, portal_view};
+use super::service::{Opened, closed_reason, open_for_client, portal_view};
 use super::{MAX_SIGNATURE_BYTES, PortalQuote};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::deal_rules::Trigger;
 use crate::domain::image::ImageKind;
 use crate::domain::money::format_eur;
-use crate::domain::{Email, WorkspaceId};
+use crate::domain::{DomainEvent, Email, QuoteId, WorkspaceId};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::crypto::sha256_bytes_hex;
 use crate::infra::entity::{member, quote, quote_signature, user};
-use crate::infra::events::{self, NewEvent};
-use crate::infra::request::RequestMeta;
-use crate::infra::{AppState, db, files, time};
+use crate::infra::{Audit, Write, files, time};
 use crate::outbox::EmailKind;
 use crate::outbox::service::{self as outbox, NewEmail};
 use crate::pipeline::rules::{self, Placement};
@@ -45,7 +43,15 @@ pub struct SignatureInput {
     pub signature_png: String,
 }
 
-fn check(input: &SignatureInput) -> Result<(String, String, Vec<u8>), AppError> {
+/// A signature whose fields passed the checks.
+pub struct CheckedSignature {
+    signer: String,
+    signer_email: String,
+    png: Vec<u8>,
+}
+
+/// Checks what the signature form posted (before any database work).
+pub fn check(input: &SignatureInput) -> Result<CheckedSignature, AppError> {
     let mut errors = FieldErrors::new();
     let name = input.signer_name.trim().to_string();
     if name.chars().count() < 2 || name.chars().count() > 120 {
@@ -69,7 +75,11 @@ fn check(input: &SignatureInput) -> Result<(String, String, Vec<u8>), AppError> 
         _ => errors.push("signature", "Dessinez votre signature dans le cadre."),
     }
     errors.into_result()?;
-    Ok((name, email.map(|e| e.as_str().to_string()).unwrap_or_default(), png))
+    Ok(CheckedSignature {
+        signer: name,
+        signer_email: email.map(|e| e.as_str().to_string()).unwrap_or_default(),
+        png,
+    })
 }
 
 /// Who hears about a client's answer: the quote's author, or the workspace's owners.
@@ -114,20 +124,19 @@ async fn take(txn: &DatabaseTransaction, q: quote::Model) -> Result<quote::Model
     Ok(q)
 }
 
-/// Signs the quote behind `token`.
-pub async fn sign(
-    state: &AppState,
-    token: &str,
-    input: SignatureInput,
-    meta: &RequestMeta,
-) -> Result<PortalQuote, AppError> {
-    let (signer, signer_email, png) = check(&input)?;
-    limit_client(state, meta).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let Opened { quote: q, .. } = open(&txn, token).await?;
-    let q = take(&txn, q).await?;
+/// Signs the quote behind `token`, acting for the client.
+pub async fn sign(w: &Write, token: &str, input: CheckedSignature) -> Result<PortalQuote, AppError> {
+    let CheckedSignature {
+        signer,
+        signer_email,
+        png,
+    } = input;
+    let state = w.state().clone();
+    let meta = w.actor().meta;
+    let Opened { quote: q, .. } = open_for_client(w, token).await?;
+    let q = take(w, q).await?;
     let ws = q.workspace_id;
-    let shown = files::load(&txn, ws, q.pdf_file_id.ok_or(AppError::Internal)?)
+    let shown = files::load(w, ws, q.pdf_file_id.ok_or(AppError::Internal)?)
         .await?
         .ok_or(AppError::Internal)?;
     let shown_sha = sha256_bytes_hex(&shown.bytes);
@@ -137,8 +146,8 @@ pub async fn sign(
     }
     let now = time::now();
     let number = q.number.clone().unwrap_or_default();
-    let settings = profile::load(&txn, ws).await?;
-    let draft = draft_of(&q, &lines_of(&txn, ws, q.id).await?);
+    let settings = profile::load(w, ws).await?;
+    let draft = draft_of(&q, &lines_of(w, ws, q.id).await?);
     let sent_day = q.sent_at.map(time::paris_day).unwrap_or_else(|| time::paris_day(now));
     let block = SignatureBlock {
         statement: format!(
@@ -157,11 +166,11 @@ pub async fn sign(
         &sent_day.format("%Y-%m-%d").to_string(),
         Some(block),
     )
-    .with_logo(profile::logo(&txn, &settings).await?);
-    let signed_pdf = render(state, doc).await?;
-    let (signature_file, _) = files::store(&txn, ws, "signature", "image/png", "signature.png", png).await?;
+    .with_logo(profile::logo(w, &settings).await?);
+    let signed_pdf = render(&state, doc).await?;
+    let (signature_file, _) = files::store(w, ws, "signature", "image/png", "signature.png", png).await?;
     let (signed_file, signed_sha) = files::store(
-        &txn,
+        w,
         ws,
         "signed_quote_pdf",
         "application/pdf",
@@ -183,37 +192,25 @@ pub async fn sign(
         signature_file_id: Set(signature_file),
         signed_pdf_file_id: Set(signed_file),
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(w)
     .await?;
     let mut row = q.clone().into_active_model();
     row.status = Set(QuoteStatus::Signed);
     row.signed_at = Set(Some(now));
     row.signed_pdf_file_id = Set(Some(signed_file));
     row.updated_at = Set(now);
-    let q = row.update(&txn).await?;
-    let actor = client_actor(&q, meta);
-    events::record(
-        &txn,
-        &actor,
-        NewEvent::new(
-            WorkspaceId(ws),
-            EventEntity::Quote,
-            Some(q.id),
-            EventAction::QuoteSigned,
-        )
-        .after(json!({
+    let q = row.update(w).await?;
+    w.audit(
+        Audit::of(EventEntity::Quote, Some(q.id), EventAction::QuoteSigned).after(json!({
             "number": number, "signer": signer, "email": signer_email, "pdf_sha256": shown_sha,
             "signed_pdf_sha256": signed_sha, "ip": meta.ip, "user_agent": meta.user_agent,
         })),
     )
     .await?;
-    let change = match q.deal_id {
-        Some(deal) => {
-            let ctx = rules::context(&txn, WorkspaceId(ws), actor.clone()).await?;
-            Some(rules::apply(&txn, &ctx, deal, Trigger::QuoteAccepted, Placement::Auto).await?)
-        }
-        None => None,
-    };
+    if let Some(deal) = q.deal_id {
+        let ctx = rules::context(w, WorkspaceId(ws)).await?;
+        rules::apply(w, &ctx, deal, Trigger::QuoteAccepted, Placement::Auto).await?;
+    }
     let total = format!("{} TTC", format_eur(q.total_ttc_cents));
     let valid = q
         .valid_until
@@ -230,7 +227,7 @@ pub async fn sign(
         link: &link,
     };
     outbox::enqueue(
-        &txn,
+        w,
         NewEmail {
             workspace_id: Some(ws),
             to: signer_email.clone(),
@@ -243,9 +240,9 @@ pub async fn sign(
     )
     .await?;
     let app_link = format!("{}/app/quotes/{}", state.config.base_url.trim_end_matches('/'), q.id);
-    for to in notice_recipients(&txn, &q).await? {
+    for to in notice_recipients(w, &q).await? {
         outbox::enqueue(
-            &txn,
+            w,
             NewEmail {
                 workspace_id: Some(ws),
                 to,
@@ -258,17 +255,12 @@ pub async fn sign(
         )
         .await?;
     }
-    let view = portal_view(&txn, &q).await?;
-    txn.commit().await?;
-    if let Some(change) = &change {
-        state.publish(ws, "board", change);
-    }
-    state.wake_jobs();
-    Ok(view)
+    w.emit(DomainEvent::QuoteSigned { quote: QuoteId(q.id) }).await?;
+    portal_view(w, &q).await
 }
 
-/// Declines the quote behind `token`, with a reason, if the business allows it.
-pub async fn decline(state: &AppState, token: &str, reason: &str, meta: &RequestMeta) -> Result<PortalQuote, AppError> {
+/// Checks a refusal's reason (before any database work).
+pub fn check_reason(reason: &str) -> Result<&str, AppError> {
     let reason = reason.trim();
     if reason.chars().count() < 3 || reason.chars().count() > 1000 {
         return Err(AppError::field(
@@ -276,31 +268,29 @@ pub async fn decline(state: &AppState, token: &str, reason: &str, meta: &Request
             "Indiquez en quelques mots pourquoi (1 000 caractères au plus).",
         ));
     }
-    limit_client(state, meta).await?;
-    let txn = db::begin_write(&state.db).await?;
-    let Opened { quote: q, .. } = open(&txn, token).await?;
-    let settings = profile::load(&txn, q.workspace_id).await?;
+    Ok(reason)
+}
+
+/// Declines the quote behind `token`, with a checked reason, if the business
+/// allows it, acting for the client.
+pub async fn decline(w: &Write, token: &str, reason: &str) -> Result<PortalQuote, AppError> {
+    let state = w.state().clone();
+    let Opened { quote: q, .. } = open_for_client(w, token).await?;
+    let settings = profile::load(w, q.workspace_id).await?;
     if !settings.allow_decline {
         return Err(AppError::Forbidden);
     }
-    let q = take(&txn, q).await?;
+    let q = take(w, q).await?;
     let now = time::now();
     let mut row = q.clone().into_active_model();
     row.status = Set(QuoteStatus::Declined);
     row.declined_at = Set(Some(now));
     row.decline_reason = Set(Some(reason.to_string()));
     row.updated_at = Set(now);
-    let q = row.update(&txn).await?;
-    events::record(
-        &txn,
-        &client_actor(&q, meta),
-        NewEvent::new(
-            WorkspaceId(q.workspace_id),
-            EventEntity::Quote,
-            Some(q.id),
-            EventAction::QuoteDeclined,
-        )
-        .after(json!({ "number": q.number, "reason": reason })),
+    let q = row.update(w).await?;
+    w.audit(
+        Audit::of(EventEntity::Quote, Some(q.id), EventAction::QuoteDeclined)
+            .after(json!({ "number": q.number, "reason": reason })),
     )
     .await?;
     let number = q.number.clone().unwrap_or_default();
@@ -315,9 +305,9 @@ pub async fn decline(state: &AppState, token: &str, reason: &str, meta: &Request
         link: "",
     };
     let app_link = format!("{}/app/quotes/{}", state.config.base_url.trim_end_matches('/'), q.id);
-    for to in notice_recipients(&txn, &q).await? {
+    for to in notice_recipients(w, &q).await? {
         outbox::enqueue(
-            &txn,
+            w,
             NewEmail {
                 workspace_id: Some(q.workspace_id),
                 to,
@@ -330,8 +320,6 @@ pub async fn decline(state: &AppState, token: &str, reason: &str, meta: &Request
         )
         .await?;
     }
-    let view = portal_view(&txn, &q).await?;
-    txn.commit().await?;
-    state.wake_jobs();
-    Ok(view)
+    w.emit(DomainEvent::QuoteDeclined { quote: QuoteId(q.id) }).await?;
+    portal_view(w, &q).await
 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 mod support {
-    pub use crate::infra::{Scope, db, scope, state::AppState, state::app_state};
+    pub use crate::infra::{Scope, scope, state::AppState, state::app_state};
 
     /// The state and the caller's scope.
     pub async fn caller() -> Result<(AppState, Scope), crate::error::AppError> {
@@ -24,9 +24,9 @@ mod support {
 #[server(endpoint = "create_quote")]
 pub async fn create_quote(deal_id: Option<Uuid>) -> Result<Uuid, AppError> {
     let (state, scope) = support::caller().await?;
-    let txn = support::db::begin_write(&state.db).await?;
-    let id = super::service::create(&txn, &scope, deal_id).await?;
-    txn.commit().await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    let id = super::service::create(&w, &scope, deal_id).await?;
+    w.commit().await?;
     Ok(id)
 }
 
@@ -42,9 +42,9 @@ pub async fn new_quote_draft(deal_id: Option<Uuid>) -> Result<QuoteDraft, AppErr
 #[server(endpoint = "save_quote", input = Json)]
 pub async fn save_quote(id: Uuid, draft: QuoteDraft) -> Result<QuoteView, AppError> {
     let (state, scope) = support::caller().await?;
-    let txn = support::db::begin_write(&state.db).await?;
-    super::service::save(&txn, &scope, id, draft).await?;
-    txn.commit().await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    super::service::save(&w, &scope, id, draft).await?;
+    w.commit().await?;
     super::service::view(&state.db, &scope, id).await
 }
 
@@ -101,9 +101,9 @@ pub async fn fetch_business_settings() -> Result<BusinessSettings, AppError> {
 #[server(endpoint = "save_business_settings", input = Json)]
 pub async fn save_business_settings(settings: BusinessSettings) -> Result<BusinessSettings, AppError> {
     let (state, scope) = support::caller().await?;
-    let txn = support::db::begin_write(&state.db).await?;
-    super::profile::save(&txn, &scope, settings).await?;
-    txn.commit().await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    super::profile::save(&w, &scope, settings).await?;
+    w.commit().await?;
     Ok(super::profile::settings_of(
         &super::profile::load(&state.db, scope.workspace_id.0).await?,
     ))
@@ -125,9 +125,9 @@ pub async fn upload_logo(image: String) -> Result<BusinessSettings, AppError> {
                 .map_err(|_| AppError::field("logo", "Choisissez une image PNG ou JPEG."))?,
         )
     };
-    let txn = support::db::begin_write(&state.db).await?;
-    super::profile::set_logo(&txn, &scope, bytes).await?;
-    txn.commit().await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    super::profile::set_logo(&w, &scope, bytes).await?;
+    w.commit().await?;
     Ok(super::profile::settings_of(
         &super::profile::load(&state.db, scope.workspace_id.0).await?,
     ))
@@ -144,9 +144,9 @@ pub async fn list_catalogue() -> Result<Vec<CatalogueItem>, AppError> {
 #[server(endpoint = "save_catalogue_item", input = Json)]
 pub async fn save_catalogue_item(item: CatalogueItem, is_new: bool) -> Result<Uuid, AppError> {
     let (state, scope) = support::caller().await?;
-    let txn = support::db::begin_write(&state.db).await?;
-    let id = super::profile::save_item(&txn, &scope, item, is_new).await?;
-    txn.commit().await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    let id = super::profile::save_item(&w, &scope, item, is_new).await?;
+    w.commit().await?;
     Ok(id)
 }
 
@@ -154,9 +154,9 @@ pub async fn save_catalogue_item(item: CatalogueItem, is_new: bool) -> Result<Uu
 #[server(endpoint = "archive_catalogue_item")]
 pub async fn archive_catalogue_item(id: Uuid) -> Result<(), AppError> {
     let (state, scope) = support::caller().await?;
-    let txn = support::db::begin_write(&state.db).await?;
-    super::profile::archive_item(&txn, &scope, id).await?;
-    txn.commit().await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    super::profile::archive_item(&w, &scope, id).await?;
+    w.commit().await?;
     Ok(())
 }
 
@@ -165,7 +165,9 @@ pub async fn archive_catalogue_item(id: Uuid) -> Result<(), AppError> {
 #[server(endpoint = "send_quote")]
 pub async fn send_quote(id: Uuid) -> Result<QuoteView, AppError> {
     let (state, scope) = support::caller().await?;
-    super::send::send(&state, &scope, id).await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    super::send::send(&w, &scope, id).await?;
+    w.commit().await?;
     super::service::view(&state.db, &scope, id).await
 }
 
@@ -173,8 +175,8 @@ pub async fn send_quote(id: Uuid) -> Result<QuoteView, AppError> {
 #[server(endpoint = "new_quote_version")]
 pub async fn new_quote_version(id: Uuid) -> Result<Uuid, AppError> {
     let (state, scope) = support::caller().await?;
-    let txn = support::db::begin_write(&state.db).await?;
-    let new_id = super::versions::new_version(&txn, &scope, id).await?;
-    txn.commit().await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    let new_id = super::versions::new_version(&w, &scope, id).await?;
+    w.commit().await?;
     Ok(new_id)
 }

@@ -5,12 +5,11 @@
 use super::send::expiry_instant;
 use super::{QuoteStatus, emails, profile, tokens};
 use crate::audit::{EventAction, EventEntity};
-use crate::domain::WorkspaceId;
 use crate::domain::money::format_eur;
+use crate::domain::{DomainEvent, QuoteId, WorkspaceId};
 use crate::error::AppError;
 use crate::infra::entity::quote;
-use crate::infra::events::{self, Actor, NewEvent};
-use crate::infra::{AppState, db, time};
+use crate::infra::{AppState, Audit, Write, time};
 use crate::outbox::EmailKind;
 use crate::outbox::service::{self as outbox, NewEmail};
 use chrono::TimeDelta;
@@ -29,10 +28,11 @@ async fn awaiting(txn: &sea_orm::DatabaseTransaction, quote_id: Uuid) -> Result<
 
 /// Sends a reminder if the quote still waits for the client.
 pub async fn remind(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
-    let txn = db::begin_write(&state.db).await?;
-    let Some(q) = awaiting(&txn, quote_id).await? else {
+    let w = Write::system(state, "Relances automatiques", None).await?;
+    let Some(q) = awaiting(&w, quote_id).await? else {
         return Ok(());
     };
+    w.act_in(WorkspaceId(q.workspace_id));
     let (Some(number), Some(contact_id), Some(valid_until)) = (q.number.clone(), q.contact_id, q.valid_until) else {
         return Ok(());
     };
@@ -40,32 +40,28 @@ pub async fn remind(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
         return Ok(());
     }
     let ws = q.workspace_id;
-    let settings = profile::load(&txn, ws).await?;
+    let settings = profile::load(&w, ws).await?;
     if !settings.reminders_enabled {
         return Ok(());
     }
     // Reminders obey the workspace's sending rules too: past the quota (or
     // with no proven owner left) the reminder waits an hour and tries again.
-    match crate::outbox::sending::authorise_workspace(&txn, state.config.mail_quota, ws, 1).await {
+    match crate::outbox::sending::authorise_workspace(&w, state.config.mail_quota, ws, 1).await {
         Ok(()) => {}
         Err(AppError::Quota(_) | AppError::Conflict(_)) => {
-            drop(txn);
+            drop(w);
             let later = time::now() + TimeDelta::hours(1);
-            let retry = db::begin_write(&state.db).await?;
-            crate::infra::queue::enqueue(
-                &retry,
-                Some(ws),
-                &crate::infra::queue::JobPayload::QuoteReminder { quote_id },
-                later,
-            )
-            .await?;
+            let retry = Write::system(state, "Relances automatiques", Some(WorkspaceId(ws))).await?;
+            retry
+                .enqueue(&crate::infra::queue::JobPayload::QuoteReminder { quote_id }, later)
+                .await?;
             retry.commit().await?;
             return Ok(());
         }
         Err(other) => return Err(other),
     }
     let expires = expiry_instant(valid_until) + TimeDelta::days(super::send::LINK_GRACE_DAYS);
-    let token = tokens::issue(&txn, ws, q.id, contact_id, expires).await?;
+    let token = tokens::issue(&w, ws, q.id, contact_id, expires).await?;
     let link = tokens::link(&state.config.base_url, &token);
     let total = format!("{} TTC", format_eur(q.total_ttc_cents));
     let valid_fr = valid_until.format("%d/%m/%Y").to_string();
@@ -79,7 +75,7 @@ pub async fn remind(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
         link: &link,
     };
     outbox::enqueue(
-        &txn,
+        &w,
         NewEmail {
             workspace_id: Some(ws),
             to: q.client_email.clone(),
@@ -94,30 +90,23 @@ pub async fn remind(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
     let sent = q.reminders_sent + 1;
     let mut row = q.into_active_model();
     row.reminders_sent = Set(sent);
-    row.update(&txn).await?;
-    events::record(
-        &txn,
-        &Actor::system("Relances automatiques"),
-        NewEvent::new(
-            WorkspaceId(ws),
-            EventEntity::Quote,
-            Some(quote_id),
-            EventAction::QuoteReminded,
-        )
-        .after(json!({ "number": number, "reminder": sent })),
+    row.update(&w).await?;
+    w.audit(
+        Audit::of(EventEntity::Quote, Some(quote_id), EventAction::QuoteReminded)
+            .after(json!({ "number": number, "reminder": sent })),
     )
     .await?;
-    txn.commit().await?;
-    state.wake_jobs();
+    w.commit().await?;
     Ok(())
 }
 
 /// Expires the quote if it still waits for the client past its validity.
 pub async fn expire(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
-    let txn = db::begin_write(&state.db).await?;
-    let Some(q) = awaiting(&txn, quote_id).await? else {
+    let w = Write::system(state, "Expiration des devis", None).await?;
+    let Some(q) = awaiting(&w, quote_id).await? else {
         return Ok(());
     };
+    w.act_in(WorkspaceId(q.workspace_id));
     let Some(valid_until) = q.valid_until else {
         return Ok(());
     };
@@ -125,25 +114,21 @@ pub async fn expire(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
     if !q.status.awaits_client() || now < expiry_instant(valid_until) {
         return Ok(());
     }
-    let ws = q.workspace_id;
     let number = q.number.clone();
     let mut row = q.into_active_model();
     row.status = Set(QuoteStatus::Expired);
     row.expired_at = Set(Some(now));
     row.updated_at = Set(now);
-    row.update(&txn).await?;
-    events::record(
-        &txn,
-        &Actor::system("Expiration des devis"),
-        NewEvent::new(
-            WorkspaceId(ws),
-            EventEntity::Quote,
-            Some(quote_id),
-            EventAction::QuoteExpired,
-        )
-        .after(json!({ "number": number, "valid_until": valid_until.to_string() })),
+    row.update(&w).await?;
+    w.audit(
+        Audit::of(EventEntity::Quote, Some(quote_id), EventAction::QuoteExpired)
+            .after(json!({ "number": number, "valid_until": valid_until.to_string() })),
     )
     .await?;
-    txn.commit().await?;
+    w.emit(DomainEvent::QuoteExpired {
+        quote: QuoteId(quote_id),
+    })
+    .await?;
+    w.commit().await?;
     Ok(())
 }

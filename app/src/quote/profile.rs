@@ -8,11 +8,10 @@ use crate::domain::vat::{Unit, VatRate};
 use crate::domain::{Role, TradePack};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{business_profile, catalogue_item, workspace};
-use crate::infra::events::{self, NewEvent};
-use crate::infra::{Scope, time};
+use crate::infra::{Audit, Scope, Write, time};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -123,7 +122,7 @@ pub async fn logo(
 }
 
 /// Stores a new logo (PNG or JPEG, 500 KB at most) or removes it (`None`).
-pub async fn set_logo(txn: &DatabaseTransaction, scope: &Scope, image: Option<Vec<u8>>) -> Result<(), AppError> {
+pub async fn set_logo(w: &Write, scope: &Scope, image: Option<Vec<u8>>) -> Result<(), AppError> {
     scope.require(Role::can_configure_quotes)?;
     let ws = scope.workspace_id.0;
     let logo_id = match image {
@@ -148,14 +147,14 @@ pub async fn set_logo(txn: &DatabaseTransaction, scope: &Scope, image: Option<Ve
             }
             let content_type = if kind == "png" { "image/png" } else { "image/jpeg" };
             let (id, _) =
-                crate::infra::files::store(txn, ws, "logo", content_type, &format!("logo.{kind}"), bytes).await?;
+                crate::infra::files::store(w, ws, "logo", content_type, &format!("logo.{kind}"), bytes).await?;
             Some(id)
         }
     };
-    let mut p = load(txn, ws).await?;
+    let mut p = load(w, ws).await?;
     p.logo_file_id = logo_id;
     p.updated_at = time::now();
-    store(txn, scope, p, json!({ "logo": logo_id.is_some() })).await
+    store(w, scope, p, json!({ "logo": logo_id.is_some() })).await
 }
 
 /// Reminder days from "2,7": sorted, distinct, 1 to 60.
@@ -221,29 +220,19 @@ fn check(s: &BusinessSettings) -> Result<(), AppError> {
 }
 
 /// Stores the profile (inserted the first time) and records the change.
-async fn store(
-    txn: &DatabaseTransaction,
-    scope: &Scope,
-    p: business_profile::Model,
-    after: serde_json::Value,
-) -> Result<(), AppError> {
+async fn store(w: &Write, scope: &Scope, p: business_profile::Model, after: serde_json::Value) -> Result<(), AppError> {
     let exists = business_profile::Entity::find_by_id(p.workspace_id)
-        .one(txn)
+        .one(w)
         .await?
         .is_some();
     let row = p.into_active_model().reset_all();
     if exists {
-        row.update(txn).await?;
+        row.update(w).await?;
     } else {
-        business_profile::Entity::insert(row)
-            .exec_without_returning(txn)
-            .await?;
+        business_profile::Entity::insert(row).exec_without_returning(w).await?;
     }
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
+    w.audit(
+        Audit::of(
             EventEntity::BusinessProfile,
             Some(scope.workspace_id.0),
             EventAction::BusinessProfileChanged,
@@ -255,11 +244,11 @@ async fn store(
 }
 
 /// Saves the settings (owners and admins).
-pub async fn save(txn: &DatabaseTransaction, scope: &Scope, s: BusinessSettings) -> Result<(), AppError> {
+pub async fn save(w: &Write, scope: &Scope, s: BusinessSettings) -> Result<(), AppError> {
     scope.require(Role::can_configure_quotes)?;
     check(&s)?;
     let ws = scope.workspace_id.0;
-    let mut p = load(txn, ws).await?;
+    let mut p = load(w, ws).await?;
     let id = s.identity;
     let t = |v: &str| v.trim().to_string();
     p.legal_name = t(&id.legal_name);
@@ -293,7 +282,7 @@ pub async fn save(txn: &DatabaseTransaction, scope: &Scope, s: BusinessSettings)
     p.allow_decline = s.allow_decline;
     p.updated_at = time::now();
     let after = json!({ "legal_name": p.legal_name, "siret": p.siret, "template": p.template });
-    store(txn, scope, p, after).await
+    store(w, scope, p, after).await
 }
 
 fn item_of(row: catalogue_item::Model) -> CatalogueItem {
@@ -321,12 +310,7 @@ pub async fn catalogue(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<C
 }
 
 /// Adds (no id) or changes an item.
-pub async fn save_item(
-    txn: &DatabaseTransaction,
-    scope: &Scope,
-    item: CatalogueItem,
-    is_new: bool,
-) -> Result<Uuid, AppError> {
+pub async fn save_item(w: &Write, scope: &Scope, item: CatalogueItem, is_new: bool) -> Result<Uuid, AppError> {
     scope.require(Role::can_configure_quotes)?;
     let mut errors = FieldErrors::new();
     let description = item.description.trim().to_string();
@@ -355,13 +339,13 @@ pub async fn save_item(
             created_at: Set(now),
             updated_at: Set(now),
         })
-        .exec_without_returning(txn)
+        .exec_without_returning(w)
         .await?;
         id
     } else {
         let row = catalogue_item::Entity::find_by_id(item.id)
             .filter(catalogue_item::Column::WorkspaceId.eq(ws))
-            .one(txn)
+            .one(w)
             .await?
             .ok_or(AppError::NotFound)?;
         let mut row = row.into_active_model();
@@ -370,46 +354,34 @@ pub async fn save_item(
         row.unit_price_cents = Set(item.unit_price);
         row.vat_bp = Set(item.vat.basis_points() as i32);
         row.updated_at = Set(now);
-        row.update(txn).await?;
+        row.update(w).await?;
         item.id
     };
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::CatalogueItem,
-            Some(id),
-            EventAction::CatalogueItemSaved,
-        )
-        .after(json!({ "description": description, "unit_price": item.unit_price, "vat": item.vat.label() })),
+    w.audit(
+        Audit::of(EventEntity::CatalogueItem, Some(id), EventAction::CatalogueItemSaved)
+            .after(json!({ "description": description, "unit_price": item.unit_price, "vat": item.vat.label() })),
     )
     .await?;
     Ok(id)
 }
 
 /// Archives an item (quotes that used it keep their copy of the line).
-pub async fn archive_item(txn: &DatabaseTransaction, scope: &Scope, id: Uuid) -> Result<(), AppError> {
+pub async fn archive_item(w: &Write, scope: &Scope, id: Uuid) -> Result<(), AppError> {
     scope.require(Role::can_configure_quotes)?;
     let row = catalogue_item::Entity::find_by_id(id)
         .filter(catalogue_item::Column::WorkspaceId.eq(scope.workspace_id.0))
-        .one(txn)
+        .one(w)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut row = row.into_active_model();
     row.archived = Set(true);
     row.updated_at = Set(time::now());
-    row.update(txn).await?;
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::CatalogueItem,
-            Some(id),
-            EventAction::CatalogueItemArchived,
-        ),
-    )
+    row.update(w).await?;
+    w.audit(Audit::of(
+        EventEntity::CatalogueItem,
+        Some(id),
+        EventAction::CatalogueItemArchived,
+    ))
     .await?;
     Ok(())
 }

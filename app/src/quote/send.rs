@@ -1,4 +1,4 @@
-//! Sending a quote, in one transaction: legal check, client contact, number,
+//! Sending a quote, in one write envelope: legal check, client contact, number,
 //! PDF (its SHA-256 kept as the reference of what the client is shown),
 //! portal link, email with the PDF, reminders and expiry, the pipeline rule.
 //! Any failure rolls everything back, the number included.
@@ -8,22 +8,19 @@ use super::store::{draft_of, lines_of};
 use super::validate::check_draft;
 use super::{QuoteDraft, QuoteStatus, emails, numbering, profile, service, tokens};
 use crate::audit::{EventAction, EventEntity};
-use crate::domain::Role;
 use crate::domain::money::format_eur;
+use crate::domain::{DomainEvent, QuoteId, Role};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{contact, quote};
-use crate::infra::events::{self, NewEvent};
-use crate::infra::queue::{self, JobPayload};
-use crate::infra::{AppState, Scope, db, files, time};
+use crate::infra::queue::JobPayload;
+use crate::infra::{AppState, Audit, Scope, Write, files, time};
 use crate::outbox::EmailKind;
 use crate::outbox::service::{self as outbox, NewEmail};
 use crate::pipeline::BoardChange;
 use crate::pipeline::rules::{self, Placement};
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -53,7 +50,7 @@ pub fn expiry_instant(valid_until: NaiveDate) -> DateTime<Utc> {
 }
 
 async fn client_contact(
-    txn: &DatabaseTransaction,
+    w: &Write,
     scope: &Scope,
     draft: &QuoteDraft,
     q: &quote::Model,
@@ -62,7 +59,7 @@ async fn client_contact(
     if let Some(id) = draft.client.contact_id {
         return contact::Entity::find_by_id(id)
             .filter(contact::Column::WorkspaceId.eq(ws))
-            .one(txn)
+            .one(w)
             .await?
             .ok_or(AppError::NotFound);
     }
@@ -71,7 +68,7 @@ async fn client_contact(
     let lead_id = match q.deal_id {
         Some(deal) => crate::infra::entity::deal::Entity::find_by_id(deal)
             .filter(crate::infra::entity::deal::Column::WorkspaceId.eq(ws))
-            .one(txn)
+            .one(w)
             .await?
             .map(|d| d.lead_id),
         None => None,
@@ -93,18 +90,11 @@ async fn client_contact(
         updated_at: now,
     };
     contact::Entity::insert(row.clone().into_active_model().reset_all())
-        .exec_without_returning(txn)
+        .exec_without_returning(w)
         .await?;
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::Contact,
-            Some(row.id),
-            EventAction::ContactCreated,
-        )
-        .after(json!({ "name": row.name, "email": row.email })),
+    w.audit(
+        Audit::of(EventEntity::Contact, Some(row.id), EventAction::ContactCreated)
+            .after(json!({ "name": row.name, "email": row.email })),
     )
     .await?;
     Ok(row)
@@ -119,21 +109,21 @@ fn missing_error(missing: Vec<crate::domain::quote_check::Missing>) -> AppError 
 }
 
 /// Sends a draft. Returns the board change of its deal, if it has one.
-pub async fn send(state: &AppState, scope: &Scope, id: Uuid) -> Result<Option<BoardChange>, AppError> {
+pub async fn send(w: &Write, scope: &Scope, id: Uuid) -> Result<Option<BoardChange>, AppError> {
     scope.require(Role::can_write_quotes)?;
+    let state = w.state();
     let ws = scope.workspace_id.0;
-    let txn = db::begin_write(&state.db).await?;
-    service::find(&txn, ws, id).await?;
+    service::find(w, ws, id).await?;
     // One winner: a parallel send of the same draft waits here, then finds it
     // sent (no second number, email or portal link).
-    let Some(q) = super::store::claim(&txn, ws, id, &[QuoteStatus::Draft]).await? else {
+    let Some(q) = super::store::claim(w, ws, id, &[QuoteStatus::Draft]).await? else {
         return Err(AppError::Conflict("Ce devis a déjà été envoyé.".into()));
     };
     // A new version replaces the previous one for the client: take that one
     // too, so that a signature landing on it at the same moment either comes
     // first (and this send is refused) or finds it replaced.
     if let Some(previous) = q.supersedes_id {
-        let previous = super::store::claim(&txn, ws, previous, &QuoteStatus::ALL).await?;
+        let previous = super::store::claim(w, ws, previous, &QuoteStatus::ALL).await?;
         if previous.is_some_and(|p| p.status == QuoteStatus::Signed) {
             return Err(AppError::Conflict(
                 "Le client vient de signer la version précédente : cette nouvelle version ne peut plus être envoyée."
@@ -141,29 +131,28 @@ pub async fn send(state: &AppState, scope: &Scope, id: Uuid) -> Result<Option<Bo
             ));
         }
     }
-    let draft = draft_of(&q, &lines_of(&txn, ws, id).await?);
+    let draft = draft_of(&q, &lines_of(w, ws, id).await?);
     check_draft(&draft).into_result()?;
-    let settings = profile::load(&txn, ws).await?;
+    let settings = profile::load(w, ws).await?;
     let today = time::paris_day(time::now());
     let missing = service::missing(&settings, &draft, &today.format("%Y-%m-%d").to_string());
     if !missing.is_empty() {
         return Err(missing_error(missing));
     }
-    let client = client_contact(&txn, scope, &draft, &q).await?;
+    let client = client_contact(w, scope, &draft, &q).await?;
     let first_time = client.portal_invited_at.is_none();
 
     // The number, then the time: numbers follow the order of sending.
-    let number = numbering::take_next(&txn, ws, today.year()).await?;
+    let number = numbering::take_next(w, ws, today.year()).await?;
     // After the numbering lock, so that one workspace's sends count in turn.
-    crate::outbox::sending::authorise(&txn, state.config.mail_quota, scope, 1).await?;
+    crate::outbox::sending::authorise(w, state.config.mail_quota, scope, 1).await?;
     let now = time::now();
     let date = time::paris_day(now).format("%Y-%m-%d").to_string();
     let totals = draft.totals();
     let doc = document::build(&settings, &draft, &totals, Some(&number), q.version, &date, None)
-        .with_logo(profile::logo(&txn, &settings).await?);
+        .with_logo(profile::logo(w, &settings).await?);
     let pdf = render(state, doc).await?;
-    let (pdf_id, sha256) =
-        files::store(&txn, ws, "quote_pdf", "application/pdf", &format!("{number}.pdf"), pdf).await?;
+    let (pdf_id, sha256) = files::store(w, ws, "quote_pdf", "application/pdf", &format!("{number}.pdf"), pdf).await?;
     let valid_until = NaiveDate::parse_from_str(&draft.valid_until, "%Y-%m-%d").map_err(|_| AppError::Internal)?;
 
     let mut row = q.clone().into_active_model();
@@ -174,10 +163,10 @@ pub async fn send(state: &AppState, scope: &Scope, id: Uuid) -> Result<Option<Bo
     row.pdf_file_id = Set(Some(pdf_id));
     row.pdf_sha256 = Set(Some(sha256.clone()));
     row.updated_at = Set(now);
-    row.update(&txn).await?;
+    row.update(w).await?;
 
     let expires = expiry_instant(valid_until) + TimeDelta::days(LINK_GRACE_DAYS);
-    let token = tokens::issue(&txn, ws, id, client.id, expires).await?;
+    let token = tokens::issue(w, ws, id, client.id, expires).await?;
     let link = tokens::link(&state.config.base_url, &token);
     let total = format!("{} TTC", format_eur(totals.total_ttc));
     let valid_fr = valid_until.format("%d/%m/%Y").to_string();
@@ -191,7 +180,7 @@ pub async fn send(state: &AppState, scope: &Scope, id: Uuid) -> Result<Option<Bo
         link: &link,
     };
     outbox::enqueue(
-        &txn,
+        w,
         NewEmail {
             workspace_id: Some(ws),
             to: draft.client.email.trim().to_lowercase(),
@@ -206,37 +195,30 @@ pub async fn send(state: &AppState, scope: &Scope, id: Uuid) -> Result<Option<Bo
     if first_time {
         let mut c = client.clone().into_active_model();
         c.portal_invited_at = Set(Some(now));
-        c.update(&txn).await?;
+        c.update(w).await?;
     }
     if draft.reminders_enabled && settings.reminders_enabled {
         for days in profile::parse_reminder_days(&settings.reminder_days).unwrap_or_default() {
             let at = now + TimeDelta::days(days);
             if at < expiry_instant(valid_until) {
-                queue::enqueue(&txn, Some(ws), &JobPayload::QuoteReminder { quote_id: id }, at).await?;
+                w.enqueue(&JobPayload::QuoteReminder { quote_id: id }, at).await?;
             }
         }
     }
-    queue::enqueue(
-        &txn,
-        Some(ws),
-        &JobPayload::ExpireQuote { quote_id: id },
-        expiry_instant(valid_until),
-    )
-    .await?;
-    events::record(
-        &txn,
-        &scope.actor(),
-        NewEvent::new(scope.workspace_id, EventEntity::Quote, Some(id), EventAction::QuoteSent).after(json!({
+    w.enqueue(&JobPayload::ExpireQuote { quote_id: id }, expiry_instant(valid_until))
+        .await?;
+    w.audit(
+        Audit::of(EventEntity::Quote, Some(id), EventAction::QuoteSent).after(json!({
             "number": number, "total_ttc": totals.total_ttc, "pdf_sha256": sha256, "to": draft.client.email,
         })),
     )
     .await?;
     let change = match q.deal_id {
         Some(deal) => {
-            let ctx = rules::context(&txn, scope.workspace_id, scope.actor()).await?;
+            let ctx = rules::context(w, scope.workspace_id).await?;
             Some(
                 rules::apply(
-                    &txn,
+                    w,
                     &ctx,
                     deal,
                     crate::domain::deal_rules::Trigger::QuoteSent,
@@ -247,10 +229,10 @@ pub async fn send(state: &AppState, scope: &Scope, id: Uuid) -> Result<Option<Bo
         }
         None => None,
     };
-    txn.commit().await?;
-    if let Some(change) = &change {
-        state.publish(ws, "board", change);
-    }
-    state.wake_jobs();
+    w.emit(DomainEvent::QuoteSent {
+        quote: QuoteId(id),
+        number,
+    })
+    .await?;
     Ok(change)
 }

@@ -11,13 +11,12 @@ use crate::domain::quote_check::{self, CheckedLine, CheckedQuote};
 use crate::domain::quote_totals::Totals;
 use crate::error::AppError;
 use crate::infra::entity::{contact, deal, lead, quote, quote_line};
-use crate::infra::events::{self, NewEvent};
-use crate::infra::{Scope, time};
+use crate::infra::{Audit, Scope, Write, time};
 use chrono::TimeDelta;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -55,21 +54,14 @@ pub async fn prefilled(
 }
 
 /// Starts a draft (see [`prefilled`]) and stores it.
-pub async fn create(txn: &DatabaseTransaction, scope: &Scope, deal_id: Option<Uuid>) -> Result<Uuid, AppError> {
-    let q = prefilled(txn, scope, deal_id).await?;
+pub async fn create(w: &Write, scope: &Scope, deal_id: Option<Uuid>) -> Result<Uuid, AppError> {
+    let q = prefilled(w, scope, deal_id).await?;
     quote::Entity::insert(q.clone().into_active_model().reset_all())
-        .exec_without_returning(txn)
+        .exec_without_returning(w)
         .await?;
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::Quote,
-            Some(q.id),
-            EventAction::QuoteCreated,
-        )
-        .after(json!({ "deal_id": q.deal_id, "client": q.client_name })),
+    w.audit(
+        Audit::of(EventEntity::Quote, Some(q.id), EventAction::QuoteCreated)
+            .after(json!({ "deal_id": q.deal_id, "client": q.client_name })),
     )
     .await?;
     Ok(q.id)
@@ -103,13 +95,13 @@ pub async fn find(db: &impl ConnectionTrait, ws: Uuid, id: Uuid) -> Result<quote
 }
 
 /// Saves the whole draft (the editor's autosave). Only drafts change in place.
-pub async fn save(txn: &DatabaseTransaction, scope: &Scope, id: Uuid, draft: QuoteDraft) -> Result<(), AppError> {
+pub async fn save(w: &Write, scope: &Scope, id: Uuid, draft: QuoteDraft) -> Result<(), AppError> {
     scope.require(Role::can_write_quotes)?;
     let ws = scope.workspace_id.0;
-    find(txn, ws, id).await?;
+    find(w, ws, id).await?;
     check_draft(&draft).into_result()?;
     // A save racing a send waits for it, then finds the quote sent.
-    let Some(q) = store::claim(txn, ws, id, &[QuoteStatus::Draft]).await? else {
+    let Some(q) = store::claim(w, ws, id, &[QuoteStatus::Draft]).await? else {
         return Err(AppError::Conflict(
             "Ce devis a été envoyé : créez une nouvelle version pour le modifier.".into(),
         ));
@@ -117,41 +109,31 @@ pub async fn save(txn: &DatabaseTransaction, scope: &Scope, id: Uuid, draft: Quo
     if let Some(contact_id) = draft.client.contact_id {
         contact::Entity::find_by_id(contact_id)
             .filter(contact::Column::WorkspaceId.eq(ws))
-            .one(txn)
+            .one(w)
             .await?
             .ok_or(AppError::NotFound)?;
     }
     if let Some(deal_id) = draft.deal_id
         && Some(deal_id) != q.deal_id
     {
-        deal_and_lead(txn, ws, deal_id).await?;
+        deal_and_lead(w, ws, deal_id).await?;
     }
     let totals = draft.totals();
     let mut row = q.into_active_model();
     store::apply_draft(&mut row, &draft, &totals);
     row.updated_at = Set(time::now());
-    row.update(txn).await?;
+    row.update(w).await?;
     quote_line::Entity::delete_many()
         .filter(quote_line::Column::WorkspaceId.eq(ws))
         .filter(quote_line::Column::QuoteId.eq(id))
-        .exec(txn)
+        .exec(w)
         .await?;
     let lines = line_rows(ws, id, &draft.lines);
     if !lines.is_empty() {
-        quote_line::Entity::insert_many(lines)
-            .exec_without_returning(txn)
-            .await?;
+        quote_line::Entity::insert_many(lines).exec_without_returning(w).await?;
     }
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::Quote,
-            Some(id),
-            EventAction::QuoteSaved,
-        )
-        .after(json!({
+    w.audit(
+        Audit::of(EventEntity::Quote, Some(id), EventAction::QuoteSaved).after(json!({
             "lines": draft.lines.len(), "total_ht": totals.total_ht, "total_ttc": totals.total_ttc,
         })),
     )

@@ -26,9 +26,9 @@ pub async fn list_api_keys() -> Result<Vec<ApiKeyView>, AppError> {
 #[server(endpoint = "create_api_key")]
 pub async fn create_api_key(name: String) -> Result<CreatedApiKey, AppError> {
     let (state, scope) = manager().await?;
-    let txn = crate::infra::db::begin_write(&state.db).await?;
-    let created = super::keys::create(&txn, &scope, &name).await?;
-    txn.commit().await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    let created = super::keys::create(&w, &scope, &name).await?;
+    w.commit().await?;
     Ok(created)
 }
 
@@ -36,8 +36,8 @@ pub async fn create_api_key(name: String) -> Result<CreatedApiKey, AppError> {
 #[server(endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(id: Uuid) -> Result<ApiKeyView, AppError> {
     let (state, scope) = manager().await?;
-    let txn = crate::infra::db::begin_write(&state.db).await?;
-    let key = super::keys::revoke(&txn, &scope, id).await?;
-    txn.commit().await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    let key = super::keys::revoke(&w, &scope, id).await?;
+    w.commit().await?;
     Ok(key)
 }

@@ -1,15 +1,15 @@
-//! `POST /api/v1/setter/events`: one request, one transaction.
+//! `POST /api/v1/setter/events`: one request, one write envelope.
 
 use super::ingest::{self, BatchOutcome};
 use super::payload;
 use super::pipeline_link::PipelineLink;
 use crate::audit::{EventAction, EventEntity};
-use crate::domain::WorkspaceId;
+use crate::domain::{DomainEvent, WorkspaceId};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::api_key;
-use crate::infra::events::{self, Actor, NewEvent};
+use crate::infra::events::Actor;
 use crate::infra::request::RequestMeta;
-use crate::infra::{AppState, db, time};
+use crate::infra::{AppState, Audit, Write, time};
 use sea_orm::ActiveValue::{Set, Unchanged};
 use sea_orm::EntityTrait;
 
@@ -57,9 +57,7 @@ pub async fn receive(
         FeedError::Invalid(f)
     })?;
     let batch = payload::parse_batch(&json, time::now()).map_err(FeedError::Invalid)?;
-    let outcome = apply(state, &key, batch, meta).await?;
-    state.publish(key.workspace_id, "kpi", &outcome);
-    Ok(outcome)
+    apply(state, &key, batch, meta).await
 }
 
 /// Applies a checked batch for a key's workspace, in one transaction with its
@@ -70,33 +68,33 @@ pub async fn apply(
     batch: Vec<payload::SetterEvent>,
     meta: RequestMeta,
 ) -> Result<BatchOutcome, FeedError> {
-    let txn = db::begin_write(&state.db).await?;
-    let link = PipelineLink::load(&txn, key.workspace_id).await?;
-    let outcome = ingest::apply(&txn, key.workspace_id, batch, link.as_ref()).await?;
     let actor = Actor {
         user_id: None,
         label: format!("Clé API « {} » ({}…)", key.name, key.prefix),
         meta,
     };
-    events::record(
-        &txn,
-        &actor,
-        NewEvent::new(
-            WorkspaceId(key.workspace_id),
-            EventEntity::SetterFeed,
-            Some(key.id),
-            EventAction::SetterBatchApplied,
-        )
-        .after(serde_json::to_value(&outcome).unwrap_or_default()),
+    let w = Write::begin(state, actor, Some(WorkspaceId(key.workspace_id))).await?;
+    let link = PipelineLink::load(&w, key.workspace_id).await?;
+    let outcome = ingest::apply(&w, key.workspace_id, batch, link.as_ref()).await?;
+    w.audit(
+        Audit::of(EventEntity::SetterFeed, Some(key.id), EventAction::SetterBatchApplied)
+            .after(serde_json::to_value(&outcome).unwrap_or_default()),
     )
     .await?;
+    let applied = outcome.events - outcome.duplicates;
+    if applied > 0 {
+        w.emit(DomainEvent::SetterBatchRecorded {
+            applied: u32::try_from(applied).unwrap_or(u32::MAX),
+        })
+        .await?;
+    }
     api_key::Entity::update(api_key::ActiveModel {
         id: Unchanged(key.id),
         last_used_at: Set(Some(time::now())),
         ..Default::default()
     })
-    .exec(&txn)
+    .exec(&w)
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(outcome)
 }

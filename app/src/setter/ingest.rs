@@ -1,21 +1,18 @@
-//! Applies a checked batch of setter events inside one transaction: raw rows
+//! Applies a checked batch of setter events inside one write envelope: raw rows
 //! (prospects, messages, status changes), the pipeline deals, and the per-day
 //! aggregates. Replays are ignored (external ids, Instagram ids); an event
 //! about an unknown prospect fails the whole batch.
 
 use super::aggregates::Deltas;
 use super::payload::SetterEvent;
-use super::pipeline_link::{DealMove, PipelineLink, apply_moves};
+use super::pipeline_link::{DealMove, PipelineLink, announce_new, apply_moves};
 use super::steps::{LeadState, change_status, record_message, upsert_lead};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{deal, lead, setter_lead, setter_message, setter_status_change};
-use crate::infra::time;
+use crate::infra::{Write, time};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::{Set, Unchanged};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -59,11 +56,12 @@ async fn existing_ids<C: ConnectionTrait>(
 
 /// Applies a batch (the caller commits, or rolls back on error).
 pub async fn apply(
-    txn: &DatabaseTransaction,
+    w: &Write,
     workspace_id: Uuid,
     events: Vec<SetterEvent>,
     link: Option<&PipelineLink>,
 ) -> Result<BatchOutcome, AppError> {
+    let txn = w.txn();
     let now = time::now();
     let mut out = BatchOutcome {
         events: events.len(),
@@ -251,7 +249,8 @@ pub async fn apply(
             .exec_without_returning(txn)
             .await?;
     }
-    apply_moves(txn, moves, now).await?;
+    announce_new(w, &new_pipeline).await?;
+    apply_moves(w, workspace_id, moves).await?;
     deltas.flush(txn, workspace_id).await?;
     Ok(out)
 }

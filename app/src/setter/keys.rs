@@ -5,12 +5,9 @@ use super::{ApiKeyView, CreatedApiKey};
 use crate::audit::{EventAction, EventEntity};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::api_key;
-use crate::infra::{Scope, crypto, events, events::NewEvent, time};
+use crate::infra::{Audit, Scope, Write, crypto, time};
 use sea_orm::ActiveValue::{Set, Unchanged};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 /// Prefix of every key, so that secret scanners recognise them.
@@ -40,7 +37,7 @@ pub async fn list(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<ApiKey
 }
 
 /// Creates a key; its secret is only in the answer.
-pub async fn create(txn: &DatabaseTransaction, scope: &Scope, name: &str) -> Result<CreatedApiKey, AppError> {
+pub async fn create(w: &Write, scope: &Scope, name: &str) -> Result<CreatedApiKey, AppError> {
     let name = name.trim();
     let mut errors = FieldErrors::new();
     if name.is_empty() {
@@ -49,17 +46,10 @@ pub async fn create(txn: &DatabaseTransaction, scope: &Scope, name: &str) -> Res
         errors.push("name", "60 caractères au plus.");
     }
     errors.into_result()?;
-    let (model, secret) = insert(txn, scope.workspace_id.0, name, Some(scope.user_id.0), false).await?;
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::ApiKey,
-            Some(model.id),
-            EventAction::ApiKeyCreated,
-        )
-        .after(serde_json::json!({"name": model.name, "prefix": model.prefix})),
+    let (model, secret) = insert(w, scope.workspace_id.0, name, Some(scope.user_id.0), false).await?;
+    w.audit(
+        Audit::of(EventEntity::ApiKey, Some(model.id), EventAction::ApiKeyCreated)
+            .after(serde_json::json!({"name": model.name, "prefix": model.prefix})),
     )
     .await?;
     Ok(CreatedApiKey {
@@ -97,10 +87,10 @@ pub async fn insert(
 }
 
 /// Revokes a key of the workspace (another workspace's key is "not found").
-pub async fn revoke(txn: &DatabaseTransaction, scope: &Scope, id: Uuid) -> Result<ApiKeyView, AppError> {
+pub async fn revoke(w: &Write, scope: &Scope, id: Uuid) -> Result<ApiKeyView, AppError> {
     let key = api_key::Entity::find_by_id(id)
         .filter(api_key::Column::WorkspaceId.eq(scope.workspace_id.0))
-        .one(txn)
+        .one(w)
         .await?
         .ok_or(AppError::NotFound)?;
     if key.revoked_at.is_some() {
@@ -112,18 +102,11 @@ pub async fn revoke(txn: &DatabaseTransaction, scope: &Scope, id: Uuid) -> Resul
         revoked_at: Set(Some(now)),
         ..Default::default()
     })
-    .exec(txn)
+    .exec(w)
     .await?;
-    events::record(
-        txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::ApiKey,
-            Some(id),
-            EventAction::ApiKeyRevoked,
-        )
-        .before(serde_json::json!({"name": key.name, "prefix": key.prefix})),
+    w.audit(
+        Audit::of(EventEntity::ApiKey, Some(id), EventAction::ApiKeyRevoked)
+            .before(serde_json::json!({"name": key.name, "prefix": key.prefix})),
     )
     .await?;
     Ok(view(api_key::Model {

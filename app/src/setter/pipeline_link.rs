@@ -1,15 +1,23 @@
 //! Setter prospects join the workspace's first pipeline (« Prospects
-//! Instagram » in the coach pack): each becomes a lead with one deal, moved
-//! to the stage named like its status (or, for won and lost, the first stage
-//! of that kind) when the status changes.
+//! Instagram » in the coach pack): each becomes a lead with one deal. When a
+//! prospect's status changes, its deal moves to the stage linked to that
+//! status (`stages.setter_status`, set in the pipeline settings; for won and
+//! lost without a link, the first stage of that kind), through the pipeline
+//! rules like a drag on the board: audit events, sibling deals lost and a job
+//! opened on a win, positions, live boards.
 
 use super::SetterStatus;
 use super::payload::LeadUpsert;
-use crate::domain::StageKind;
+use crate::domain::deal_rules::Trigger;
+use crate::domain::{DealId, DomainEvent, LeadId, PipelineId, StageId, StageKind, WorkspaceId};
+use crate::error::AppError;
+use crate::infra::Write;
 use crate::infra::entity::{deal, lead, pipeline, stage};
 use crate::pipeline::LeadSource;
+use crate::pipeline::rules::{self, Placement};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -57,15 +65,13 @@ impl PipelineLink {
         };
         let mut map = HashMap::new();
         for status in SetterStatus::ALL {
-            let named = stages
-                .iter()
-                .find(|s| s.name.to_lowercase() == status.label().to_lowercase());
+            let linked = stages.iter().find(|s| s.setter_status.as_deref() == Some(status.key()));
             let by_kind = match status {
                 SetterStatus::Won => stages.iter().find(|s| s.kind == StageKind::Won),
                 SetterStatus::Lost => stages.iter().find(|s| s.kind == StageKind::Lost),
                 _ => None,
             };
-            if let Some(s) = named.or(by_kind) {
+            if let Some(s) = linked.or(by_kind) {
                 map.insert(status, (s.id, s.kind));
             }
         }
@@ -153,25 +159,67 @@ impl PipelineLink {
     }
 }
 
-/// Applies the last move of each deal.
-pub async fn apply_moves(
-    db: &impl ConnectionTrait,
-    moves: HashMap<Uuid, DealMove>,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    for (deal_id, m) in moves {
-        let mut am = deal::ActiveModel {
-            id: sea_orm::ActiveValue::Unchanged(deal_id),
-            stage_id: Set(m.stage_id),
-            closed_at: Set(m.closed_at),
-            lost_reason: Set(m.lost_reason),
-            updated_at: Set(now),
-            ..Default::default()
+/// Why a deal lost through the feed, when the setter gave no reason.
+pub const FEED_LOST_REASON: &str = "Perdu (setter)";
+
+/// Announces the leads and deals the feed created (boards show them live).
+pub async fn announce_new(w: &Write, created: &[(lead::ActiveModel, deal::ActiveModel)]) -> Result<(), AppError> {
+    for (l, d) in created {
+        let (Set(lead_id), Set(deal_id), Set(pipeline_id), Set(stage_id)) = (&l.id, &d.id, &d.pipeline_id, &d.stage_id)
+        else {
+            continue;
         };
-        if let Some(v) = m.value_cents {
-            am.value_cents = Set(v);
+        w.emit(DomainEvent::LeadReceived {
+            lead: LeadId(*lead_id),
+            source: LeadSource::Instagram.as_str().to_string(),
+        })
+        .await?;
+        w.emit(DomainEvent::DealCreated {
+            deal: DealId(*deal_id),
+            lead: LeadId(*lead_id),
+            pipeline: PipelineId(*pipeline_id),
+            stage: StageId(*stage_id),
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// Applies the last move of each deal through the pipeline rules (as a drag
+/// on the board would), keeping the time the setter reported for a closing
+/// and the latest value reported for a win.
+pub async fn apply_moves(w: &Write, workspace_id: Uuid, moves: HashMap<Uuid, DealMove>) -> Result<(), AppError> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let ctx = rules::context(w, WorkspaceId(workspace_id)).await?;
+    // In a stable order, so that the audit chain is the same on every replay.
+    let mut moves: Vec<(Uuid, DealMove)> = moves.into_iter().collect();
+    moves.sort_by_key(|(id, _)| *id);
+    for (deal_id, m) in moves {
+        if let Some(value) = m.value_cents {
+            deal::Entity::update_many()
+                .col_expr(deal::Column::ValueCents, Expr::value(value))
+                .filter(deal::Column::WorkspaceId.eq(workspace_id))
+                .filter(deal::Column::Id.eq(deal_id))
+                .exec(w)
+                .await?;
         }
-        deal::Entity::update(am).exec(db).await?;
+        let trigger = Trigger::Move {
+            to: m.stage_id,
+            lost_reason: m.lost_reason.or_else(|| Some(FEED_LOST_REASON.to_string())),
+        };
+        rules::apply(w, &ctx, deal_id, trigger, Placement::Auto).await?;
+        if let Some(at) = m.closed_at {
+            // Closed when the setter says it happened, not when the batch arrived.
+            deal::Entity::update_many()
+                .col_expr(deal::Column::ClosedAt, Expr::value(Some(at)))
+                .filter(deal::Column::WorkspaceId.eq(workspace_id))
+                .filter(deal::Column::Id.eq(deal_id))
+                .filter(deal::Column::ClosedAt.is_not_null())
+                .exec(w)
+                .await?;
+        }
     }
     Ok(())
 }

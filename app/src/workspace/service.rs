@@ -6,12 +6,14 @@ use super::{
 };
 use crate::audit::{EventAction, EventEntity};
 use crate::auth::{CONSENT_VERSION, SignInOutcome, WorkspaceSummary};
-use crate::domain::{Email, Password, PersonName, Role, TradePack, WorkspaceId, WorkspaceName};
+use crate::domain::{
+    DomainEvent, Email, InvitationId, MemberId, Password, PersonName, Role, TradePack, WorkspaceId, WorkspaceName,
+};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{invitation, member, pipeline, stage, user, workspace};
-use crate::infra::events::{self, Actor, NewEvent};
+use crate::infra::events::Actor;
 use crate::infra::rate_limit;
-use crate::infra::{AppState, Scope, SessionUser, crypto, db, request, session, time};
+use crate::infra::{AppState, Audit, Scope, SessionUser, Write, crypto, request, session, time};
 use crate::outbox::EmailKind;
 use crate::outbox::service::{self as outbox, NewEmail};
 use crate::outbox::templates;
@@ -28,8 +30,7 @@ pub const INVITATION_TTL: TimeDelta = TimeDelta::days(7);
 
 /// Creates a workspace owned by `owner`, with the pack's default pipelines.
 pub async fn create_workspace(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
+    w: &Write,
     owner: &user::Model,
     name: &str,
     pack: TradePack,
@@ -51,22 +52,16 @@ pub async fn create_workspace(
         created_at: Set(now),
         updated_at: Set(now),
     })
-    .exec_without_returning(txn)
+    .exec_without_returning(w)
     .await?;
     let chain = WorkspaceId(ws.id);
-    events::record(
-        txn,
-        actor,
-        NewEvent::new(
-            chain,
-            EventEntity::Workspace,
-            Some(ws.id),
-            EventAction::WorkspaceCreated,
-        )
-        .after(json!({ "name": ws.name, "pack": pack.as_str() })),
+    w.audit(
+        Audit::of(EventEntity::Workspace, Some(ws.id), EventAction::WorkspaceCreated)
+            .on_chain(chain)
+            .after(json!({ "name": ws.name, "pack": pack.as_str() })),
     )
     .await?;
-    add_member(txn, actor, chain, owner, Role::Owner).await?;
+    add_member(w, chain, owner, Role::Owner).await?;
     for (position, template) in pack.default_pipelines().iter().enumerate() {
         let pipeline_id = Uuid::now_v7();
         pipeline::Entity::insert(pipeline::ActiveModel {
@@ -76,7 +71,7 @@ pub async fn create_workspace(
             position: Set(position as i32),
             created_at: Set(now),
         })
-        .exec_without_returning(txn)
+        .exec_without_returning(w)
         .await?;
         for (index, s) in template.stages.iter().enumerate() {
             stage::Entity::insert(stage::ActiveModel {
@@ -89,22 +84,17 @@ pub async fn create_workspace(
                 probability: Set(i32::from(s.probability)),
                 position: Set(index as i32),
                 is_quote_stage: Set(s.is_quote_stage),
+                setter_status: Set(s.setter_status.map(str::to_string)),
                 created_at: Set(now),
             })
-            .exec_without_returning(txn)
+            .exec_without_returning(w)
             .await?;
         }
         let stages: Vec<&str> = template.stages.iter().map(|s| s.name).collect();
-        events::record(
-            txn,
-            actor,
-            NewEvent::new(
-                chain,
-                EventEntity::Pipeline,
-                Some(pipeline_id),
-                EventAction::PipelineCreated,
-            )
-            .after(json!({ "name": template.name, "stages": stages })),
+        w.audit(
+            Audit::of(EventEntity::Pipeline, Some(pipeline_id), EventAction::PipelineCreated)
+                .on_chain(chain)
+                .after(json!({ "name": template.name, "stages": stages })),
         )
         .await?;
     }
@@ -112,13 +102,7 @@ pub async fn create_workspace(
 }
 
 /// Adds `user` to the workspace with `role`, recording the event.
-pub async fn add_member(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    chain: WorkspaceId,
-    user: &user::Model,
-    role: Role,
-) -> Result<Uuid, AppError> {
+pub async fn add_member(w: &Write, chain: WorkspaceId, user: &user::Model, role: Role) -> Result<Uuid, AppError> {
     let id = Uuid::now_v7();
     member::Entity::insert(member::ActiveModel {
         id: Set(id),
@@ -127,12 +111,11 @@ pub async fn add_member(
         role: Set(role),
         created_at: Set(time::now()),
     })
-    .exec_without_returning(txn)
+    .exec_without_returning(w)
     .await?;
-    events::record(
-        txn,
-        actor,
-        NewEvent::new(chain, EventEntity::Member, Some(id), EventAction::MemberAdded)
+    w.audit(
+        Audit::of(EventEntity::Member, Some(id), EventAction::MemberAdded)
+            .on_chain(chain)
             .after(json!({ "user": user.email, "role": role.as_str() })),
     )
     .await?;
@@ -177,20 +160,18 @@ pub async fn switch(state: &AppState, current: &SessionUser, workspace_id: Uuid)
     if membership.is_none() {
         return Err(AppError::NotFound);
     }
-    let txn = db::begin_write(&state.db).await?;
-    session::set_workspace(&txn, current.session.id, workspace_id).await?;
-    events::record(
-        &txn,
-        &current.actor(),
-        NewEvent::new(
-            WorkspaceId(workspace_id),
+    let w = Write::personal(state, current).await?;
+    session::set_workspace(&w, current.session.id, workspace_id).await?;
+    w.audit(
+        Audit::of(
             EventEntity::Session,
             Some(current.session.id),
             EventAction::WorkspaceOpened,
-        ),
+        )
+        .on_chain(WorkspaceId(workspace_id)),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(())
 }
 
@@ -207,10 +188,10 @@ pub async fn create_additional(
     let (Some(name), Some(pack)) = (name, pack) else {
         return Err(AppError::Validation(errors));
     };
-    let txn = db::begin_write(&state.db).await?;
-    let ws = create_workspace(&txn, &current.actor(), &current.user, name.as_str(), pack).await?;
-    session::set_workspace(&txn, current.session.id, ws.id).await?;
-    txn.commit().await?;
+    let w = Write::personal(state, current).await?;
+    let ws = create_workspace(&w, &current.user, name.as_str(), pack).await?;
+    session::set_workspace(&w, current.session.id, ws.id).await?;
+    w.commit().await?;
     Ok(ws.id)
 }
 
@@ -311,15 +292,15 @@ pub async fn invite(state: &AppState, scope: &Scope, email: &str, role: &str) ->
     }
     let now = time::now();
     let token = crypto::random_token();
-    let txn = db::begin_write(&state.db).await?;
-    crate::outbox::sending::authorise(&txn, state.config.mail_quota, scope, 1).await?;
+    let w = Write::scoped(state, scope).await?;
+    crate::outbox::sending::authorise(&w, state.config.mail_quota, scope, 1).await?;
     invitation::Entity::update_many()
         .col_expr(invitation::Column::RevokedAt, now.into())
         .filter(invitation::Column::WorkspaceId.eq(ws.id))
         .filter(invitation::Column::Email.eq(email.as_str()))
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
-        .exec(&txn)
+        .exec(&w)
         .await?;
     let id = Uuid::now_v7();
     invitation::Entity::insert(invitation::ActiveModel {
@@ -334,11 +315,11 @@ pub async fn invite(state: &AppState, scope: &Scope, email: &str, role: &str) ->
         revoked_at: Set(None),
         created_at: Set(now),
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(&w)
     .await?;
     let link = state.config.link(&format!("/invite/{token}"));
     outbox::enqueue(
-        &txn,
+        &w,
         NewEmail {
             workspace_id: Some(ws.id),
             to: email.as_str().to_string(),
@@ -356,20 +337,17 @@ pub async fn invite(state: &AppState, scope: &Scope, email: &str, role: &str) ->
         },
     )
     .await?;
-    events::record(
-        &txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::Invitation,
-            Some(id),
-            EventAction::MemberInvited,
-        )
-        .after(json!({ "email": email.as_str(), "role": role.as_str() })),
+    w.audit(
+        Audit::of(EventEntity::Invitation, Some(id), EventAction::MemberInvited)
+            .after(json!({ "email": email.as_str(), "role": role.as_str() })),
     )
     .await?;
-    txn.commit().await?;
-    state.wake_jobs();
+    w.emit(DomainEvent::MemberInvited {
+        invitation: InvitationId(id),
+        role,
+    })
+    .await?;
+    w.commit().await?;
     Ok(id)
 }
 
@@ -407,16 +385,16 @@ const LAST_OWNER: &str = "L'espace doit garder au moins un propriétaire : nomme
 /// Changes a member's role.
 pub async fn change_role(state: &AppState, scope: &Scope, member_id: Uuid, role: &str) -> Result<(), AppError> {
     let role = Role::parse(role).ok_or_else(|| AppError::field("role", "Choisissez un rôle."))?;
-    let txn = db::begin_write(&state.db).await?;
-    let actor_role = lock_members(&txn, scope).await?;
-    let target = member_in_scope(&txn, scope, member_id).await?;
+    let w = Write::scoped(state, scope).await?;
+    let actor_role = lock_members(&w, scope).await?;
+    let target = member_in_scope(&w, scope, member_id).await?;
     if !actor_role.can_manage_members() || !actor_role.can_assign(target.role) || !actor_role.can_assign(role) {
         return Err(AppError::Forbidden);
     }
     if target.role == role {
         return Ok(());
     }
-    if target.role == Role::Owner && owner_count(&txn, scope.workspace_id.0).await? <= 1 {
+    if target.role == Role::Owner && owner_count(&w, scope.workspace_id.0).await? <= 1 {
         return Err(AppError::Conflict(LAST_OWNER.into()));
     }
     member::Entity::update(member::ActiveModel {
@@ -424,61 +402,56 @@ pub async fn change_role(state: &AppState, scope: &Scope, member_id: Uuid, role:
         role: Set(role),
         ..Default::default()
     })
-    .exec(&txn)
+    .exec(&w)
     .await?;
-    events::record(
-        &txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::Member,
-            Some(target.id),
-            EventAction::MemberRoleChanged,
-        )
-        .before(json!({ "role": target.role.as_str() }))
-        .after(json!({ "role": role.as_str() })),
+    w.audit(
+        Audit::of(EventEntity::Member, Some(target.id), EventAction::MemberRoleChanged)
+            .before(json!({ "role": target.role.as_str() }))
+            .after(json!({ "role": role.as_str() })),
     )
     .await?;
-    txn.commit().await?;
+    w.emit(DomainEvent::MemberRoleChanged {
+        member: MemberId(target.id),
+        role,
+    })
+    .await?;
+    w.commit().await?;
     Ok(())
 }
 
 /// Removes a member (or lets a member leave).
 pub async fn remove(state: &AppState, scope: &Scope, member_id: Uuid) -> Result<(), AppError> {
-    let txn = db::begin_write(&state.db).await?;
-    let actor_role = lock_members(&txn, scope).await?;
-    let target = member_in_scope(&txn, scope, member_id).await?;
+    let w = Write::scoped(state, scope).await?;
+    let actor_role = lock_members(&w, scope).await?;
+    let target = member_in_scope(&w, scope, member_id).await?;
     let leaving = target.id == scope.member_id.0;
     if !leaving && (!actor_role.can_manage_members() || !actor_role.can_assign(target.role)) {
         return Err(AppError::Forbidden);
     }
-    if target.role == Role::Owner && owner_count(&txn, scope.workspace_id.0).await? <= 1 {
+    if target.role == Role::Owner && owner_count(&w, scope.workspace_id.0).await? <= 1 {
         return Err(AppError::Conflict(LAST_OWNER.into()));
     }
-    let removed = user::Entity::find_by_id(target.user_id).one(&txn).await?;
-    member::Entity::delete_by_id(target.id).exec(&txn).await?;
-    events::record(
-        &txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::Member,
-            Some(target.id),
-            EventAction::MemberRemoved,
-        )
-        .before(json!({ "user": removed.map(|u| u.email), "role": target.role.as_str() })),
+    let removed = user::Entity::find_by_id(target.user_id).one(&w).await?;
+    member::Entity::delete_by_id(target.id).exec(&w).await?;
+    w.audit(
+        Audit::of(EventEntity::Member, Some(target.id), EventAction::MemberRemoved)
+            .before(json!({ "user": removed.map(|u| u.email), "role": target.role.as_str() })),
     )
     .await?;
-    txn.commit().await?;
+    w.emit(DomainEvent::MemberRemoved {
+        member: MemberId(target.id),
+    })
+    .await?;
+    w.commit().await?;
     Ok(())
 }
 
 /// Withdraws a pending invitation.
 pub async fn revoke(state: &AppState, scope: &Scope, invitation_id: Uuid) -> Result<(), AppError> {
-    let txn = db::begin_write(&state.db).await?;
+    let w = Write::scoped(state, scope).await?;
     let found = invitation::Entity::find_by_id(invitation_id)
         .filter(invitation::Column::WorkspaceId.eq(scope.workspace_id.0))
-        .one(&txn)
+        .one(&w)
         .await?
         .ok_or(AppError::NotFound)?;
     scope.require(Role::can_manage_members)?;
@@ -493,21 +466,14 @@ pub async fn revoke(state: &AppState, scope: &Scope, invitation_id: Uuid) -> Res
         revoked_at: Set(Some(time::now())),
         ..Default::default()
     })
-    .exec(&txn)
+    .exec(&w)
     .await?;
-    events::record(
-        &txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
-            EventEntity::Invitation,
-            Some(found.id),
-            EventAction::InvitationRevoked,
-        )
-        .before(json!({ "email": found.email, "role": found.role.as_str() })),
+    w.audit(
+        Audit::of(EventEntity::Invitation, Some(found.id), EventAction::InvitationRevoked)
+            .before(json!({ "email": found.email, "role": found.role.as_str() })),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(())
 }
 
@@ -615,7 +581,7 @@ pub async fn accept(
         (Some(_), _) => None,
     };
     let now = time::now();
-    let txn = db::begin_write(&state.db).await?;
+    let w = Write::begin(state, Actor::visitor(&meta), Some(WorkspaceId(ws.id))).await?;
     // Still pending when taken: a revocation or a new invitation landing
     // meanwhile wins.
     let claimed = invitation::Entity::update_many()
@@ -624,7 +590,7 @@ pub async fn accept(
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
         .filter(invitation::Column::ExpiresAt.gt(now))
-        .exec(&txn)
+        .exec(&w)
         .await?;
     if claimed.rows_affected != 1 {
         return Err(AppError::Conflict(INVITATION_GONE.into()));
@@ -634,7 +600,7 @@ pub async fn accept(
             let mut u = user::Model::new_account(&inv.email, name.as_str(), Some(hash), false);
             // The link reached the invited address: that proves it.
             u.email_verified_at = Some(now);
-            if let Err(error) = crate::auth::service::insert_user(&txn, &u).await {
+            if let Err(error) = crate::auth::service::insert_user(&w, &u).await {
                 // Someone signed up with the address meanwhile.
                 return Err(match error.sql_err() {
                     Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(
@@ -643,17 +609,11 @@ pub async fn accept(
                     _ => error.into(),
                 });
             }
-            let actor = Actor::user(&u, &meta);
-            events::record(
-                &txn,
-                &actor,
-                NewEvent::new(
-                    WorkspaceId(ws.id),
-                    EventEntity::User,
-                    Some(u.id),
-                    EventAction::UserSignedUp,
-                )
-                .after(json!({ "email": u.email, "consent_version": CONSENT_VERSION, "via": "invitation" })),
+            w.act_as(Actor::user(&u, &meta));
+            w.audit(
+                Audit::of(EventEntity::User, Some(u.id), EventAction::UserSignedUp)
+                    .on_chain(WorkspaceId(ws.id))
+                    .after(json!({ "email": u.email, "consent_version": CONSENT_VERSION, "via": "invitation" })),
             )
             .await?;
             u
@@ -661,41 +621,40 @@ pub async fn accept(
         (None, Some(c)) => {
             // Bound to the invited address (checked above), and the link
             // mailed there proves it.
-            crate::auth::links::mark_verified(&txn, &meta, &c.user, crate::auth::links::Proof::Holder).await?;
+            w.act_as(Actor::user(&c.user, &meta));
+            crate::auth::links::mark_verified(&w, &meta, &c.user, crate::auth::links::Proof::Holder).await?;
             c.user.clone()
         }
         (None, None) => return Err(AppError::Unauthenticated),
     };
-    let actor = Actor::user(&user, &meta);
+    w.act_as(Actor::user(&user, &meta));
     let already = member::Entity::find()
         .filter(member::Column::WorkspaceId.eq(ws.id))
         .filter(member::Column::UserId.eq(user.id))
-        .one(&txn)
+        .one(&w)
         .await?;
     if already.is_none() {
-        add_member(&txn, &actor, WorkspaceId(ws.id), &user, inv.role).await?;
+        let member = add_member(&w, WorkspaceId(ws.id), &user, inv.role).await?;
+        w.emit(DomainEvent::MemberJoined {
+            member: MemberId(member),
+        })
+        .await?;
     }
-    events::record(
-        &txn,
-        &actor,
-        NewEvent::new(
-            WorkspaceId(ws.id),
-            EventEntity::Invitation,
-            Some(inv.id),
-            EventAction::InvitationAccepted,
-        )
-        .after(json!({ "email": inv.email, "role": inv.role.as_str() })),
+    w.audit(
+        Audit::of(EventEntity::Invitation, Some(inv.id), EventAction::InvitationAccepted)
+            .on_chain(WorkspaceId(ws.id))
+            .after(json!({ "email": inv.email, "role": inv.role.as_str() })),
     )
     .await?;
     let outcome = match current {
         Some(c) => {
-            session::set_workspace(&txn, c.session.id, ws.id).await?;
+            session::set_workspace(&w, c.session.id, ws.id).await?;
             SignInOutcome::SignedIn {
                 redirect: "/app".into(),
             }
         }
         None => {
-            let (token, _) = session::create(&txn, user.id, Some(ws.id), false, &meta).await?;
+            let (token, _) = session::create(&w, user.id, Some(ws.id), false, &meta).await?;
             request::set_cookie(&request::session_cookie(
                 Some(&token),
                 state.config.secure_cookies,
@@ -706,7 +665,7 @@ pub async fn accept(
             }
         }
     };
-    txn.commit().await?;
+    w.commit().await?;
     Ok(outcome)
 }
 
@@ -744,9 +703,9 @@ pub async fn update_settings(
             ));
         }
     }
-    let txn = db::begin_write(&state.db).await?;
+    let w = Write::scoped(state, scope).await?;
     let ws = workspace::Entity::find_by_id(scope.workspace_id.0)
-        .one(&txn)
+        .one(&w)
         .await?
         .ok_or(AppError::NotFound)?;
     if ws.name == name.as_str() && ws.require_owner_totp == require_owner_totp {
@@ -759,13 +718,10 @@ pub async fn update_settings(
         updated_at: Set(time::now()),
         ..Default::default()
     })
-    .exec(&txn)
+    .exec(&w)
     .await?;
-    events::record(
-        &txn,
-        &scope.actor(),
-        NewEvent::new(
-            scope.workspace_id,
+    w.audit(
+        Audit::of(
             EventEntity::Workspace,
             Some(ws.id),
             EventAction::WorkspaceSettingsChanged,
@@ -774,7 +730,7 @@ pub async fn update_settings(
         .after(json!({ "name": name.as_str(), "require_owner_totp": require_owner_totp })),
     )
     .await?;
-    txn.commit().await?;
+    w.commit().await?;
     Ok(())
 }
 

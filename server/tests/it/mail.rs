@@ -109,7 +109,7 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
         .exec(&db)
         .await
         .unwrap();
-    app.state.wake_jobs();
+    app.state.jobs_wakeup.notify_one();
     wait_for(|| sink.received().len() > 1).await;
     let sent = loop {
         let row = invitation().one(&db).await.unwrap().unwrap();
@@ -144,7 +144,7 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
             .exec(&db)
             .await
             .unwrap();
-        app.state.wake_jobs();
+        app.state.jobs_wakeup.notify_one();
         tokio::time::sleep(std::time::Duration::from_millis(60)).await;
         let row = email::Entity::find_by_id(second.id).one(&db).await.unwrap().unwrap();
         if row.status == EmailStatus::Failed {

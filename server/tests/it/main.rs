@@ -7,6 +7,7 @@ mod support;
 
 mod admin;
 mod auth;
+mod domain_events;
 mod events;
 mod http_surface;
 mod mail;
@@ -17,4 +18,5 @@ mod quote_pdf;
 mod quotes;
 mod security;
 mod setter;
+mod setter_pipeline;
 mod tenancy;

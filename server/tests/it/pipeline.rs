@@ -5,8 +5,8 @@
 use crate::support::{Browser, TestApp, spawn_app};
 use app::domain::deal_rules::Trigger;
 use app::domain::{TradePack, WorkspaceId};
+use app::infra::Write;
 use app::infra::entity::{deal, event, job, member};
-use app::infra::events::Actor;
 use app::pipeline::rules::{self, Placement, RuleContext};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -272,15 +272,15 @@ async fn quote_sent_then_accepted_follow_the_rules_entry_point() {
     let ctx = RuleContext {
         workspace_id: WorkspaceId(workspace_id),
         pack: TradePack::Artisan,
-        actor: Actor::system("Devis"),
     };
     let db = &app.state.db;
+    let envelope = || Write::system(&app.state, "Devis", Some(WorkspaceId(workspace_id)));
 
-    let txn = app::infra::db::begin_write(db).await.unwrap();
-    rules::apply(&txn, &ctx, first, Trigger::QuoteSent, Placement::Auto)
+    let w = envelope().await.unwrap();
+    rules::apply(&w, &ctx, first, Trigger::QuoteSent, Placement::Auto)
         .await
         .unwrap();
-    txn.commit().await.unwrap();
+    w.commit().await.unwrap();
     let board = owner.board().await;
     assert!(
         card_ids(&board, "Devis").contains(&first.to_string()),
@@ -289,11 +289,11 @@ async fn quote_sent_then_accepted_follow_the_rules_entry_point() {
     let row = deal::Entity::find_by_id(first).one(db).await.unwrap().unwrap();
     assert!(row.quote_sent_at.is_some() && row.first_contact_at.is_some());
 
-    let txn = app::infra::db::begin_write(db).await.unwrap();
-    let change = rules::apply(&txn, &ctx, first, Trigger::QuoteAccepted, Placement::Auto)
+    let w = envelope().await.unwrap();
+    let change = rules::apply(&w, &ctx, first, Trigger::QuoteAccepted, Placement::Auto)
         .await
         .unwrap();
-    txn.commit().await.unwrap();
+    w.commit().await.unwrap();
     assert!(change.job_opened);
     assert_eq!(change.cards.len(), 2);
     let board = owner.board().await;
@@ -485,7 +485,7 @@ async fn stages_are_configured_by_admins_and_removal_moves_cards_first() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| s[0]["name"].as_str().unwrap())
+        .map(|s| s["stage"]["name"].as_str().unwrap())
         .collect();
     assert_eq!(
         names,
@@ -533,8 +533,8 @@ async fn stages_are_configured_by_admins_and_removal_moves_cards_first() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|s| s[2] == true)
-        .map(|s| s[0]["name"].as_str().unwrap())
+        .filter(|s| s["is_quote_stage"] == true)
+        .map(|s| s["stage"]["name"].as_str().unwrap())
         .collect();
     assert_eq!(quote, ["Démonstration"], "one quote stage per pipeline");
 

@@ -14,7 +14,7 @@ use server::bench_dashboard::to_json;
 use server::coach_gen::{Rng, prospect};
 use uuid::Uuid;
 
-async fn coach(app: &TestApp, email: &str, name: &str) -> (Browser, String, Uuid) {
+pub(crate) async fn coach(app: &TestApp, email: &str, name: &str) -> (Browser, String, Uuid) {
     let browser = app.owner(email, name, "coach").await;
     let key = browser.call("create_api_key", &[("name", "n8n")]).await.ok();
     let secret = key["secret"].as_str().unwrap().to_string();
@@ -29,7 +29,7 @@ async fn coach(app: &TestApp, email: &str, name: &str) -> (Browser, String, Uuid
     (browser, secret, ws)
 }
 
-async fn post(app: &TestApp, key: Option<&str>, body: &Value) -> (StatusCode, Value) {
+pub(crate) async fn post(app: &TestApp, key: Option<&str>, body: &Value) -> (StatusCode, Value) {
     let mut request = reqwest::Client::new()
         .post(format!("{}/api/v1/setter/events", app.base))
         .json(body);

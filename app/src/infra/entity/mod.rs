@@ -7,6 +7,7 @@ pub mod catalogue_item;
 pub mod coach_settings;
 pub mod contact;
 pub mod deal;
+pub mod domain_event;
 pub mod email;
 pub mod event;
 pub mod event_chain;

@@ -17,6 +17,8 @@ pub struct Model {
     pub position: i32,
     /// Where a deal goes when its quote is sent.
     pub is_quote_stage: bool,
+    /// The setter status (`SetterStatus::key`) whose prospects the feed moves here.
+    pub setter_status: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -2,8 +2,9 @@
 
 use crate::domain::StageKind;
 use crate::error::AppError;
-use crate::pipeline::PipelineSettings;
 use crate::pipeline::api::{AddStage, RemoveStage, ReorderStage, UpdateStage, fetch_pipeline_settings};
+use crate::pipeline::{PipelineSettings, StageSetting};
+use crate::setter::SetterStatus;
 use crate::ui::{
     Badge, Button, ButtonKind, ErrorState, FormAlert, GlassCard, Icon, IconName, LoadingState, PageHeader, SelectField,
     TextField, Tone, clear_field, field_error, on_result, use_toasts,
@@ -56,8 +57,9 @@ fn StageList(settings: PipelineSettings, reload: Callback<()>) -> impl IntoView 
         Some(Err(e)) => toasts.error(e.to_string()),
         None => {}
     });
-    let all: Vec<StageView> = settings.stages.iter().map(|(s, _, _)| s.clone()).collect();
+    let all: Vec<StageView> = settings.stages.iter().map(|s| s.stage.clone()).collect();
     let pipeline_id = settings.pipeline_id;
+    let setter_feed = settings.setter_feed;
     view! {
         <div class="grid gap-6 xl:grid-cols-3">
             <GlassCard class="xl:col-span-2">
@@ -65,7 +67,8 @@ fn StageList(settings: PipelineSettings, reload: Callback<()>) -> impl IntoView 
                     {settings
                         .stages
                         .into_iter()
-                        .map(|(stage, count, quote)| {
+                        .map(|row| {
+                            let StageSetting { stage, cards: count, is_quote_stage: quote, setter_status } = row;
                             let id = stage.id;
                             view! {
                                 <li class="py-3">
@@ -74,6 +77,7 @@ fn StageList(settings: PipelineSettings, reload: Callback<()>) -> impl IntoView 
                                         <span class="font-medium text-fg">{stage.name.clone()}</span>
                                         {kind_badge(stage.kind)}
                                         {quote.then(|| view! { <Badge tone=Tone::Accent>"Étape devis"</Badge> })}
+                                        {setter_status.map(|st| view! { <Badge tone=Tone::Accent>{format!("Setter : {}", st.label())}</Badge> })}
                                         <span class="text-xs text-muted">{format!("{count} carte(s) · {} %", stage.probability)}</span>
                                         <span class="ml-auto flex gap-1">
                                             <button type="button" class="btn rounded-lg p-1.5 text-fg hover:bg-white/10" aria-label=format!("Monter « {} »", stage.name)
@@ -88,7 +92,7 @@ fn StageList(settings: PipelineSettings, reload: Callback<()>) -> impl IntoView 
                                     </div>
                                     <details class="mt-2">
                                         <summary class="link cursor-pointer text-sm">"Modifier ou supprimer"</summary>
-                                        <StageEditor stage=stage.clone() quote count others=all.clone() reload />
+                                        <StageEditor stage=stage.clone() quote count setter=setter_feed.then_some(setter_status) others=all.clone() reload />
                                     </details>
                                 </li>
                             }
@@ -106,6 +110,8 @@ fn StageEditor(
     stage: StageView,
     quote: bool,
     count: u64,
+    /// The setter status linked to the stage, when the feed uses this pipeline.
+    setter: Option<Option<SetterStatus>>,
     others: Vec<StageView>,
     reload: Callback<()>,
 ) -> impl IntoView {
@@ -116,6 +122,14 @@ fn StageEditor(
     let color = RwSignal::new(stage.color.clone());
     let probability = RwSignal::new(stage.probability.to_string());
     let is_quote = RwSignal::new(quote);
+    let setter_status = RwSignal::new(setter.flatten().map(|s| s.key().to_string()).unwrap_or_default());
+    let setter_options: Vec<(String, String)> = std::iter::once((String::new(), "Aucun".to_string()))
+        .chain(
+            SetterStatus::ALL
+                .iter()
+                .map(|s| (s.key().to_string(), s.label().to_string())),
+        )
+        .collect();
     let move_to = RwSignal::new(
         others
             .iter()
@@ -145,6 +159,7 @@ fn StageEditor(
             color: color.get_untracked(),
             probability: p,
             is_quote_stage: is_quote.get_untracked().then(|| "on".into()),
+            setter_status: setter.is_some().then(|| setter_status.get_untracked()),
         });
     };
     let targets: Vec<(String, String)> = others
@@ -170,6 +185,11 @@ fn StageEditor(
                         on:change=move |ev| is_quote.set(event_target_checked(&ev)) />
                     "Étape devis : une affaire y arrive quand son devis est envoyé"
                 </label>
+            })}
+            {setter.is_some().then(|| view! {
+                <div class="sm:col-span-3">
+                    <SelectField label="Statut du setter (les prospects de ce statut arrivent ici)" name="setter_status" value=setter_status options=setter_options.clone() error=field_error(error, "setter_status") />
+                </div>
             })}
             <div class="sm:col-span-3"><Button kind=ButtonKind::Secondary busy=update.pending()>"Enregistrer"</Button></div>
         </form>

@@ -55,6 +55,8 @@ pub struct Options {
     pub database_url: Option<String>,
     /// Run the job worker (default true).
     pub no_worker: bool,
+    /// Deliver domain events to subscribers (default true).
+    pub no_dispatch: bool,
     /// `COMPTOIR_BASE_URL` instead of the server's own `http://` address.
     pub base_url: Option<String>,
 }
@@ -112,6 +114,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         db_max_connections: 5,
         log_format: LogFormat::Pretty,
         run_worker: !options.no_worker,
+        run_dispatcher: !options.no_dispatch,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
