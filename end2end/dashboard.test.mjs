@@ -131,3 +131,24 @@ test("the admin creates a coach, who signs in with the magic link", async () => 
   assert.deepEqual(coach.errors, []);
   await coach.context().close();
 });
+
+test("on a phone, the coach links a stage to a setter status; the link survives a rename", async () => {
+  const page = await newPage(env.browser, PHONE);
+  await signIn(page, env.server.base, COACH);
+  await visit(page, `${env.server.base}/app/pipeline/settings`);
+  const settings = page.locator("[data-testid=stage-settings]");
+  await settings.waitFor();
+  const row = (name) => settings.locator("li", { has: page.locator("span.font-medium", { hasText: name }) });
+  await row("Qualifié").getByText("Setter : Qualifié").waitFor();
+  const followUp = row("À relancer");
+  await followUp.locator("summary").click();
+  await followUp.locator("select[name=setter_status]").selectOption("qualified");
+  await followUp.locator("input[name=name]").fill("Relances DM");
+  await followUp.getByRole("button", { name: "Enregistrer" }).click();
+  await row("Relances DM").getByText("Setter : Qualifié").waitFor();
+  assert.equal(await row("Qualifié").getByText("Setter :").count(), 0, "one stage per status");
+  await assertAccessible(page, "stage settings with setter statuses");
+  await shot(page, "phone-pipeline-settings-setter");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -2,7 +2,7 @@
 
 use app::infra::AppState;
 use app::infra::ports::Mailer;
-use app::infra::queue::{self, Failure, JobPayload};
+use app::infra::queue::{self, Failure, QueuePayload};
 use app::outbox::service::{self as outbox, Delivery};
 use chrono::TimeDelta;
 use std::sync::Arc;
@@ -27,7 +27,7 @@ pub async fn run(state: AppState, mailer: Arc<dyn Mailer>, mut shutdown: watch::
             Err(error) => tracing::error!(%error, "job worker could not reach the database"),
         }
         tokio::select! {
-            _ = state.jobs_wakeup.notified() => {}
+            _ = state.queue_wakeup.notified() => {}
             _ = tokio::time::sleep(IDLE_POLL) => {}
             _ = shutdown.changed() => {}
         }
@@ -41,17 +41,17 @@ pub async fn run_one(state: &AppState, mailer: &dyn Mailer) -> Result<bool, sea_
         return Ok(false);
     };
     let started = std::time::Instant::now();
-    let payload: Result<JobPayload, _> = serde_json::from_str(&job.payload);
+    let payload: Result<QueuePayload, _> = serde_json::from_str(&job.payload);
     let outcome = match payload {
         Err(error) => Err(format!("unreadable payload: {error}")),
-        Ok(JobPayload::SendEmail { email_id }) => match outbox::deliver(&state.db, mailer, email_id).await? {
+        Ok(QueuePayload::SendEmail { email_id }) => match outbox::deliver(&state.db, mailer, email_id).await? {
             Delivery::Done => Ok(()),
             Delivery::Failed(error) => Err(error),
         },
-        Ok(JobPayload::QuoteReminder { quote_id }) => app::quote::jobs::remind(state, quote_id)
+        Ok(QueuePayload::QuoteReminder { quote_id }) => app::quote::scheduled::remind(state, quote_id)
             .await
             .map_err(|e| format!("quote reminder: {e}")),
-        Ok(JobPayload::ExpireQuote { quote_id }) => app::quote::jobs::expire(state, quote_id)
+        Ok(QueuePayload::ExpireQuote { quote_id }) => app::quote::scheduled::expire(state, quote_id)
             .await
             .map_err(|e| format!("quote expiry: {e}")),
     };
@@ -72,7 +72,7 @@ pub async fn run_one(state: &AppState, mailer: &dyn Mailer) -> Result<bool, sea_
                 Failure::Dead => {
                     metrics::counter!("comptoir_jobs_total", "kind" => kind.clone(), "outcome" => "dead").increment(1);
                     tracing::error!(job = %job.id, kind, attempt = job.attempts, %error, "job failed for good");
-                    if let Ok(JobPayload::SendEmail { email_id }) = serde_json::from_str(&job.payload) {
+                    if let Ok(QueuePayload::SendEmail { email_id }) = serde_json::from_str(&job.payload) {
                         outbox::give_up(&state.db, email_id).await?;
                     }
                 }

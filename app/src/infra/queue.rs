@@ -2,7 +2,7 @@
 //! change that causes them, so a rolled-back change never sends an email and a
 //! committed one always will, even across a crash.
 
-use super::entity::queue_job::{self as job, JobStatus};
+use super::entity::queue_job::{self as job, QueueStatus};
 use super::time;
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, Statement};
@@ -12,7 +12,7 @@ use uuid::Uuid;
 /// What a job does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum JobPayload {
+pub enum QueuePayload {
     /// Deliver one row of the `emails` table.
     SendEmail {
         /// The email to deliver.
@@ -31,13 +31,13 @@ pub enum JobPayload {
     },
 }
 
-impl JobPayload {
+impl QueuePayload {
     /// Stable identifier of the kind, stored in `queue_jobs.kind`.
     pub fn kind(&self) -> &'static str {
         match self {
-            JobPayload::SendEmail { .. } => "send_email",
-            JobPayload::QuoteReminder { .. } => "quote_reminder",
-            JobPayload::ExpireQuote { .. } => "expire_quote",
+            QueuePayload::SendEmail { .. } => "send_email",
+            QueuePayload::QuoteReminder { .. } => "quote_reminder",
+            QueuePayload::ExpireQuote { .. } => "expire_quote",
         }
     }
 }
@@ -50,7 +50,7 @@ pub const DEFAULT_MAX_ATTEMPTS: i32 = 8;
 pub async fn enqueue(
     txn: &impl ConnectionTrait,
     workspace_id: Option<Uuid>,
-    payload: &JobPayload,
+    payload: &QueuePayload,
     run_at: DateTime<Utc>,
 ) -> Result<Uuid, DbErr> {
     let now = time::now();
@@ -61,7 +61,7 @@ pub async fn enqueue(
         workspace_id: Set(workspace_id),
         kind: Set(payload.kind().to_string()),
         payload: Set(body),
-        status: Set(JobStatus::Queued),
+        status: Set(QueueStatus::Queued),
         attempts: Set(0),
         max_attempts: Set(DEFAULT_MAX_ATTEMPTS),
         run_at: Set(run_at),
@@ -113,7 +113,7 @@ pub async fn complete(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> 
     let now = time::now();
     job::Entity::update(job::ActiveModel {
         id: Set(id),
-        status: Set(JobStatus::Done),
+        status: Set(QueueStatus::Done),
         locked_until: Set(None),
         last_error: Set(None),
         updated_at: Set(now),
@@ -142,8 +142,8 @@ pub async fn fail(db: &impl ConnectionTrait, job: &job::Model, error: &str) -> R
         Failure::RetryAt(now + backoff(job.attempts))
     };
     let (status, run_at) = match outcome {
-        Failure::Dead => (JobStatus::Dead, job.run_at),
-        Failure::RetryAt(at) => (JobStatus::Queued, at),
+        Failure::Dead => (QueueStatus::Dead, job.run_at),
+        Failure::RetryAt(at) => (QueueStatus::Queued, at),
     };
     job::Entity::update(job::ActiveModel {
         id: Set(job.id),
@@ -174,9 +174,9 @@ mod tests {
 
     #[test]
     fn payloads_are_tagged_json() {
-        let p = JobPayload::SendEmail { email_id: Uuid::nil() };
+        let p = QueuePayload::SendEmail { email_id: Uuid::nil() };
         let json = serde_json::to_string(&p).unwrap();
         assert!(json.contains("\"kind\":\"send_email\""));
-        assert_eq!(serde_json::from_str::<JobPayload>(&json).unwrap(), p);
+        assert_eq!(serde_json::from_str::<QueuePayload>(&json).unwrap(), p);
     }
 }

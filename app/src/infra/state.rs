@@ -18,7 +18,7 @@ pub struct AppState {
     /// every instance (database or Redis).
     pub limiter: RateLimiter,
     /// Wakes the job worker when a job was committed.
-    pub jobs_wakeup: Arc<Notify>,
+    pub queue_wakeup: Arc<Notify>,
     /// Wakes the domain event dispatcher when events were committed.
     pub events_wakeup: Arc<Notify>,
     /// Committed changes that open pages show live (server-sent events).
@@ -42,7 +42,7 @@ impl AppState {
             limiter: RateLimiter::database(db.clone()),
             db,
             config: Arc::new(config),
-            jobs_wakeup: Arc::new(Notify::new()),
+            queue_wakeup: Arc::new(Notify::new()),
             events_wakeup: Arc::new(Notify::new()),
             live: LiveBus::local(),
             pdf,

@@ -17,7 +17,7 @@
 
 use super::entity::domain_event;
 use super::events::{Actor, NewEvent};
-use super::queue::JobPayload;
+use super::queue::QueuePayload;
 use super::scope::{Scope, SessionUser};
 use super::{AppState, db, events, time};
 use crate::audit::{EventAction, EventEntity};
@@ -203,7 +203,7 @@ impl Write {
 
     /// Queues a background job due at `run_at`, in this transaction; the
     /// worker is woken after commit.
-    pub async fn enqueue(&self, payload: &JobPayload, run_at: DateTime<Utc>) -> Result<Uuid, AppError> {
+    pub async fn enqueue(&self, payload: &QueuePayload, run_at: DateTime<Utc>) -> Result<Uuid, AppError> {
         let id = super::queue::enqueue(&self.txn, self.workspace().map(|w| w.0), payload, run_at).await?;
         self.context().wake_jobs = true;
         Ok(id)
@@ -217,7 +217,7 @@ impl Write {
         txn.commit().await?;
         let after = context.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
         if after.wake_jobs {
-            state.jobs_wakeup.notify_one();
+            state.queue_wakeup.notify_one();
         }
         if after.events > 0 {
             state.events_wakeup.notify_one();

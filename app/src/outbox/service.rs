@@ -4,7 +4,7 @@ use super::templates::{self, Rendered};
 use super::{EmailDetail, EmailKind, EmailRow, EmailStatus};
 use crate::infra::entity::email;
 use crate::infra::ports::{Attachment, Mailer, OutgoingEmail};
-use crate::infra::queue::JobPayload;
+use crate::infra::queue::QueuePayload;
 use crate::infra::time;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -56,7 +56,7 @@ pub async fn enqueue(w: &crate::infra::Write, mail: NewEmail) -> Result<Uuid, cr
     })
     .exec_without_returning(w)
     .await?;
-    w.enqueue(&JobPayload::SendEmail { email_id: id }, now).await?;
+    w.enqueue(&QueuePayload::SendEmail { email_id: id }, now).await?;
     Ok(id)
 }
 

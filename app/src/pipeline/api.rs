@@ -107,7 +107,7 @@ pub async fn fetch_deal(deal_id: Uuid) -> Result<DealDetail, AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    super::leads::detail(&state.db, &scope, deal_id).await
+    super::drawer::detail(&state.db, &scope, deal_id).await
 }
 
 /// Writes a note on a deal.
@@ -117,7 +117,7 @@ pub async fn add_note(deal_id: Uuid, body: String) -> Result<NoteView, AppError>
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
     let w = Write::scoped(&state, &scope).await?;
-    let note = super::leads::add_note(&w, &scope, deal_id, &body).await?;
+    let note = super::notes::add_note(&w, &scope, deal_id, &body).await?;
     w.commit().await?;
     Ok(note)
 }
@@ -247,5 +247,5 @@ pub async fn fetch_member_profile(member_id: Uuid) -> Result<MemberProfile, AppE
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    super::leads::member_profile(&state.db, &scope, member_id).await
+    super::profiles::member_profile(&state.db, &scope, member_id).await
 }

@@ -5,7 +5,13 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod board;
 #[cfg(feature = "ssr")]
+pub mod drawer;
+#[cfg(feature = "ssr")]
 pub mod leads;
+#[cfg(feature = "ssr")]
+pub mod notes;
+#[cfg(feature = "ssr")]
+pub mod profiles;
 #[cfg(feature = "ssr")]
 pub mod rules;
 #[cfg(feature = "ssr")]

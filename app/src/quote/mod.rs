@@ -10,11 +10,11 @@ pub mod download;
 #[cfg(feature = "ssr")]
 pub mod emails;
 #[cfg(feature = "ssr")]
-pub mod jobs;
-#[cfg(feature = "ssr")]
 pub mod numbering;
 #[cfg(feature = "ssr")]
 pub mod profile;
+#[cfg(feature = "ssr")]
+pub mod scheduled;
 #[cfg(feature = "ssr")]
 pub mod send;
 #[cfg(feature = "ssr")]

@@ -12,7 +12,7 @@ use crate::domain::money::format_eur;
 use crate::domain::{DomainEvent, QuoteId, Role};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{contact, quote};
-use crate::infra::queue::JobPayload;
+use crate::infra::queue::QueuePayload;
 use crate::infra::{AppState, Audit, Scope, Write, files, time};
 use crate::outbox::EmailKind;
 use crate::outbox::service::{self as outbox, NewEmail};
@@ -201,11 +201,11 @@ pub async fn send(w: &Write, scope: &Scope, id: Uuid) -> Result<Option<BoardChan
         for days in profile::parse_reminder_days(&settings.reminder_days).unwrap_or_default() {
             let at = now + TimeDelta::days(days);
             if at < expiry_instant(valid_until) {
-                w.enqueue(&JobPayload::QuoteReminder { quote_id: id }, at).await?;
+                w.enqueue(&QueuePayload::QuoteReminder { quote_id: id }, at).await?;
             }
         }
     }
-    w.enqueue(&JobPayload::ExpireQuote { quote_id: id }, expiry_instant(valid_until))
+    w.enqueue(&QueuePayload::ExpireQuote { quote_id: id }, expiry_instant(valid_until))
         .await?;
     w.audit(
         Audit::of(EventEntity::Quote, Some(id), EventAction::QuoteSent).after(json!({

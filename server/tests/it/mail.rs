@@ -87,7 +87,7 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
     // First attempt refused: the job is rescheduled a few seconds later.
     let retried = loop {
         let j = queue_job::Entity::find()
-            .filter(queue_job::Column::Status.eq(queue_job::JobStatus::Queued))
+            .filter(queue_job::Column::Status.eq(queue_job::QueueStatus::Queued))
             .one(&db)
             .await
             .unwrap();
@@ -109,7 +109,7 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
         .exec(&db)
         .await
         .unwrap();
-    app.state.jobs_wakeup.notify_one();
+    app.state.queue_wakeup.notify_one();
     wait_for(|| sink.received().len() > 1).await;
     let sent = loop {
         let row = invitation().one(&db).await.unwrap().unwrap();
@@ -140,17 +140,17 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
     for _ in 0..20 {
         queue_job::Entity::update_many()
             .col_expr(queue_job::Column::RunAt, Expr::value(chrono::Utc::now()))
-            .filter(queue_job::Column::Status.eq(queue_job::JobStatus::Queued))
+            .filter(queue_job::Column::Status.eq(queue_job::QueueStatus::Queued))
             .exec(&db)
             .await
             .unwrap();
-        app.state.jobs_wakeup.notify_one();
+        app.state.queue_wakeup.notify_one();
         tokio::time::sleep(std::time::Duration::from_millis(60)).await;
         let row = email::Entity::find_by_id(second.id).one(&db).await.unwrap().unwrap();
         if row.status == EmailStatus::Failed {
             assert_eq!(row.attempts, app::infra::queue::DEFAULT_MAX_ATTEMPTS);
             let dead = queue_job::Entity::find()
-                .filter(queue_job::Column::Status.eq(queue_job::JobStatus::Dead))
+                .filter(queue_job::Column::Status.eq(queue_job::QueueStatus::Dead))
                 .all(&db)
                 .await
                 .unwrap();

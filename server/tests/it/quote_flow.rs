@@ -328,8 +328,8 @@ async fn declining_reminders_and_expiry() {
     // Reminders and expiry run as jobs; run them now.
     let a_id: uuid::Uuid = a.parse().unwrap();
     let b_id: uuid::Uuid = b.parse().unwrap();
-    app::quote::jobs::remind(&app.state, a_id).await.unwrap();
-    app::quote::jobs::remind(&app.state, b_id).await.unwrap();
+    app::quote::scheduled::remind(&app.state, a_id).await.unwrap();
+    app::quote::scheduled::remind(&app.state, b_id).await.unwrap();
     let reminded = quote::Entity::find_by_id(b_id)
         .one(&app.state.db)
         .await
@@ -352,7 +352,7 @@ async fn declining_reminders_and_expiry() {
     let mut past = reminded.into_active_model();
     past.valid_until = Set(Some(chrono::NaiveDate::from_ymd_opt(2020, 1, 31).unwrap()));
     past.update(&app.state.db).await.unwrap();
-    app::quote::jobs::expire(&app.state, b_id).await.unwrap();
+    app::quote::scheduled::expire(&app.state, b_id).await.unwrap();
     assert_eq!(
         quote::Entity::find_by_id(b_id)
             .one(&app.state.db)

@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 /// Where a job is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
-pub enum JobStatus {
+pub enum QueueStatus {
     /// Waiting for `run_at`.
     #[sea_orm(string_value = "queued")]
     Queued,
@@ -29,7 +29,7 @@ pub struct Model {
     pub workspace_id: Option<Uuid>,
     pub kind: String,
     pub payload: String,
-    pub status: JobStatus,
+    pub status: QueueStatus,
     pub attempts: i32,
     pub max_attempts: i32,
     pub run_at: DateTimeUtc,

@@ -156,7 +156,7 @@ async fn reminders_wait_when_the_quota_is_spent() {
     app.email_to("claire@example.fr").await;
     // The quota (1 an hour) is spent: the reminder sends nothing and waits.
     let quote_id: uuid::Uuid = id.parse().unwrap();
-    app::quote::jobs::remind(&app.state, quote_id).await.unwrap();
+    app::quote::scheduled::remind(&app.state, quote_id).await.unwrap();
     use app::infra::entity::{email, queue_job};
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let mails = email::Entity::find()

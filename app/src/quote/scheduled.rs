@@ -53,7 +53,7 @@ pub async fn remind(state: &AppState, quote_id: Uuid) -> Result<(), AppError> {
             let later = time::now() + TimeDelta::hours(1);
             let retry = Write::system(state, "Relances automatiques", Some(WorkspaceId(ws))).await?;
             retry
-                .enqueue(&crate::infra::queue::JobPayload::QuoteReminder { quote_id }, later)
+                .enqueue(&crate::infra::queue::QueuePayload::QuoteReminder { quote_id }, later)
                 .await?;
             retry.commit().await?;
             return Ok(());
