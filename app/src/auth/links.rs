@@ -109,8 +109,12 @@ pub(crate) async fn mail_token(
         },
     )
     .await?;
-    w.audit(Audit::of(EventEntity::User, Some(user.id), action).on_chain(WorkspaceId::PLATFORM))
-        .await?;
+    w.audit(
+        Audit::of(EventEntity::User, Some(user.id), action)
+            .on_chain(WorkspaceId::PLATFORM)
+            .by(requester(user, meta)),
+    )
+    .await?;
     Ok(())
 }
 

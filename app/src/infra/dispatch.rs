@@ -3,8 +3,12 @@
 //!
 //! A batch is claimed first (a lease in `claimed_until`; `SKIP LOCKED` on
 //! PostgreSQL), so with several instances each event is handed out by one of
-//! them; then each subscriber receives the events in order; then the batch
-//! is marked dispatched. A crash between commit and dispatch (or during a
+//! them; then each subscriber receives the batch, oldest declared first; then
+//! the batch is marked dispatched. Order is by declaration time: two
+//! transactions committing concurrently on PostgreSQL may be delivered in
+//! either order, and two instances may deliver consecutive batches at once,
+//! so subscribers must not depend on a global order (live pages re-read the
+//! cards; workflows will key on the entity). A crash between commit and dispatch (or during a
 //! delivery) leaves the rows undispatched: the next start, or another
 //! instance once the lease ends, delivers them. Delivery is therefore at
 //! least once: subscribers must be idempotent.
@@ -45,7 +49,8 @@ pub struct Delivered {
 }
 
 /// Something that reacts to committed domain events (live pages, workflows,
-/// webhooks). Receives each batch in commit order; may receive an event again
+/// webhooks). Receives batches oldest declared first (no global order across concurrent
+/// transactions or instances); may receive an event again
 /// after a crash.
 #[async_trait::async_trait]
 pub trait Subscriber: Send + Sync {

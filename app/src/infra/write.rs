@@ -36,6 +36,7 @@ use uuid::Uuid;
 #[derive(Clone, Debug)]
 pub struct Audit {
     chain: Option<WorkspaceId>,
+    by: Option<Actor>,
     entity: EventEntity,
     entity_id: Option<Uuid>,
     action: EventAction,
@@ -48,12 +49,20 @@ impl Audit {
     pub fn of(entity: EventEntity, entity_id: Option<Uuid>, action: EventAction) -> Audit {
         Audit {
             chain: None,
+            by: None,
             entity,
             entity_id,
             action,
             before: None,
             after: None,
         }
+    }
+
+    /// Attributes this one event to someone else than the envelope's actor
+    /// (a link requested for an address, before anyone proved it).
+    pub fn by(mut self, actor: Actor) -> Audit {
+        self.by = Some(actor);
+        self
     }
 
     /// Records on another chain than the envelope's workspace (the platform's).
@@ -75,10 +84,11 @@ impl Audit {
     }
 }
 
-/// Who acts where, and what runs after commit.
+/// Who acts where, the audit events declared, and what runs after commit.
 struct Context {
     actor: Actor,
     workspace: Option<WorkspaceId>,
+    audits: Vec<(Actor, NewEvent, DateTime<Utc>)>,
     wake_jobs: bool,
     events: usize,
 }
@@ -103,6 +113,7 @@ impl Write {
             context: Mutex::new(Context {
                 actor,
                 workspace,
+                audits: Vec::new(),
                 wake_jobs: false,
                 events: 0,
             }),
@@ -159,13 +170,15 @@ impl Write {
         self.context().workspace = Some(workspace);
     }
 
-    /// Records an audit event in this transaction.
+    /// Declares an audit event, with the actor and workspace of this moment.
+    /// Events are appended to their chains at commit, in the order declared:
+    /// the chain head's lock is taken last and held briefly, so a mutation
+    /// that locks rows (a deal, a quote) never waits for the chain while
+    /// holding them, whatever the order of its audits.
     pub async fn audit(&self, audit: Audit) -> Result<(), AppError> {
-        let (actor, workspace) = {
-            let context = self.context();
-            (context.actor.clone(), context.workspace)
-        };
-        let chain = audit.chain.or(workspace).unwrap_or(WorkspaceId::PLATFORM);
+        let mut context = self.context();
+        let actor = audit.by.unwrap_or_else(|| context.actor.clone());
+        let chain = audit.chain.or(context.workspace).unwrap_or(WorkspaceId::PLATFORM);
         let event = NewEvent {
             workspace_id: chain,
             entity: audit.entity,
@@ -174,7 +187,7 @@ impl Write {
             before: audit.before,
             after: audit.after,
         };
-        events::record_at(&self.txn, &actor, event, time::now()).await?;
+        context.audits.push((actor, event, time::now()));
         Ok(())
     }
 
@@ -201,10 +214,22 @@ impl Write {
         Ok(())
     }
 
-    /// Queues a background job due at `run_at`, in this transaction; the
-    /// worker is woken after commit.
+    /// Queues a background job due at `run_at`, in this transaction, for the
+    /// envelope's workspace; the worker is woken after commit.
     pub async fn enqueue(&self, payload: &QueuePayload, run_at: DateTime<Utc>) -> Result<Uuid, AppError> {
-        let id = super::queue::enqueue(&self.txn, self.workspace().map(|w| w.0), payload, run_at).await?;
+        let workspace = self.workspace().map(|w| w.0);
+        self.enqueue_for(workspace, payload, run_at).await
+    }
+
+    /// Queues a background job for another workspace than the envelope's
+    /// (platform mail sent during a workspace's creation, say).
+    pub async fn enqueue_for(
+        &self,
+        workspace: Option<Uuid>,
+        payload: &QueuePayload,
+        run_at: DateTime<Utc>,
+    ) -> Result<Uuid, AppError> {
+        let id = super::queue::enqueue(&self.txn, workspace, payload, run_at).await?;
         self.context().wake_jobs = true;
         Ok(id)
     }
@@ -214,8 +239,11 @@ impl Write {
         let Write {
             txn, state, context, ..
         } = self;
+        let mut after = context.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (actor, event, at) in std::mem::take(&mut after.audits) {
+            events::record_at(&txn, &actor, event, at).await?;
+        }
         txn.commit().await?;
-        let after = context.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
         if after.wake_jobs {
             state.queue_wakeup.notify_one();
         }

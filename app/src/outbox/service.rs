@@ -56,7 +56,8 @@ pub async fn enqueue(w: &crate::infra::Write, mail: NewEmail) -> Result<Uuid, cr
     })
     .exec_without_returning(w)
     .await?;
-    w.enqueue(&QueuePayload::SendEmail { email_id: id }, now).await?;
+    w.enqueue_for(mail.workspace_id, &QueuePayload::SendEmail { email_id: id }, now)
+        .await?;
     Ok(id)
 }
 

@@ -82,11 +82,7 @@ pub async fn settings(
             .map(|(_, n)| *n as u64)
             .unwrap_or(0)
     };
-    let pack = workspace::Entity::find_by_id(ws)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?
-        .pack;
+    let setter_feed = feeds_setter(db, ws, current.id).await?;
     Ok(PipelineSettings {
         pipelines: pipelines.iter().map(|p| (p.id, p.name.clone())).collect(),
         pipeline_id: current.id,
@@ -99,7 +95,7 @@ pub async fn settings(
                 setter_status: s.setter_status.as_deref().and_then(SetterStatus::parse),
             })
             .collect(),
-        setter_feed: pack == TradePack::Coach && pipelines.first().is_some_and(|p| p.id == current.id),
+        setter_feed,
     })
 }
 
@@ -206,6 +202,22 @@ pub struct StageChange {
     pub setter_status: Option<String>,
 }
 
+/// Whether the setter feed puts its prospects on this pipeline: the first
+/// pipeline of a coach workspace.
+async fn feeds_setter(db: &impl ConnectionTrait, workspace_id: Uuid, pipeline_id: Uuid) -> Result<bool, AppError> {
+    let pack = workspace::Entity::find_by_id(workspace_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .pack;
+    let first = pipeline::Entity::find()
+        .filter(pipeline::Column::WorkspaceId.eq(workspace_id))
+        .order_by_asc(pipeline::Column::Position)
+        .one(db)
+        .await?;
+    Ok(pack == TradePack::Coach && first.is_some_and(|p| p.id == pipeline_id))
+}
+
 /// Checks the setter status posted for a stage of `kind`.
 fn setter_link(kind: StageKind, posted: Option<&str>) -> Result<Option<Option<SetterStatus>>, AppError> {
     let Some(key) = posted.map(str::trim) else {
@@ -243,6 +255,12 @@ pub async fn update(w: &Write, scope: &Scope, stage_id: Uuid, change: StageChang
     scope.require(Role::can_configure_pipelines)?;
     let (name, color) = check(&name, &color, probability)?;
     let link = setter_link(s.kind, setter_status.as_deref())?;
+    if matches!(link, Some(Some(_))) && !feeds_setter(w, s.workspace_id, s.pipeline_id).await? {
+        return Err(AppError::field(
+            "setter_status",
+            "Le setter ne place ses prospects que dans le premier pipeline d'un espace coach.",
+        ));
+    }
     if is_quote_stage && s.kind != StageKind::Open {
         return Err(AppError::field(
             "is_quote_stage",

@@ -238,5 +238,14 @@ async fn stages_are_linked_to_statuses_in_the_settings() {
         .map(|s| s["stage"]["name"].as_str().unwrap())
         .collect();
     assert_eq!(qualified, ["À relancer"], "one stage per status");
+
+    // The feed only fills a coach's first pipeline: elsewhere a link is refused.
+    let artisan = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
+    let artisan_settings = artisan.call("fetch_pipeline_settings", &[]).await.ok();
+    assert_eq!(artisan_settings["setter_feed"], false);
+    let nouveau = stage_id(&artisan.board().await, "Nouveau");
+    let refused = edit_stage(&artisan, &nouveau, "Nouveau", "#3b82f6", Some("new")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("setter_status"), "{}", refused.body);
     app.stop().await;
 }
