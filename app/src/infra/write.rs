@@ -97,7 +97,6 @@ struct Context {
 pub struct Write {
     txn: DatabaseTransaction,
     state: AppState,
-    now: DateTime<Utc>,
     context: Mutex<Context>,
 }
 
@@ -109,7 +108,6 @@ impl Write {
         Ok(Write {
             txn,
             state: state.clone(),
-            now: time::now(),
             context: Mutex::new(Context {
                 actor,
                 workspace,
@@ -153,11 +151,6 @@ impl Write {
     /// The workspace acted in, if any.
     pub fn workspace(&self) -> Option<WorkspaceId> {
         self.context().workspace
-    }
-
-    /// When the envelope opened: every row it writes carries this time.
-    pub fn now(&self) -> DateTime<Utc> {
-        self.now
     }
 
     /// Changes who acts (a sign-in or a portal link learns who on the way).
