@@ -8,7 +8,8 @@
 source "$(dirname "$0")/lib.sh"
 setup_build_tools
 build_release
-"$CARGO_TARGET_DIR/server-release/server" bench
+cargo build --profile server-release -p tools
+COMPTOIR_SERVER_BIN="$CARGO_TARGET_DIR/server-release/server" "$CARGO_TARGET_DIR/server-release/tools" bench
 step "What a browser downloads (first visit, compressed as served)"
 COMPTOIR_SERVER_BIN="$CARGO_TARGET_DIR/server-release/server" node end2end/tools/weight.mjs /login /signup
 COMPTOIR_SERVER_BIN="$CARGO_TARGET_DIR/server-release/server" node end2end/tools/weight.mjs --as=coach@comptoir.test --bar=450 /app/dashboard

@@ -10,7 +10,7 @@ setup_security_tools
 
 step "Formatting and lints (ssr and hydrate)"
 cargo fmt --all -- --check
-cargo clippy -p app -p server -p migrations --all-targets --features app/ssr -- -D warnings
+cargo clippy -p app -p server -p migrations -p tools --all-targets --features app/ssr -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "Dependencies: cargo deny (licences, bans, sources, advisories) and npm audit"

@@ -1,7 +1,7 @@
 //! Subcommands of the server binary.
 
 use crate::config::Config;
-use crate::{bench, seed, telemetry};
+use crate::{seed, telemetry};
 
 const USAGE: &str = "Usage: server [COMMAND]
 
@@ -9,17 +9,14 @@ Commands:
   serve                 run the web server and the job worker (default)
   migrate               apply database migrations and exit
   seed --demo           load the demo workspaces and accounts (idempotent)
-  seed --coach-bench N  generate N DM-setter prospects (messages, statuses) for the demo
-                        coach (or a new « Coach Bench » workspace), through the feed's code
   create-admin EMAIL NAME
                         create a platform admin (password from COMPTOIR_ADMIN_PASSWORD,
                         or generated and printed)
   verify-events [WORKSPACE_ID]
                         recompute the audit hash chains; exit 1 at the first broken link
   precompress           write brotli and gzip copies of the compiled assets (build step)
-  bench                 measure start time, memory, /login latency and the pipeline
-                        bars (100,000 deals; SQLite, then PostgreSQL when reachable);
-                        COMPTOIR_BENCH_ONLY=dashboard|pipeline|quotes runs one part
+
+Benchmarks and data generators are another program: `tools` (see README).
 
 Configuration comes from environment variables (see README).";
 
@@ -40,12 +37,8 @@ pub async fn run(args: Vec<String>) -> i32 {
             .await
             .map(|_| println!("migrations applied")),
         "seed" if args.get(1).map(String::as_str) == Some("--demo") => seed_demo(config).await,
-        "seed" if args.get(1).map(String::as_str) == Some("--coach-bench") => {
-            seed_coach_bench(config, args.get(2)).await
-        }
         "create-admin" => create_admin(config, args.get(1), args.get(2)).await,
         "verify-events" => return verify_events(config, args.get(1)).await,
-        "bench" => bench::run(config).await,
         "precompress" => {
             let site_root = crate::leptos_options(&config).site_root.to_string();
             let (count, errors) = crate::assets::precompress(std::path::Path::new(&site_root));
@@ -91,16 +84,6 @@ async fn seed_demo(config: Config) -> Result<(), String> {
     seed::demo(&state).await?;
     println!("demo data loaded");
     Ok(())
-}
-
-async fn seed_coach_bench(config: Config, n: Option<&String>) -> Result<(), String> {
-    let n: u64 = n
-        .and_then(|n| n.parse().ok())
-        .filter(|n| *n > 0)
-        .ok_or("usage: server seed --coach-bench N (number of prospects)")?;
-    let db = crate::open_database(&config).await?;
-    let state = app::infra::AppState::new(db, config.app_config(), crate::pdf::renderer());
-    crate::coach_gen::seed_command(&state, n).await
 }
 
 async fn create_admin(config: Config, email: Option<&String>, name: Option<&String>) -> Result<(), String> {

@@ -3,21 +3,11 @@
 #![recursion_limit = "512"]
 
 pub mod assets;
-pub mod bench;
-pub mod bench_dashboard;
-pub mod bench_memory;
-pub mod bench_pipeline;
-pub mod bench_quotes;
-pub mod bench_soak;
 pub mod cli;
-pub mod coach_gen;
 pub mod config;
-pub mod demo_deals;
-pub mod demo_quotes;
 pub mod documents;
 pub mod headers;
 pub mod http;
-pub mod kpi_check;
 pub mod mail;
 pub mod openapi;
 pub mod pdf;

@@ -35,7 +35,7 @@ fn error(status: StatusCode, message: &str) -> Response {
     request_body = app::setter::wire::SetterBatch,
     security(("api_key" = [])),
     responses(
-        (status = 200, description = "Every event applied (replays counted as duplicates).", body = FeedAccepted),
+        (status = 200, description = "Every event applied (replays counted as duplicates); optional fields that failed their check dropped, with a warning each.", body = FeedAccepted),
         (status = 401, description = "Missing, unknown or revoked API key.", body = ErrorBody),
         (status = 413, description = "Body over 8 MB.", body = ErrorBody),
         (status = 422, description = "Invalid events: nothing written.", body = FeedInvalid),
@@ -59,7 +59,7 @@ pub async fn setter_events(State(state): State<ServerState>, request: Request) -
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim);
     match feed::receive(&state.app, bearer, &bytes, meta).await {
-        Ok(outcome) => {
+        Ok(feed::Received { outcome, warnings }) => {
             let applied = Applied {
                 events: outcome.events as u64,
                 leads_created: outcome.leads_created as u64,
@@ -68,7 +68,16 @@ pub async fn setter_events(State(state): State<ServerState>, request: Request) -
                 status_changes: outcome.status_changes as u64,
                 duplicates: outcome.duplicates as u64,
             };
-            (StatusCode::OK, Json(FeedAccepted { ok: true, applied })).into_response()
+            let mut dropped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for w in warnings.0 {
+                dropped.entry(w.field).or_default().push(w.message);
+            }
+            let body = FeedAccepted {
+                ok: true,
+                applied,
+                warnings: dropped,
+            };
+            (StatusCode::OK, Json(body)).into_response()
         }
         Err(FeedError::Unauthorized) => {
             // Guessing keys costs attempts from the same address.

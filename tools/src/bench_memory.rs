@@ -1,4 +1,4 @@
-//! `COMPTOIR_BENCH_ONLY=memory server bench`: what an account can make the
+//! `COMPTOIR_BENCH_ONLY=memory tools bench`: what an account can make the
 //! server hold, measured on a spawned release server (its resident set size
 //! read from `/proc`):
 //!
@@ -46,7 +46,7 @@ async fn draft(base: &str) -> Result<(reqwest::Client, String, Value), String> {
     json_of(post(&client, base, "/api/sign_up", &form)).await?;
     let id = json_of(post(&client, base, "/api/create_quote", &[])).await?;
     let id = id.as_str().ok_or("no quote id")?.to_string();
-    let draft = serde_json::to_value(crate::demo_quotes::sample_draft("modern", 12)).map_err(|e| e.to_string())?;
+    let draft = serde_json::to_value(server::seed::quotes::sample_draft("modern", 12)).map_err(|e| e.to_string())?;
     Ok((client, id, draft))
 }
 

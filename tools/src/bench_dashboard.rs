@@ -1,4 +1,4 @@
-//! `server bench`, dashboard part (COMPTOIR_BENCH_ONLY=dashboard), on SQLite
+//! `tools bench`, dashboard part (COMPTOIR_BENCH_ONLY=dashboard), on SQLite
 //! then on PostgreSQL when it answers:
 //!
 //! - a coach with `COMPTOIR_BENCH_LEADS` prospects (default 200,000, about
@@ -13,13 +13,13 @@
 //! Prints figures; never fails on time.
 
 use crate::bench::{free_port, ms, percentile, spawn, wait_healthy};
-use crate::coach_gen::{Rng, generate, prospect};
+use crate::data::to_json;
 use app::dashboard::{Period, coach};
 use app::domain::kpi::Estimates;
 use app::infra::{AppState, db, time};
-use app::setter::payload::SetterEvent;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::ConnectionTrait;
+use server::seed::coach::{Rng, generate, prospect};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -63,9 +63,9 @@ async fn measure(exe: &Path, label: &str, db_url: &str, leads: u64) -> Result<()
     let state = AppState::new(
         database.clone(),
         app::infra::AppConfig::local("http://127.0.0.1"),
-        crate::pdf::renderer(),
+        server::pdf::renderer(),
     );
-    let ws = crate::coach_gen::new_coach_workspace(&state, "coach-bench@comptoir.test", "Coach Bench").await?;
+    let ws = server::seed::coach::new_coach_workspace(&state, "coach-bench@comptoir.test", "Coach Bench").await?;
     println!("\n[dashboard · {label}] generating {leads} prospects over 365 days through the feed's code path…");
     let g = generate(&state, ws, leads, 365, 1).await?;
     println!(
@@ -150,7 +150,7 @@ async fn measure(exe: &Path, label: &str, db_url: &str, leads: u64) -> Result<()
 
 /// Posts generated events to a spawned server, then checks the KPIs.
 async fn ingest_over_http(exe: &Path, state: &AppState, db_url: &str) -> Result<(), String> {
-    let ws = crate::coach_gen::new_coach_workspace(state, "coach-http@comptoir.test", "Coach HTTP").await?;
+    let ws = server::seed::coach::new_coach_workspace(state, "coach-http@comptoir.test", "Coach HTTP").await?;
     let (_, secret) = app::setter::keys::insert(&state.db, ws, "bench", None, false)
         .await
         .map_err(|e| e.to_string())?;
@@ -224,29 +224,6 @@ async fn ingest_over_http(exe: &Path, state: &AppState, db_url: &str) -> Result<
         );
     }
     Ok(())
-}
-
-/// The JSON body n8n sends for an event.
-pub fn to_json(e: &SetterEvent) -> serde_json::Value {
-    use serde_json::json;
-    match e {
-        SetterEvent::Lead(l) => json!({
-            "type": "lead_upserted", "instagram_id": l.instagram_id, "manychat_id": l.manychat_id,
-            "username": l.username, "first_name": l.first_name, "last_name": l.last_name, "email": l.email,
-            "age": l.age, "gender": l.gender.key(), "job_title": l.job_title, "source": l.source,
-            "at": time::iso(l.at),
-        }),
-        SetterEvent::Message(m) => json!({
-            "type": if m.outgoing { "message_sent" } else { "message_received" },
-            "instagram_id": m.instagram_id, "external_id": m.external_id, "message_number": m.number,
-            "text": m.text, "at": time::iso(m.at),
-        }),
-        SetterEvent::Status(s) => json!({
-            "type": "status_changed", "instagram_id": s.instagram_id, "external_id": s.external_id,
-            "status": s.status.key(), "deal_value": s.deal_value_cents.map(|c| c as f64 / 100.0),
-            "reason": s.reason, "at": time::iso(s.at),
-        }),
-    }
 }
 
 /// Runs on SQLite, then on PostgreSQL when it answers.

@@ -1,11 +1,10 @@
-//! `server bench`: start time, idle memory, `/login` latency under load, then
+//! `tools bench`: start time, idle memory, `/login` latency under load, then
 //! the pipeline bars (`bench_pipeline`).
 //! Prints figures; never fails on time.
 //!
 //! Run it from the repository root after `cargo leptos build --release`, so the
-//! spawned servers find the compiled site (see README "Benchmarks").
+//! spawned servers find the compiled site (see docs/benchmarks.md).
 
-use crate::config::Config;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -157,9 +156,28 @@ pub(crate) fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// The server binary the benchmarks start: `COMPTOIR_SERVER_BIN`, else the
+/// `server` beside this program (both built with the `server-release` profile).
+pub fn server_binary() -> Result<std::path::PathBuf, String> {
+    let exe = match std::env::var_os("COMPTOIR_SERVER_BIN") {
+        Some(path) => std::path::PathBuf::from(path),
+        None => std::env::current_exe()
+            .map_err(|e| e.to_string())?
+            .with_file_name("server"),
+    };
+    if exe.is_file() {
+        Ok(exe)
+    } else {
+        Err(format!(
+            "no server binary at {} (set COMPTOIR_SERVER_BIN, or run ./scripts/bench.sh)",
+            exe.display()
+        ))
+    }
+}
+
 /// Runs every measurement and prints a report.
-pub async fn run(_config: Config) -> Result<(), String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+pub async fn run() -> Result<(), String> {
+    let exe = server_binary()?;
     let dir = std::env::temp_dir().join(format!("comptoir-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let db_url = format!("sqlite://{}/bench.db?mode=rwc", dir.display());

@@ -1,6 +1,12 @@
 //! Demo data: one workspace per trade pack with realistic French people and
 //! places, created through the same services as real sign-ups (so the audit
-//! chains and pipelines are the real thing).
+//! chains and pipelines are the real thing): the accounts and workspaces
+//! here, their deals in `deals`, quotes and catalogues in `quotes`, the demo
+//! coach's DM-setter history in `coach`.
+
+pub mod coach;
+pub mod deals;
+pub mod quotes;
 
 use app::domain::{MemberId, Role, TradePack, UserId, WorkspaceId};
 use app::infra::entity::{member, user};
@@ -87,7 +93,7 @@ pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, String> {
 }
 
 /// The account with this address, created if missing.
-pub(crate) async fn find_or_create_user(
+pub async fn find_or_create_user(
     txn: &impl sea_orm::ConnectionTrait,
     email: &str,
     name: &str,
@@ -184,12 +190,12 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
         }
         w.commit().await.map_err(|e| e.to_string())?;
-        crate::demo_deals::fill(state, ws.id, demo.pack, demo.owner.name).await?;
-        crate::demo_quotes::fill(&state.db, ws.id, demo.pack).await?;
+        deals::fill(state, ws.id, demo.pack, demo.owner.name).await?;
+        quotes::fill(&state.db, ws.id, demo.pack).await?;
         if demo.pack == app::domain::TradePack::Coach {
             // Two months of DM-setter activity for the coach dashboard.
-            crate::coach_gen::generate(state, ws.id, 400, 60, 1).await?;
-            crate::coach_gen::demo_settings(state, ws.id).await?;
+            coach::generate(state, ws.id, 400, 60, 1).await?;
+            coach::demo_settings(state, ws.id).await?;
         }
         if let Some((email, role)) = demo.invite {
             let owner_member = member::Entity::find()
@@ -209,9 +215,11 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
                 session_id: Uuid::nil(),
                 meta: Default::default(),
             };
-            app::workspace::service::invite(state, &scope, email, role.as_str())
+            let w = Write::scoped(state, &scope).await.map_err(|e| e.to_string())?;
+            app::workspace::service::invite(&w, &scope, email, role.as_str())
                 .await
                 .map_err(|e| e.to_string())?;
+            w.commit().await.map_err(|e| e.to_string())?;
         }
     }
     Ok(())

@@ -1,16 +1,16 @@
-//! Realistic DM-setter data (`seed --coach-bench N`, the demo coach, the
-//! benchmarks): French prospects, message sequences with reply rates that
+//! Realistic DM-setter data (the demo coach; the benchmarks and
+//! `tools coach-gen N`): French prospects, message sequences with reply rates that
 //! fall from the 1st to the 4th message, conversations, and status histories.
 //! Everything goes through the feed's own code path (`setter::feed::apply`),
 //! so the aggregates are maintained exactly as in production.
 
-use app::infra::entity::{api_key, member};
+use app::infra::entity::api_key;
 use app::infra::{AppState, crypto, db, time};
 use app::setter::payload::{LeadUpsert, Message, SetterEvent, StatusChange};
 use app::setter::{Gender, SetterStatus};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 /// Small deterministic generator (xorshift64*), so runs are reproducible.
@@ -342,13 +342,13 @@ pub async fn generator_key(state: &AppState, workspace_id: Uuid) -> Result<api_k
     Ok(key)
 }
 
-/// A new coach workspace owned by a new account (benchmarks, `seed --coach-bench`).
+/// A new coach workspace owned by a new account (benchmarks, `tools coach-gen`).
 pub async fn new_coach_workspace(state: &AppState, email: &str, workspace: &str) -> Result<Uuid, String> {
     let hash = crypto::hash_password(&crypto::random_token())?;
     let w = app::infra::Write::system(state, "Générateur", None)
         .await
         .map_err(|e| e.to_string())?;
-    let owner = crate::seed::find_or_create_user(&w, email, workspace, &hash, false).await?;
+    let owner = super::find_or_create_user(&w, email, workspace, &hash, false).await?;
     let ws = app::workspace::service::create_workspace(&w, &owner, workspace, app::domain::TradePack::Coach)
         .await
         .map_err(|e| e.to_string())?;
@@ -435,40 +435,4 @@ pub async fn generate(
         messages,
         elapsed: start.elapsed(),
     })
-}
-
-/// `seed --coach-bench N`: into the demo coach's workspace when it exists,
-/// else a new « Coach Bench » workspace owned by nobody but the platform.
-pub async fn seed_command(state: &AppState, n: u64) -> Result<(), String> {
-    let err = |e: sea_orm::DbErr| e.to_string();
-    let coach = app::infra::entity::user::Entity::find()
-        .filter(app::infra::entity::user::Column::Email.eq("coach@comptoir.test"))
-        .one(&state.db)
-        .await
-        .map_err(err)?;
-    let ws = match coach {
-        Some(u) => member::Entity::find()
-            .filter(member::Column::UserId.eq(u.id))
-            .one(&state.db)
-            .await
-            .map_err(err)?
-            .map(|m| m.workspace_id),
-        None => None,
-    };
-    let ws = match ws {
-        Some(ws) => ws,
-        None => new_coach_workspace(state, "coach-bench@comptoir.test", "Coach Bench").await?,
-    };
-    // Instagram ids that no earlier run used.
-    let first = (time::now().timestamp() as u64) * 1_000_000;
-    let g = generate(state, ws, n, 365, first).await?;
-    println!(
-        "{} prospects, {} events ({} messages) in {:.1} s: {:.0} events/s",
-        g.leads,
-        g.events,
-        g.messages,
-        g.elapsed.as_secs_f64(),
-        g.events as f64 / g.elapsed.as_secs_f64()
-    );
-    Ok(())
 }

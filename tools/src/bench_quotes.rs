@@ -2,11 +2,11 @@
 //! compiled, PDF written) in each template, p95 and size.
 
 use crate::bench::{ms, percentile};
-use crate::demo_quotes::{sample_draft, sample_profile};
-use crate::pdf::TypstRenderer;
 use app::infra::ports::PdfRenderer;
 use app::quote::TEMPLATES;
 use app::quote::document;
+use server::pdf::TypstRenderer;
+use server::seed::quotes::{sample_draft, sample_profile};
 use std::time::{Duration, Instant};
 
 /// Renders and prints the figures.

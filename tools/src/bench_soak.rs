@@ -1,4 +1,4 @@
-//! `COMPTOIR_BENCH_ONLY=soak server bench`: mixed use at a steady rate for a
+//! `COMPTOIR_BENCH_ONLY=soak tools bench`: mixed use at a steady rate for a
 //! long time (`COMPTOIR_SOAK_SECONDS`, one hour by default; 20 requests/s,
 //! `COMPTOIR_SOAK_RATE`) against a spawned release server on SQLite with the
 //! demo data: board moves and renders, quotes created, sent, opened and
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
-const DEMO_PASSWORD: &str = crate::seed::DEMO_PASSWORD;
+const DEMO_PASSWORD: &str = server::seed::DEMO_PASSWORD;
 
 /// A quote on its way from draft to signature.
 enum QuoteStep {
@@ -123,7 +123,7 @@ impl Soak {
             QuoteStep::Save(id) => {
                 let n = self.next();
                 let mut draft =
-                    serde_json::to_value(crate::demo_quotes::sample_draft("modern", 8)).map_err(|e| e.to_string())?;
+                    serde_json::to_value(server::seed::quotes::sample_draft("modern", 8)).map_err(|e| e.to_string())?;
                 draft["title"] = json!(format!("Rénovation n° {n}"));
                 draft["client"]["email"] = json!(format!("client-{n}@soak.test"));
                 body(post_json(
@@ -220,7 +220,7 @@ impl Soak {
 /// A small real PNG (a stroke), as the signature pad sends it.
 const SIGNATURE: &str = concat!(
     "data:image/png;base64,",
-    include_str!("../tests/it/fixtures/signature.b64")
+    include_str!("../../server/tests/it/fixtures/signature.b64")
 );
 
 fn env_number(name: &str, default: u64) -> u64 {

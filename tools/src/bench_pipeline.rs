@@ -1,4 +1,4 @@
-//! `server bench`, pipeline part: a workspace with 100,000 deals, one pipeline
+//! `tools bench`, pipeline part: a workspace with 100,000 deals, one pipeline
 //! of which has 2,000 open deals (the 98,000 others are closed, the worst case
 //! for the won and lost columns' counts and totals). Measures, over real HTTP
 //! against a spawned release server, on SQLite and on PostgreSQL:
@@ -94,7 +94,7 @@ async fn populate(state: &AppState) -> Result<Fixture, String> {
     let txn = Write::system(state, "Julien Martin", None)
         .await
         .map_err(|e| e.to_string())?;
-    let owner = crate::seed::find_or_create_user(&txn, EMAIL, "Julien Martin", &hash, false).await?;
+    let owner = server::seed::find_or_create_user(&txn, EMAIL, "Julien Martin", &hash, false).await?;
     txn.act_as(Actor {
         user_id: Some(owner.id),
         ..Actor::system("Julien Martin")
@@ -113,7 +113,7 @@ async fn populate(state: &AppState) -> Result<Fixture, String> {
     ];
     for (i, name) in ["Karim Benali", "Léa Fontaine", "Yanis Robin"].iter().enumerate() {
         let person =
-            crate::seed::find_or_create_user(&txn, &format!("equipe{i}@bench.test"), name, &hash, false).await?;
+            server::seed::find_or_create_user(&txn, &format!("equipe{i}@bench.test"), name, &hash, false).await?;
         app::workspace::service::add_member(&txn, WorkspaceId(ws.id), &person, app::domain::Role::Member)
             .await
             .map_err(|e| e.to_string())?;
@@ -266,7 +266,7 @@ async fn measure(exe: &Path, label: &str, db_url: &str) -> Result<(), String> {
     let state = AppState::new(
         database.clone(),
         app::infra::AppConfig::local(""),
-        crate::pdf::renderer(),
+        server::pdf::renderer(),
     );
     let mut fixture = populate(&state).await?;
     if db::is_postgres(&database) {

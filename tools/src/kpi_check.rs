@@ -72,7 +72,8 @@ pub async fn recompute(
         .filter(|m| m.direction == "in" && in_p(m.sent_at))
         .count();
 
-    // Replies: an incoming message answers the latest message sent before it.
+    // Replies: an incoming message answers the latest message sent at or
+    // before it (at the same instant, the greater external id).
     let mut by_lead: HashMap<Uuid, Vec<&setter_message::Model>> = HashMap::new();
     for m in &messages {
         by_lead.entry(m.setter_lead_id).or_default().push(m);
@@ -83,7 +84,7 @@ pub async fn recompute(
             if let Some(o) = list
                 .iter()
                 .filter(|o| o.direction == "out" && o.sent_at <= m.sent_at)
-                .max_by_key(|o| o.sent_at)
+                .max_by_key(|o| (o.sent_at, &o.external_id))
             {
                 replied.insert(o.id);
             }
@@ -110,7 +111,9 @@ pub async fn recompute(
             reached.entry((c.setter_lead_id, r)).or_insert(c.occurred_at);
         }
         if s == SetterStatus::Won {
+            // The first report's day, the latest report's value.
             won.entry(c.setter_lead_id)
+                .and_modify(|(_, v)| *v = c.deal_value_cents.unwrap_or(0))
                 .or_insert((c.occurred_at, c.deal_value_cents.unwrap_or(0)));
         }
         if s == SetterStatus::Lost {
@@ -127,6 +130,13 @@ pub async fn recompute(
         .collect();
     let won_p: Vec<i64> = won.values().filter(|(t, _)| in_p(*t)).map(|(_, v)| *v).collect();
     let lost_p = lost.values().filter(|t| in_p(**t)).count();
+    // The funnel's rates: among the period's leads, how many ever reached a step.
+    let cohort = |reached_by: &dyn Fn(Uuid) -> bool| created.iter().filter(|l| reached_by(l.id)).count();
+    let c_qualified = cohort(&|id| reached.contains_key(&(id, 1)));
+    let c_proposed = cohort(&|id| reached.contains_key(&(id, 2)));
+    let c_booked = cohort(&|id| reached.contains_key(&(id, 3)));
+    let c_won = cohort(&|id| won.contains_key(&id));
+    let c_lost = cohort(&|id| lost.contains_key(&id));
     let status_of = |l: &setter_lead::Model| last_status.get(&l.id).copied().unwrap_or(SetterStatus::New);
     let count_status = |s: SetterStatus| created.iter().filter(|l| status_of(l) == s).count();
     let gender = |g: &str| created.iter().filter(|l| l.gender == g).count();
@@ -163,7 +173,7 @@ pub async fn recompute(
         put(&format!("response_rate_msg{}", i + 1), *r);
     }
     put("qualified_leads", Some(qualified as f64));
-    put("qualification_rate", pct(qualified, total));
+    put("qualification_rate", pct(c_qualified, total));
     put(
         "lead_magnets_sent",
         Some((qualified as f64 * est.lead_magnet_pct as f64 / 100.0).round()),
@@ -174,8 +184,8 @@ pub async fn recompute(
     );
     put("calls_proposed", Some(proposed as f64));
     put("calls_booked", Some(booked as f64));
-    put("call_booking_rate", pct(booked, proposed));
-    put("call_conversion_rate", pct(won_p.len(), booked));
+    put("call_booking_rate", pct(c_booked, c_proposed));
+    put("call_conversion_rate", pct(c_won, c_booked));
     put(
         "no_show_estimate",
         Some((booked as f64 * est.no_show_pct as f64 / 100.0).round()),
@@ -191,7 +201,7 @@ pub async fn recompute(
     put("engaged_leads", Some(count_status(SetterStatus::Engaged) as f64));
     put("leads_won", Some(won_p.len() as f64));
     put("leads_lost", Some(lost_p as f64));
-    put("lost_rate", pct(lost_p, total));
+    put("lost_rate", pct(c_lost, total));
     put("leads_follow_up", Some(count_status(SetterStatus::FollowUp) as f64));
     put("follow_up_rate", pct(count_status(SetterStatus::FollowUp), total));
     put("revenue", Some(revenue as f64));
