@@ -103,6 +103,30 @@ test("the dashboard on a phone, and the period filter", async () => {
   await page.context().close();
 });
 
+test("every role gets a dashboard: the sales owner and the accountant, on a phone", async () => {
+  // The sales pack's owner: their own figures and the workspace's.
+  const page = await newPage(env.browser, PHONE);
+  await signIn(page, env.server.base, "commercial@comptoir.test");
+  await visit(page, `${env.server.base}/app/dashboard`);
+  assert.equal(await page.locator("[data-testid=my-pack] [data-testid=kpi]").count(), 6);
+  await page.locator("[data-testid=my-pack]", { hasText: "Affaires reçues ce mois" }).waitFor();
+  assert.equal(await page.locator("[data-testid=owner-pack] [data-testid=kpi]").count(), 6);
+  await assertAccessible(page, "sales dashboard on a phone");
+  await shot(page, "dashboard-sales-phone");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+
+  // Accounting works no deals: the workspace's figures, not an empty page.
+  const compta = await newPage(env.browser, PHONE);
+  await signIn(compta, env.server.base, "compta@comptoir.test");
+  await visit(compta, `${env.server.base}/app/dashboard`);
+  assert.equal(await compta.locator("[data-testid=owner-pack] [data-testid=kpi]").count(), 6);
+  assert.equal(await compta.locator("[data-testid=my-pack]").count(), 0);
+  await assertAccessible(compta, "accounting dashboard on a phone");
+  assert.deepEqual(compta.errors, []);
+  await compta.context().close();
+});
+
 test("the admin creates a coach, who signs in with the magic link", async () => {
   const page = await newPage(env.browser, DESKTOP);
   await signIn(page, env.server.base, "admin@comptoir.test");

@@ -10,6 +10,7 @@ mod m20261124_000004_quotes;
 mod m20261125_000005_setter;
 mod m20261129_000006_security;
 mod m20261130_000007_domain_events;
+mod m20261130_000008_setter_cohorts;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_setter::Migration),
             Box::new(m20261129_000006_security::Migration),
             Box::new(m20261130_000007_domain_events::Migration),
+            Box::new(m20261130_000008_setter_cohorts::Migration),
         ]
     }
 }

@@ -25,5 +25,10 @@ pub async fn create_coach(
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let current = scope::session_user(&state).await?;
-    super::service::create_coach(&state, &current, &name, &email, &workspace_name, &specialty).await
+    let w = crate::infra::Write::personal(&state, &current).await?;
+    let (workspace, address) =
+        super::service::create_coach(&w, &current, &name, &email, &workspace_name, &specialty).await?;
+    w.commit().await?;
+    crate::auth::links::request_magic_link(&state, &current.meta, &address).await?;
+    Ok(workspace)
 }

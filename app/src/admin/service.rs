@@ -85,20 +85,21 @@ pub async fn overview(db: &DatabaseConnection, current: &SessionUser) -> Result<
     })
 }
 
-/// Creates a coach: an account without password, a coach workspace they own
-/// (with the coach pipeline), then emails them a magic link through the outbox.
+/// Creates a coach: an account without password and a coach workspace they
+/// own (with the coach pipeline). Returns the workspace and the coach's
+/// address, to which the caller sends a magic link once this is committed.
 pub async fn create_coach(
-    state: &crate::infra::AppState,
+    w: &crate::infra::Write,
     current: &SessionUser,
     name: &str,
     email: &str,
     workspace_name: &str,
     specialty: &str,
-) -> Result<Uuid, AppError> {
+) -> Result<(Uuid, String), AppError> {
     use crate::audit::{EventAction, EventEntity};
     use crate::domain::{Email, PersonName, TradePack, WorkspaceId, WorkspaceName};
     use crate::error::FieldErrors;
-    use crate::infra::{Audit, Write};
+    use crate::infra::Audit;
     if !current.user.is_platform_admin {
         return Err(AppError::NotFound);
     }
@@ -120,23 +121,20 @@ pub async fn create_coach(
     };
     if user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
-        .one(&state.db)
+        .one(w)
         .await?
         .is_some()
     {
         return Err(AppError::field("email", "Un compte existe déjà avec cette adresse."));
     }
-    let w = Write::personal(state, current).await?;
     let coach = user::Model::new_account(email.as_str(), name.as_str(), None, false);
-    crate::auth::service::insert_user(&w, &coach).await?;
-    let ws = crate::workspace::service::create_workspace(&w, &coach, &ws_name, TradePack::Coach).await?;
+    crate::auth::service::insert_user(w, &coach).await?;
+    let ws = crate::workspace::service::create_workspace(w, &coach, &ws_name, TradePack::Coach).await?;
     w.audit(
         Audit::of(EventEntity::Workspace, Some(ws.id), EventAction::CoachCreated)
             .on_chain(WorkspaceId(ws.id))
             .after(serde_json::json!({"coach": coach.email, "name": coach.name, "specialty": specialty.trim()})),
     )
     .await?;
-    w.commit().await?;
-    crate::auth::links::request_magic_link(state, &current.meta, email.as_str()).await?;
-    Ok(ws.id)
+    Ok((ws.id, email.into_inner()))
 }

@@ -56,6 +56,9 @@ string_enum!(
         EmailVerified = "user.email_verified" => "Adresse e-mail confirmée",
         /// The password changed.
         PasswordChanged = "user.password_changed" => "Mot de passe modifié",
+        /// Enrolment of an authenticator started (a new pending secret; the
+        /// current factor stays until the new one is confirmed).
+        TotpEnrolmentStarted = "user.totp_enrolment_started" => "Enrôlement d'un authentificateur commencé",
         /// Two-factor authentication was switched on.
         TotpEnabled = "user.totp_enabled" => "Double authentification activée",
         /// Two-factor authentication was switched off.

@@ -207,13 +207,24 @@ pub async fn start_totp(state: &AppState, current: &SessionUser, proof: &str) ->
     let secret = totp::new_secret();
     let url = totp::otpauth_url(&secret, &current.user.email).ok_or(AppError::Internal)?;
     let qr_svg = totp::qr_svg(&url).ok_or(AppError::Internal)?;
+    let w = Write::personal(state, current).await?;
     user::Entity::update(user::ActiveModel {
         id: Set(current.user.id),
         totp_pending_secret: Set(Some(secret.clone())),
         ..Default::default()
     })
-    .exec(&state.db)
+    .exec(&w)
     .await?;
+    w.audit(
+        Audit::of(
+            EventEntity::User,
+            Some(current.user.id),
+            EventAction::TotpEnrolmentStarted,
+        )
+        .on_chain(current.chain()),
+    )
+    .await?;
+    w.commit().await?;
     Ok(TotpSetup {
         secret,
         otpauth_url: url,

@@ -26,13 +26,16 @@ pub async fn fetch_dashboard(period: Option<String>) -> Result<Dashboard, AppErr
     } else {
         None
     };
-    let artisan = if pack == TradePack::Artisan && scope.role.can_work_deals() {
-        Some(super::packs::artisan(&state.db, &scope).await?)
+    // Every role of every pack sees something: a coach workspace its setter
+    // KPIs; whoever works deals their own figures; owners, admins and
+    // accounting the workspace's.
+    let mine = if pack != TradePack::Coach && scope.role.can_work_deals() {
+        Some(super::packs::mine(&state.db, &scope, pack).await?)
     } else {
         None
     };
-    let owner = if scope.role.can_manage_workspace() {
-        Some(super::packs::owner(&state.db, &scope).await?)
+    let workspace = if scope.role.can_view_workspace_figures() {
+        Some(super::packs::workspace(&state.db, &scope).await?)
     } else {
         None
     };
@@ -40,8 +43,8 @@ pub async fn fetch_dashboard(period: Option<String>) -> Result<Dashboard, AppErr
         pack,
         period,
         coach,
-        artisan,
-        owner,
+        mine,
+        workspace,
         computed_at: time::display_seconds(time::now()),
         can_configure: Role::can_manage_workspace(scope.role),
     })

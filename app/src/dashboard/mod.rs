@@ -187,10 +187,10 @@ pub struct Dashboard {
     pub period: Period,
     /// Coach pack (coach workspaces).
     pub coach: Option<CoachDashboard>,
-    /// Artisan pack (artisan workspaces: the caller's own figures).
-    pub artisan: Option<Pack>,
-    /// Owner pack (owners and admins).
-    pub owner: Option<Pack>,
+    /// The caller's own figures (members who work deals, every pack but coach).
+    pub mine: Option<Pack>,
+    /// The workspace's figures (owners, admins, accounting).
+    pub workspace: Option<Pack>,
     /// Computed at, Paris time.
     pub computed_at: String,
     /// Whether the caller may change the settings and API keys.

@@ -1,10 +1,10 @@
-//! The artisan pack (a member's own figures this month) and the owner pack
-//! (the workspace's pipeline and quotes). Small, indexed queries on the
+//! « Mes chiffres » (a member's own figures this month, every pack but the
+//! coach's) and « Pilotage » (the workspace's pipeline and quotes). Small, indexed queries on the
 //! tenant's tables; computed on every render.
 
 use super::{Pack, charts};
-use crate::domain::StageKind;
 use crate::domain::kpi::{Kpi, Unit, pct, ratio};
+use crate::domain::{StageKind, TradePack};
 use crate::error::AppError;
 use crate::infra::entity::{deal, quote, stage};
 use crate::infra::{Scope, time};
@@ -27,8 +27,9 @@ fn month_bounds(day: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
     (at(first), at(prev))
 }
 
-/// The caller's own figures (artisan workspaces).
-pub async fn artisan(db: &impl ConnectionTrait, scope: &Scope) -> Result<Pack, AppError> {
+/// The caller's own figures: the deals they were given and the quotes they
+/// sent this month.
+pub async fn mine(db: &impl ConnectionTrait, scope: &Scope, pack: TradePack) -> Result<Pack, AppError> {
     let now = time::now();
     let (month, _) = month_bounds(time::paris_day(now));
     let ws = scope.workspace_id.0;
@@ -79,7 +80,12 @@ pub async fn artisan(db: &impl ConnectionTrait, scope: &Scope) -> Result<Pack, A
     let mut kpis = vec![
         Kpi::new(
             "leads_received_month",
-            "Demandes reçues ce mois",
+            // An artisan receives requests; a workshop or a sales team deals.
+            if pack == TradePack::Artisan {
+                "Demandes reçues ce mois"
+            } else {
+                "Affaires reçues ce mois"
+            },
             0,
             Some(this_month.len() as f64),
             Unit::Count,
@@ -128,8 +134,8 @@ pub async fn artisan(db: &impl ConnectionTrait, scope: &Scope) -> Result<Pack, A
     })
 }
 
-/// The workspace's pipeline and quotes (owners and admins).
-pub async fn owner(db: &impl ConnectionTrait, scope: &Scope) -> Result<Pack, AppError> {
+/// The workspace's pipeline and quotes (owners, admins, accounting).
+pub async fn workspace(db: &impl ConnectionTrait, scope: &Scope) -> Result<Pack, AppError> {
     let now = time::now();
     let (month, prev_month) = month_bounds(time::paris_day(now));
     let ws = scope.workspace_id.0;

@@ -1,12 +1,15 @@
 //! The coach pack's 35 KPIs, computed from per-day counters (see
 //! `setter_daily`). Pure: the server sums the days of the period and calls
-//! [`coach_kpis`]; the same definitions are documented in the README.
+//! [`coach_kpis`]; the same definitions are documented in docs/features/dashboards.md.
 //!
 //! Counting rules. Volumes (messages, leads, steps reached, wins, losses,
 //! revenue) count on the Paris day they happened. Statuses (`new_leads`,
 //! `engaged_leads`, `leads_follow_up`), demographics and captured emails
 //! describe the leads *created* in the period. A reply counts for the
-//! outgoing message it answers: the lead's latest message sent before it.
+//! outgoing message it answers: the lead's latest message sent at or before
+//! it, whatever order the messages arrived in. The funnel's rates are on one
+//! cohort, the period's leads (`Cohort*` counters: how many of the leads
+//! created that day ever reached a step), so none can exceed 100 %.
 
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +60,12 @@ counters! {
     StWon = "st_won",
     StLost = "st_lost",
     StFollowUp = "st_follow_up",
+    // Among the leads created that day: how many reached each step (ever).
+    CohortQualified = "c_qualified",
+    CohortCallProposed = "c_call_proposed",
+    CohortCallBooked = "c_call_booked",
+    CohortWon = "c_won",
+    CohortLost = "c_lost",
     RH00 = "r_h00", RH01 = "r_h01", RH02 = "r_h02", RH03 = "r_h03", RH04 = "r_h04", RH05 = "r_h05",
     RH06 = "r_h06", RH07 = "r_h07", RH08 = "r_h08", RH09 = "r_h09", RH10 = "r_h10", RH11 = "r_h11",
     RH12 = "r_h12", RH13 = "r_h13", RH14 = "r_h14", RH15 = "r_h15", RH16 = "r_h16", RH17 = "r_h17",
@@ -415,12 +424,20 @@ pub fn coach_kpis(t: &Totals, facts: &PeriodFacts, est: &Estimates) -> Vec<Kpi> 
         Some(qualified as f64),
         Unit::Count,
     ));
-    k.push(Kpi::new(
+    // The funnel's rates are all on one cohort, the period's leads (each
+    // counted once, whenever it reached the step): never above 100 %.
+    let cohort_rate = |key: &str, label: &str, section: u8, part: Counter, whole: Counter, of: &str| {
+        let mut kpi = Kpi::new(key, label, section, pct(g(part), g(whole)), Unit::Percent);
+        kpi.detail = Some(format!("{} sur {} {of}", group(g(part)), group(g(whole))));
+        kpi
+    };
+    k.push(cohort_rate(
         "qualification_rate",
         "Taux de qualification",
         3,
-        pct(qualified, leads),
-        Unit::Percent,
+        C::CohortQualified,
+        C::LeadsNew,
+        "leads de la période",
     ));
     let mut magnets = Kpi::new(
         "lead_magnets_sent",
@@ -452,19 +469,21 @@ pub fn coach_kpis(t: &Totals, facts: &PeriodFacts, est: &Estimates) -> Vec<Kpi> 
         Some(g(C::CallsBooked) as f64),
         Unit::Count,
     ));
-    k.push(Kpi::new(
+    k.push(cohort_rate(
         "call_booking_rate",
         "Calls réservés / proposés",
         3,
-        pct(g(C::CallsBooked), g(C::CallsProposed)),
-        Unit::Percent,
+        C::CohortCallBooked,
+        C::CohortCallProposed,
+        "leads de la période à qui un call a été proposé",
     ));
-    k.push(Kpi::new(
+    k.push(cohort_rate(
         "call_conversion_rate",
         "Conversion des calls",
         3,
-        pct(g(C::Won), g(C::CallsBooked)),
-        Unit::Percent,
+        C::CohortWon,
+        C::CohortCallBooked,
+        "leads de la période ayant réservé un call",
     ));
     let mut no_show = Kpi::new(
         "no_show_estimate",
@@ -534,12 +553,13 @@ pub fn coach_kpis(t: &Totals, facts: &PeriodFacts, est: &Estimates) -> Vec<Kpi> 
         Some(g(C::Lost) as f64),
         Unit::Count,
     ));
-    k.push(Kpi::new(
+    k.push(cohort_rate(
         "lost_rate",
         "Taux de perte",
         5,
-        pct(g(C::Lost), leads),
-        Unit::Percent,
+        C::CohortLost,
+        C::LeadsNew,
+        "leads de la période",
     ));
     k.push(Kpi::new(
         "leads_follow_up",
@@ -661,6 +681,37 @@ mod tests {
         assert_eq!(get("response_rate_msg3").value, None);
         assert_eq!(get("qualification_rate").value, None);
         assert_eq!(get("roi_percent").value, None);
+    }
+
+    #[test]
+    fn funnel_rates_are_on_the_period_cohort() {
+        // A short period: more steps reached in it (by leads of earlier days)
+        // than leads created in it. The rates stay on the period's leads.
+        let mut t = Totals::default();
+        t.add(Counter::LeadsNew, 4);
+        t.add(Counter::Qualified, 8);
+        t.add(Counter::CallsProposed, 6);
+        t.add(Counter::CallsBooked, 6);
+        t.add(Counter::Won, 5);
+        t.add(Counter::Lost, 9);
+        t.add(Counter::CohortQualified, 3);
+        t.add(Counter::CohortCallProposed, 2);
+        t.add(Counter::CohortCallBooked, 1);
+        t.add(Counter::CohortWon, 1);
+        t.add(Counter::CohortLost, 1);
+        let k = coach_kpis(&t, &facts(), &Estimates::default());
+        let get = |key: &str| k.iter().find(|k| k.key == key).unwrap().clone();
+        assert_eq!(get("qualification_rate").value, Some(75.0));
+        assert_eq!(get("call_booking_rate").value, Some(50.0));
+        assert_eq!(get("call_conversion_rate").value, Some(100.0));
+        assert_eq!(get("lost_rate").value, Some(25.0));
+        assert_eq!(
+            get("qualification_rate").detail.as_deref(),
+            Some("3 sur 4 leads de la période")
+        );
+        // The activity counts stay what happened in the period.
+        assert_eq!(get("qualified_leads").value, Some(8.0));
+        assert_eq!(get("calls_booked").value, Some(6.0));
     }
 
     #[test]

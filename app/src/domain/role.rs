@@ -91,6 +91,12 @@ impl Role {
         matches!(self, Role::Owner)
     }
 
+    /// May read the workspace's figures (pipeline value, wins, quotes): the
+    /// dashboard's workspace section. Accounting reads money too.
+    pub fn can_view_workspace_figures(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin | Role::Accounting)
+    }
+
     /// May read every message the workspace sent, not only their own.
     pub fn can_view_workspace_outbox(self) -> bool {
         matches!(self, Role::Owner | Role::Admin)
@@ -117,6 +123,14 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn every_role_has_a_dashboard() {
+        // Each role sees its own deals, the workspace's figures, or both.
+        for role in Role::ALL {
+            assert!(role.can_work_deals() || role.can_view_workspace_figures(), "{role:?}");
+        }
     }
 
     #[test]

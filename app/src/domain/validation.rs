@@ -21,26 +21,33 @@ impl Email {
         let Some((local, domain)) = value.split_once('@') else {
             return Err("Il manque le « @ » dans l'adresse e-mail.");
         };
+        // Internationalised addresses (RFC 6531) are addresses: letters and
+        // digits of any script in the local part and the domain (jerôme@…,
+        // …@société.fr); lengths are in bytes, as SMTP counts them.
         let local_ok = !local.is_empty()
             && local.len() <= 64
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
-            && local
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+            && local.chars().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || "!#$%&'*+/=?^_`{|}~.-".contains(c)
+                    || (!c.is_ascii() && c.is_alphanumeric())
+            });
         let labels: Vec<&str> = domain.split('.').collect();
-        let domain_ok = labels.len() >= 2
+        let domain_ok = domain.len() <= 253
+            && labels.len() >= 2
             && labels.iter().all(|l| {
                 !l.is_empty()
                     && l.len() <= 63
                     && !l.starts_with('-')
                     && !l.ends_with('-')
-                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && l.chars().all(|c| c.is_alphanumeric() || c == '-')
             })
-            && labels
-                .last()
-                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+            && labels.last().is_some_and(|tld| {
+                tld.chars().count() >= 2
+                    && (tld.chars().all(char::is_alphabetic) || (tld.starts_with("xn--") && tld.is_ascii()))
+            });
         if !local_ok || !domain_ok {
             return Err("Cette adresse e-mail n'est pas valide (exemple : nom@entreprise.fr).");
         }
@@ -273,6 +280,28 @@ mod tests {
             Email::parse("  Julien.Martin@Plomberie-Martin.FR ").unwrap().as_str(),
             "julien.martin@plomberie-martin.fr"
         );
+    }
+
+    #[test]
+    fn internationalised_emails_are_accepted() {
+        for good in [
+            "jerôme@exemple.fr",
+            "Zoë@Société.fr",
+            "用户@例子.广告",
+            "a@xn--socit-esab.fr",
+            "x@exemple.xn--p1ai",
+        ] {
+            assert!(Email::parse(good).is_ok(), "{good:?} should be accepted");
+        }
+        assert_eq!(Email::parse("Zoë@Société.FR").unwrap().as_str(), "zoë@société.fr");
+        for bad in [
+            "jer ôme@exemple.fr",
+            "é@exemple.fr\u{200b}",
+            "a@exemple.f",
+            "a@exemple.1é",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
     }
 
     #[test]

@@ -369,6 +369,33 @@ pub async fn apply(
     trigger: Trigger,
     placement: Placement,
 ) -> Result<BoardChange, AppError> {
+    let applied = apply_only(w, ctx, deal_id, trigger, placement).await?;
+    let cards = board::cards(w, ctx.workspace_id.0, &applied.changed).await?;
+    Ok(BoardChange {
+        pipeline_id: applied.pipeline_id,
+        cards,
+        job_opened: applied.job_opened,
+    })
+}
+
+/// What [`apply_only`] changed.
+pub struct Applied {
+    pub pipeline_id: Uuid,
+    /// The deal, and the lead's other deals when it was won.
+    pub changed: Vec<Uuid>,
+    pub job_opened: bool,
+}
+
+/// [`apply`] without reading the changed cards back, for callers that show
+/// nothing (the setter feed, stage removal): open boards learn of the change
+/// from its domain events.
+pub async fn apply_only(
+    w: &Write,
+    ctx: &RuleContext,
+    deal_id: Uuid,
+    trigger: Trigger,
+    placement: Placement,
+) -> Result<Applied, AppError> {
     let d = deal::Entity::find_by_id(deal_id)
         .filter(deal::Column::WorkspaceId.eq(ctx.workspace_id.0))
         .one(w)
@@ -400,10 +427,9 @@ pub async fn apply(
             job_opened = open_job(w, &d, now).await?;
         }
     }
-    let cards = board::cards(w, d.workspace_id, &changed).await?;
-    Ok(BoardChange {
+    Ok(Applied {
         pipeline_id: d.pipeline_id,
-        cards,
+        changed,
         job_opened,
     })
 }

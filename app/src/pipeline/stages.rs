@@ -383,7 +383,7 @@ pub async fn remove(w: &Write, scope: &Scope, stage_id: Uuid, move_to: Option<Uu
                 to: target.id,
                 lost_reason: Some(reason.clone()),
             };
-            rules::apply(w, &ctx, *id, trigger, Placement::Auto).await?;
+            rules::apply_only(w, &ctx, *id, trigger, Placement::Auto).await?;
         }
     }
     let remaining = deal::Entity::find()

@@ -209,7 +209,7 @@ pub async fn sign(w: &Write, token: &str, input: CheckedSignature) -> Result<Por
     .await?;
     if let Some(deal) = q.deal_id {
         let ctx = rules::context(w, WorkspaceId(ws)).await?;
-        rules::apply(w, &ctx, deal, Trigger::QuoteAccepted, Placement::Auto).await?;
+        rules::apply_only(w, &ctx, deal, Trigger::QuoteAccepted, Placement::Auto).await?;
     }
     let total = format!("{} TTC", format_eur(q.total_ttc_cents));
     let valid = q

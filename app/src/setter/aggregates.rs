@@ -63,7 +63,7 @@ impl Deltas {
     pub async fn flush(self, db: &impl ConnectionTrait, workspace_id: Uuid) -> Result<(), DbErr> {
         let postgres = crate::infra::db::is_postgres(db);
         let days: Vec<(NaiveDate, Totals)> = self.days.into_iter().filter(|(_, t)| !t.is_zero()).collect();
-        // 59 values a row: 100 rows stay under SQLite's 32,766 parameters.
+        // 64 values a row: 100 rows stay under SQLite's 32,766 parameters.
         for chunk in days.chunks(100) {
             let mut sql = format!(
                 "INSERT INTO setter_daily (workspace_id, day, {}) VALUES ",

@@ -39,13 +39,20 @@ impl From<sea_orm::DbErr> for FeedError {
     }
 }
 
+/// A batch applied, and the optional fields dropped from it.
+#[derive(Debug)]
+pub struct Received {
+    pub outcome: BatchOutcome,
+    pub warnings: FieldErrors,
+}
+
 /// Checks the key and the body, then applies every event or none.
 pub async fn receive(
     state: &AppState,
     bearer: Option<&str>,
     body: &[u8],
     meta: RequestMeta,
-) -> Result<BatchOutcome, FeedError> {
+) -> Result<Received, FeedError> {
     let key = match bearer {
         Some(secret) => super::keys::authenticate(&state.db, secret).await?,
         None => None,
@@ -57,7 +64,11 @@ pub async fn receive(
         FeedError::Invalid(f)
     })?;
     let batch = payload::parse_batch(&json, time::now()).map_err(FeedError::Invalid)?;
-    apply(state, &key, batch, meta).await
+    let outcome = apply(state, &key, batch.events, meta).await?;
+    Ok(Received {
+        outcome,
+        warnings: batch.warnings,
+    })
 }
 
 /// Applies a checked batch for a key's workspace, in one transaction with its

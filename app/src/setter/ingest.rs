@@ -6,13 +6,17 @@
 use super::aggregates::Deltas;
 use super::payload::SetterEvent;
 use super::pipeline_link::{DealMove, PipelineLink, announce_new, apply_moves};
-use super::steps::{LeadState, change_status, record_message, upsert_lead};
+use super::steps::{LeadState, attribute_replies, change_status, record_message, upsert_lead};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{deal, lead, setter_lead, setter_message, setter_status_change};
 use crate::infra::{Write, time};
 use chrono::{DateTime, Utc};
-use sea_orm::ActiveValue::{Set, Unchanged};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Iterable, QueryFilter, QuerySelect,
+    Statement, Value,
+};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -54,6 +58,38 @@ async fn existing_ids<C: ConnectionTrait>(
     Ok(found)
 }
 
+/// Sets `replied_at` on stored messages, 400 per statement
+/// (`UPDATE … SET replied_at = CASE id WHEN … END WHERE id IN (…)`).
+async fn set_replied<C: ConnectionTrait>(db: &C, updates: &[(Uuid, Option<DateTime<Utc>>)]) -> Result<(), AppError> {
+    let backend = db.get_database_backend();
+    let postgres = crate::infra::db::is_postgres(db);
+    for chunk in updates.chunks(400) {
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 3);
+        let p = |v: Value, values: &mut Vec<Value>| {
+            values.push(v);
+            if postgres {
+                format!("${}", values.len())
+            } else {
+                "?".to_string()
+            }
+        };
+        let mut cases = String::new();
+        for (id, at) in chunk {
+            let a = p((*id).into(), &mut values);
+            let b = p((*at).into(), &mut values);
+            cases.push_str(&format!(" WHEN {a} THEN {b}"));
+        }
+        let ids: Vec<String> = chunk.iter().map(|(id, _)| p((*id).into(), &mut values)).collect();
+        let sql = format!(
+            "UPDATE setter_messages SET replied_at = CASE id{cases} END WHERE id IN ({})",
+            ids.join(", ")
+        );
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+    }
+    Ok(())
+}
+
 /// Applies a batch (the caller commits, or rolls back on error).
 pub async fn apply(
     w: &Write,
@@ -90,8 +126,6 @@ pub async fn apply(
                     model: m,
                     created: false,
                     dirty: false,
-                    outs: Vec::new(),
-                    outs_loaded: false,
                 },
             );
         }
@@ -132,7 +166,6 @@ pub async fn apply(
     let mut errors = FieldErrors::new();
     let mut new_pipeline: Vec<(lead::ActiveModel, deal::ActiveModel)> = Vec::new();
     let mut messages: Vec<setter_message::Model> = Vec::new();
-    let mut replied_stored: Vec<(Uuid, DateTime<Utc>)> = Vec::new();
     let mut changes: Vec<setter_status_change::ActiveModel> = Vec::new();
     let mut moves: HashMap<Uuid, DealMove> = HashMap::new();
 
@@ -160,16 +193,7 @@ pub async fn apply(
                     );
                     continue;
                 };
-                record_message(
-                    txn,
-                    state,
-                    &mut deltas,
-                    &mut messages,
-                    &mut replied_stored,
-                    workspace_id,
-                    m,
-                )
-                .await?;
+                record_message(state, &mut deltas, &mut messages, workspace_id, m);
                 out.messages += 1;
             }
             SetterEvent::Status(s) => {
@@ -205,6 +229,9 @@ pub async fn apply(
         return Err(AppError::Validation(errors));
     }
 
+    let created: HashSet<Uuid> = leads.values().filter(|s| s.created).map(|s| s.model.id).collect();
+    let replied_stored = attribute_replies(txn, &mut messages, &created, &mut deltas).await?;
+
     // Parents before children.
     for chunk in new_pipeline.chunks(200) {
         lead::Entity::insert_many(chunk.iter().map(|(l, _)| l.clone()))
@@ -215,18 +242,34 @@ pub async fn apply(
             .await?;
     }
     let mut created = Vec::new();
+    let mut updated = Vec::new();
     for state in leads.into_values() {
         if state.created {
             created.push(state.model.into_active_model().reset_all());
         } else if state.dirty {
-            out.leads_updated += 1;
-            let mut am = state.model.into_active_model().reset_all();
-            am.id = Unchanged(*am.id.as_ref());
-            am.update(txn).await?;
+            updated.push(state.model.into_active_model().reset_all());
         }
     }
-    for chunk in created.chunks(200) {
+    out.leads_updated = updated.len();
+    for chunk in created.chunks(500) {
         setter_lead::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    // Updated prospects: one multi-row upsert per 500 (one round trip, not
+    // one per prospect: PostgreSQL is across a network).
+    for chunk in updated.chunks(500) {
+        setter_lead::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::column(setter_lead::Column::Id)
+                    .update_columns(<setter_lead::Entity as EntityTrait>::Column::iter().filter(|c| {
+                        !matches!(
+                            c,
+                            setter_lead::Column::Id | setter_lead::Column::WorkspaceId | setter_lead::Column::CreatedAt
+                        )
+                    }))
+                    .to_owned(),
+            )
             .exec_without_returning(txn)
             .await?;
     }
@@ -235,15 +278,7 @@ pub async fn apply(
             .exec_without_returning(txn)
             .await?;
     }
-    for (id, at) in replied_stored {
-        setter_message::Entity::update(setter_message::ActiveModel {
-            id: Unchanged(id),
-            replied_at: Set(Some(at)),
-            ..Default::default()
-        })
-        .exec(txn)
-        .await?;
-    }
+    set_replied(txn, &replied_stored).await?;
     for chunk in changes.chunks(500) {
         setter_status_change::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(txn)

@@ -1,6 +1,10 @@
-//! The JSON body of `POST /api/v1/setter/events`, checked field by field so
-//! that a bad payload gets one French message per wrong field
-//! (`events[3].age`), and nothing is written.
+//! The JSON body of `POST /api/v1/setter/events`, checked field by field.
+//! What makes an event unusable (its type, prospect, id, time, a sent
+//! message's number, a win's value) fails the batch with one French message
+//! per wrong field (`events[3].age`), and nothing is written. An optional
+//! field that fails its check (an age of 7, a job title of 300 characters)
+//! is dropped with a warning in the answer and the event is kept: one odd
+//! field must not block a day of leads.
 
 use super::{Gender, SetterStatus};
 use crate::error::FieldErrors;
@@ -68,10 +72,19 @@ impl SetterEvent {
     }
 }
 
+/// A checked batch: the events, and the optional fields dropped from them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    pub events: Vec<SetterEvent>,
+    /// One message per dropped field (`events[3].age`).
+    pub warnings: FieldErrors,
+}
+
 struct Fields<'a> {
     obj: &'a Map<String, Value>,
     path: String,
     errors: &'a mut FieldErrors,
+    warnings: &'a mut FieldErrors,
     now: DateTime<Utc>,
 }
 
@@ -80,13 +93,24 @@ impl Fields<'_> {
         format!("{}.{name}", self.path)
     }
 
+    /// A field failed its check: the event fails if the field is required,
+    /// else the field is dropped with a warning.
+    fn fail(&mut self, name: &str, message: impl Into<String>, required: bool) {
+        let key = self.key(name);
+        if required {
+            self.errors.push(&key, message);
+        } else {
+            self.warnings.push(&key, format!("{} Champ ignoré.", message.into()));
+        }
+    }
+
     fn text(&mut self, name: &str, max: usize, required: bool) -> Option<String> {
         let value = match self.obj.get(name) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
             Some(Value::Number(n)) => Some(n.to_string()),
             Some(_) => {
-                self.errors.push(&self.key(name), "Doit être une chaîne de caractères.");
+                self.fail(name, "Doit être une chaîne de caractères.", required);
                 return None;
             }
         };
@@ -96,25 +120,25 @@ impl Fields<'_> {
                 None
             }
             Some(s) if s.chars().count() > max => {
-                self.errors.push(&self.key(name), format!("{max} caractères au plus."));
+                self.fail(name, format!("{max} caractères au plus."), required);
                 None
             }
             v => v,
         }
     }
 
-    fn int(&mut self, name: &str, range: std::ops::RangeInclusive<i64>, message: &str) -> Option<i64> {
+    fn int(&mut self, name: &str, range: std::ops::RangeInclusive<i64>, message: &str, required: bool) -> Option<i64> {
         match self.obj.get(name) {
             None | Some(Value::Null) => None,
             Some(Value::Number(n)) => match n.as_i64() {
                 Some(v) if range.contains(&v) => Some(v),
                 _ => {
-                    self.errors.push(&self.key(name), message);
+                    self.fail(name, message, required);
                     None
                 }
             },
             Some(_) => {
-                self.errors.push(&self.key(name), "Doit être un nombre entier.");
+                self.fail(name, "Doit être un nombre entier.", required);
                 None
             }
         }
@@ -161,9 +185,11 @@ impl TruncMicros for DateTime<Utc> {
     }
 }
 
-/// Parses and checks a whole batch: every event, or the field errors of all.
-pub fn parse_batch(body: &Value, now: DateTime<Utc>) -> Result<Vec<SetterEvent>, FieldErrors> {
+/// Parses and checks a whole batch: every event (with the optional fields
+/// dropped), or the field errors of all.
+pub fn parse_batch(body: &Value, now: DateTime<Utc>) -> Result<Batch, FieldErrors> {
     let mut errors = FieldErrors::new();
+    let mut warnings = FieldErrors::new();
     let Some(list) = body.get("events").and_then(Value::as_array) else {
         errors.push("events", "Liste « events » attendue.");
         return Err(errors);
@@ -187,6 +213,7 @@ pub fn parse_batch(body: &Value, now: DateTime<Utc>) -> Result<Vec<SetterEvent>,
             obj,
             path: path.clone(),
             errors: &mut errors,
+            warnings: &mut warnings,
             now,
         };
         let kind = f.text("type", 40, true);
@@ -197,17 +224,19 @@ pub fn parse_batch(body: &Value, now: DateTime<Utc>) -> Result<Vec<SetterEvent>,
                 let gender = match f.text("gender", 20, false).as_deref() {
                     None => Some(Gender::Unknown),
                     Some(g) => Gender::parse(g).or_else(|| {
-                        f.errors
-                            .push(&f.key("gender"), "Valeurs possibles : male, female, other.");
+                        f.fail("gender", "Valeurs possibles : male, female, other.", false);
                         None
                     }),
                 };
-                let email = f.text("email", 254, false);
-                if let Some(e) = &email
-                    && crate::domain::Email::parse(e).is_err()
-                {
-                    f.errors.push(&f.key("email"), "Adresse email invalide.");
-                }
+                let email = f
+                    .text("email", 254, false)
+                    .and_then(|e| match crate::domain::Email::parse(&e) {
+                        Ok(email) => Some(email.into_inner()),
+                        Err(_) => {
+                            f.fail("email", "Adresse email invalide.", false);
+                            None
+                        }
+                    });
                 let lead = LeadUpsert {
                     instagram_id: instagram_id.clone(),
                     manychat_id: f.text("manychat_id", 64, false),
@@ -217,7 +246,9 @@ pub fn parse_batch(body: &Value, now: DateTime<Utc>) -> Result<Vec<SetterEvent>,
                     first_name: f.text("first_name", 80, false).unwrap_or_default(),
                     last_name: f.text("last_name", 80, false).unwrap_or_default(),
                     email,
-                    age: f.int("age", 13..=120, "Âge entre 13 et 120 ans.").map(|a| a as i32),
+                    age: f
+                        .int("age", 13..=120, "Âge entre 13 et 120 ans.", false)
+                        .map(|a| a as i32),
                     gender: gender.unwrap_or(Gender::Unknown),
                     job_title: f.text("job_title", 80, false),
                     source: f.text("source", 40, false),
@@ -227,7 +258,12 @@ pub fn parse_batch(body: &Value, now: DateTime<Utc>) -> Result<Vec<SetterEvent>,
             }
             Some("message_sent" | "message_received") => {
                 let outgoing = kind.as_deref() == Some("message_sent");
-                let number = f.int("message_number", 1..=1000, "Numéro de message entre 1 et 1000.");
+                let number = f.int(
+                    "message_number",
+                    1..=1000,
+                    "Numéro de message entre 1 et 1000.",
+                    outgoing,
+                );
                 if outgoing && number.is_none() && !f.errors.0.iter().any(|e| e.field == f.key("message_number")) {
                     f.errors
                         .push(&f.key("message_number"), "Obligatoire pour un message envoyé.");
@@ -251,22 +287,23 @@ pub fn parse_batch(body: &Value, now: DateTime<Utc>) -> Result<Vec<SetterEvent>,
                         None
                     })
                 });
+                // A win's value is its substance; on other statuses it is optional.
+                let won = status == Some(SetterStatus::Won);
                 let deal_value = match obj.get("deal_value") {
                     None | Some(Value::Null) => None,
                     Some(Value::Number(n)) => match n.as_f64() {
                         Some(v) if (0.0..=10_000_000.0).contains(&v) => Some((v * 100.0).round() as i64),
                         _ => {
-                            f.errors.push(&f.key("deal_value"), "Montant entre 0 et 10 000 000 €.");
+                            f.fail("deal_value", "Montant entre 0 et 10 000 000 €.", won);
                             None
                         }
                     },
                     Some(_) => {
-                        f.errors
-                            .push(&f.key("deal_value"), "Montant en euros attendu (nombre).");
+                        f.fail("deal_value", "Montant en euros attendu (nombre).", won);
                         None
                     }
                 };
-                if status == Some(SetterStatus::Won) && deal_value.is_none() && !obj.contains_key("deal_value") {
+                if won && deal_value.is_none() && !obj.contains_key("deal_value") {
                     f.errors.push(&f.key("deal_value"), "Obligatoire pour un lead gagné.");
                 }
                 let reason = f.text("reason", 200, false);
@@ -292,7 +329,11 @@ pub fn parse_batch(body: &Value, now: DateTime<Utc>) -> Result<Vec<SetterEvent>,
             events.push(e);
         }
     }
-    if errors.is_empty() { Ok(events) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(Batch { events, warnings })
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -314,7 +355,9 @@ mod tests {
             {"type": "message_received", "instagram_id": "17841", "external_id": "m2", "text": "Oui"},
             {"type": "status_changed", "instagram_id": "17841", "external_id": "s1", "status": "won", "deal_value": 997.5}
         ]});
-        let events = parse_batch(&body, now()).unwrap();
+        let batch = parse_batch(&body, now()).unwrap();
+        assert!(batch.warnings.is_empty());
+        let events = batch.events;
         assert_eq!(events.len(), 4);
         match &events[3] {
             SetterEvent::Status(s) => assert_eq!(s.deal_value_cents, Some(99_750)),
@@ -323,19 +366,61 @@ mod tests {
     }
 
     #[test]
-    fn every_bad_field_is_named() {
+    fn a_bad_optional_field_is_dropped_with_a_warning() {
         let body = json!({"events": [
-            {"type": "lead_upserted", "instagram_id": "1", "age": 7, "gender": "robot", "email": "nope"},
-            {"type": "message_sent", "instagram_id": "1"},
-            {"type": "status_changed", "instagram_id": "1", "external_id": "s", "status": "won"},
-            {"type": "teleport"},
-            {"type": "message_received", "instagram_id": "1", "external_id": "x", "at": "2030-01-01T00:00:00Z"}
+            {"type": "lead_upserted", "instagram_id": "1", "first_name": "Jérôme", "age": 7, "gender": "robot",
+             "email": "nope", "job_title": "x".repeat(81)},
+            {"type": "lead_upserted", "instagram_id": "2", "email": "jerôme@exemple.fr"},
+            {"type": "message_received", "instagram_id": "1", "external_id": "r", "message_number": 0},
+            {"type": "status_changed", "instagram_id": "1", "external_id": "s", "status": "lost", "deal_value": "?"},
         ]});
-        let errors = parse_batch(&body, now()).unwrap_err();
+        let batch = parse_batch(&body, now()).unwrap();
+        assert_eq!(batch.events.len(), 4);
         for field in [
             "events[0].age",
             "events[0].gender",
             "events[0].email",
+            "events[0].job_title",
+            "events[2].message_number",
+            "events[3].deal_value",
+        ] {
+            assert!(
+                batch.warnings.get(field).is_some_and(|m| m.ends_with("Champ ignoré.")),
+                "{field}: {:?}",
+                batch.warnings
+            );
+        }
+        match &batch.events[0] {
+            SetterEvent::Lead(l) => {
+                assert_eq!(
+                    (l.first_name.as_str(), l.age, l.gender, &l.email, &l.job_title),
+                    ("Jérôme", None, Gender::Unknown, &None, &None)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // An internationalised address (RFC 6531) is an address.
+        match &batch.events[1] {
+            SetterEvent::Lead(l) => assert_eq!(l.email.as_deref(), Some("jerôme@exemple.fr")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_bad_structural_field_is_named() {
+        let body = json!({"events": [
+            {"type": "lead_upserted", "instagram_id": "1"},
+            {"type": "message_sent", "instagram_id": "1"},
+            {"type": "status_changed", "instagram_id": "1", "external_id": "s", "status": "won"},
+            {"type": "teleport"},
+            {"type": "message_received", "instagram_id": "1", "external_id": "x", "at": "2030-01-01T00:00:00Z"},
+            {"type": "status_changed", "instagram_id": "1", "external_id": "t", "status": "won", "deal_value": -3},
+            {"type": "message_sent", "instagram_id": "1", "external_id": "y", "message_number": 0},
+        ]});
+        let errors = parse_batch(&body, now()).unwrap_err();
+        for field in [
+            "events[5].deal_value",
+            "events[6].message_number",
             "events[1].external_id",
             "events[1].message_number",
             "events[2].deal_value",

@@ -209,7 +209,7 @@ pub async fn apply_moves(w: &Write, workspace_id: Uuid, moves: HashMap<Uuid, Dea
             to: m.stage_id,
             lost_reason: m.lost_reason.or_else(|| Some(FEED_LOST_REASON.to_string())),
         };
-        rules::apply(w, &ctx, deal_id, trigger, Placement::Auto).await?;
+        rules::apply_only(w, &ctx, deal_id, trigger, Placement::Auto).await?;
         if let Some(at) = m.closed_at {
             // Closed when the setter says it happened, not when the batch arrived.
             deal::Entity::update_many()

@@ -13,28 +13,14 @@ use crate::infra::entity::{deal, lead, setter_lead, setter_message};
 use crate::infra::time;
 use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Europe::Paris;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::HashMap;
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
-
-/// An outgoing message a reply may answer.
-#[derive(Clone, Debug)]
-pub(super) struct OutRef {
-    sent_at: DateTime<Utc>,
-    number: Option<i32>,
-    replied: bool,
-    /// Stored before this batch (update by id) or pending in this batch (index).
-    stored: Option<Uuid>,
-    pending: Option<usize>,
-}
 
 pub(super) struct LeadState {
     pub model: setter_lead::Model,
     pub created: bool,
     pub dirty: bool,
-    /// Outgoing messages known in this batch (and the latest stored one).
-    pub outs: Vec<OutRef>,
-    pub outs_loaded: bool,
 }
 
 fn status_counter(s: SetterStatus) -> Counter {
@@ -154,6 +140,7 @@ pub(super) fn upsert_lead(
         call_booked_at: None,
         won_at: None,
         lost_at: None,
+        won_value_at: None,
     };
     let day = time::paris_day(model.created_at);
     deltas.add(day, Counter::LeadsNew, 1);
@@ -166,8 +153,6 @@ pub(super) fn upsert_lead(
             model,
             created: true,
             dirty: false,
-            outs: Vec::new(),
-            outs_loaded: true,
         },
     );
 }
@@ -187,20 +172,31 @@ fn sequence_index(number: Option<i32>) -> Option<usize> {
     number.filter(|n| (1..=4).contains(n)).map(|n| n as usize - 1)
 }
 
-pub(super) async fn record_message(
-    txn: &DatabaseTransaction,
+/// Records a message (its reply credit is settled for the whole batch by
+/// [`attribute_replies`]).
+pub(super) fn record_message(
     state: &mut LeadState,
     deltas: &mut Deltas,
     messages: &mut Vec<setter_message::Model>,
-    replied_stored: &mut Vec<(Uuid, DateTime<Utc>)>,
     workspace_id: Uuid,
     m: Message,
-) -> Result<(), AppError> {
+) {
     let day = time::paris_day(m.at);
     let lead = &mut state.model;
     lead.last_contact_at = Some(lead.last_contact_at.map_or(m.at, |t| t.max(m.at)));
     state.dirty = true;
-    let row = setter_message::Model {
+    if m.outgoing {
+        lead.msgs_out += 1;
+        deltas.add(day, Counter::MsgOut, 1);
+        if let Some(i) = sequence_index(m.number) {
+            deltas.add(day, SENT[i], 1);
+        }
+    } else {
+        lead.msgs_in += 1;
+        deltas.add(day, Counter::MsgIn, 1);
+        deltas.add(day, reply_hour(m.at.with_timezone(&Paris).hour()), 1);
+    }
+    messages.push(setter_message::Model {
         id: Uuid::now_v7(),
         workspace_id,
         setter_lead_id: lead.id,
@@ -210,84 +206,119 @@ pub(super) async fn record_message(
         text: m.text,
         sent_at: m.at,
         replied_at: None,
-    };
-    if m.outgoing {
-        lead.msgs_out += 1;
-        deltas.add(day, Counter::MsgOut, 1);
-        if let Some(i) = sequence_index(m.number) {
-            deltas.add(day, SENT[i], 1);
-        }
-        state.outs.push(OutRef {
-            sent_at: m.at,
+    });
+}
+
+/// A message of one prospect, stored before this batch or new in it.
+struct Dm {
+    at: DateTime<Utc>,
+    outgoing: bool,
+    external_id: String,
+    number: Option<i32>,
+    /// Stored: its id and the reply time recorded so far.
+    stored: Option<(Uuid, Option<DateTime<Utc>>)>,
+    /// New in this batch: its index in `messages`.
+    pending: Option<usize>,
+}
+
+/// Which outgoing message each reply answers, by time and not by arrival: a
+/// reply answers the latest message sent at or before it (ties between
+/// messages sent at the same instant go to the greater external id). For every
+/// prospect that got a message in this batch, the credit is recomputed over
+/// all its messages, so a message that arrives late (an n8n retry, a batch out
+/// of order) takes the credit from the one that held it. Changes the `replied`
+/// counters of the days the messages were sent, sets `replied_at` on the new
+/// rows, and returns the stored rows whose `replied_at` changes.
+pub(super) async fn attribute_replies(
+    txn: &DatabaseTransaction,
+    messages: &mut [setter_message::Model],
+    created: &HashSet<Uuid>,
+    deltas: &mut Deltas,
+) -> Result<Vec<(Uuid, Option<DateTime<Utc>>)>, AppError> {
+    let mut by_lead: HashMap<Uuid, Vec<Dm>> = HashMap::new();
+    for (i, m) in messages.iter().enumerate() {
+        by_lead.entry(m.setter_lead_id).or_default().push(Dm {
+            at: m.sent_at,
+            outgoing: m.direction == "out",
+            external_id: m.external_id.clone(),
             number: m.number,
-            replied: false,
             stored: None,
-            pending: Some(messages.len()),
+            pending: Some(i),
         });
-        messages.push(row);
-        return Ok(());
     }
-    lead.msgs_in += 1;
-    deltas.add(day, Counter::MsgIn, 1);
-    let hour = m.at.with_timezone(&Paris).hour();
-    deltas.add(day, reply_hour(hour), 1);
-    // The message this one answers: the latest one sent to the prospect before it.
-    let lead_id = lead.id;
-    let mut best = latest_before(&state.outs, m.at);
-    if best.is_none() || !state.outs_loaded {
-        if let Some(stored) = stored_out_before(txn, lead_id, m.at).await?
-            && best.is_none_or(|i| state.outs[i].sent_at < stored.sent_at)
-        {
-            state.outs.push(stored);
-            best = Some(state.outs.len() - 1);
+    let stored_leads: Vec<Uuid> = by_lead.keys().filter(|id| !created.contains(id)).copied().collect();
+    for chunk in stored_leads.chunks(500) {
+        type Row = (
+            Uuid,
+            Uuid,
+            String,
+            String,
+            Option<i32>,
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+        );
+        let rows: Vec<Row> = setter_message::Entity::find()
+            .select_only()
+            .columns([
+                setter_message::Column::Id,
+                setter_message::Column::SetterLeadId,
+                setter_message::Column::ExternalId,
+                setter_message::Column::Direction,
+                setter_message::Column::Number,
+                setter_message::Column::SentAt,
+                setter_message::Column::RepliedAt,
+            ])
+            .filter(setter_message::Column::SetterLeadId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        for (id, lead_id, external_id, direction, number, at, replied_at) in rows {
+            by_lead.entry(lead_id).or_default().push(Dm {
+                at,
+                outgoing: direction == "out",
+                external_id,
+                number,
+                stored: Some((id, replied_at)),
+                pending: None,
+            });
         }
-        state.outs_loaded = best.is_some();
     }
-    if let Some(i) = best {
-        let o = &mut state.outs[i];
-        if !o.replied {
-            o.replied = true;
-            if let Some(k) = sequence_index(o.number) {
-                deltas.add(time::paris_day(o.sent_at), REPLIED[k], 1);
+    let mut updates = Vec::new();
+    for dms in by_lead.values_mut() {
+        for (dm, replied_at) in credit(dms) {
+            let old = dm.stored.and_then(|(_, r)| r);
+            if old.is_some() != replied_at.is_some()
+                && let Some(k) = sequence_index(dm.number)
+            {
+                let sign = if replied_at.is_some() { 1 } else { -1 };
+                deltas.add(time::paris_day(dm.at), REPLIED[k], sign);
             }
-            match (o.pending, o.stored) {
-                (Some(p), _) => messages[p].replied_at = Some(m.at),
-                (None, Some(id)) => replied_stored.push((id, m.at)),
+            match (dm.stored, dm.pending) {
+                (Some((id, _)), _) if old != replied_at => updates.push((id, replied_at)),
+                (None, Some(i)) => messages[i].replied_at = replied_at,
                 _ => {}
             }
         }
     }
-    messages.push(row);
-    Ok(())
+    Ok(updates)
 }
 
-fn latest_before(outs: &[OutRef], at: DateTime<Utc>) -> Option<usize> {
-    outs.iter()
-        .enumerate()
-        .filter(|(_, o)| o.sent_at <= at)
-        .max_by_key(|(_, o)| o.sent_at)
-        .map(|(i, _)| i)
-}
-
-async fn stored_out_before(
-    txn: &DatabaseTransaction,
-    lead_id: Uuid,
-    at: DateTime<Utc>,
-) -> Result<Option<OutRef>, AppError> {
-    let row = setter_message::Entity::find()
-        .filter(setter_message::Column::SetterLeadId.eq(lead_id))
-        .filter(setter_message::Column::Direction.eq("out"))
-        .filter(setter_message::Column::SentAt.lte(at))
-        .order_by_desc(setter_message::Column::SentAt)
-        .one(txn)
-        .await?;
-    Ok(row.map(|r| OutRef {
-        sent_at: r.sent_at,
-        number: r.number,
-        replied: r.replied_at.is_some(),
-        stored: Some(r.id),
-        pending: None,
-    }))
+/// Every outgoing message of one prospect with the time of the first reply
+/// that answers it (`None`: unanswered).
+fn credit(dms: &mut [Dm]) -> Vec<(&Dm, Option<DateTime<Utc>>)> {
+    // Time order; at the same instant the outgoing message comes first (a
+    // reply at the instant a message is sent answers it).
+    dms.sort_by(|a, b| (a.at, !a.outgoing, &a.external_id).cmp(&(b.at, !b.outgoing, &b.external_id)));
+    let mut first_reply: Vec<Option<DateTime<Utc>>> = vec![None; dms.len()];
+    let mut latest_out: Option<usize> = None;
+    for (i, dm) in dms.iter().enumerate() {
+        if dm.outgoing {
+            latest_out = Some(i);
+        } else if let Some(o) = latest_out {
+            first_reply[o].get_or_insert(dm.at);
+        }
+    }
+    dms.iter().zip(first_reply).filter(|(dm, _)| dm.outgoing).collect()
 }
 
 fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
@@ -325,25 +356,39 @@ pub(super) fn change_status(
     let day = time::paris_day(s.at);
     let rank = s.status.funnel_rank().unwrap_or(0);
     let created_at = m.created_at;
-    let steps: [(u8, Counter, &mut Option<DateTime<Utc>>); 3] = [
-        (1, Counter::Qualified, &mut m.qualified_at),
-        (2, Counter::CallsProposed, &mut m.call_proposed_at),
-        (3, Counter::CallsBooked, &mut m.call_booked_at),
+    let steps: [(u8, Counter, Counter, &mut Option<DateTime<Utc>>); 3] = [
+        (1, Counter::Qualified, Counter::CohortQualified, &mut m.qualified_at),
+        (
+            2,
+            Counter::CallsProposed,
+            Counter::CohortCallProposed,
+            &mut m.call_proposed_at,
+        ),
+        (
+            3,
+            Counter::CallsBooked,
+            Counter::CohortCallBooked,
+            &mut m.call_booked_at,
+        ),
     ];
-    for (r, counter, reached) in steps {
+    for (r, counter, cohort_counter, reached) in steps {
         if rank < r || reached.is_some_and(|t| t <= s.at) {
             continue;
         }
-        if let Some(prev) = reached.replace(s.at) {
-            deltas.add(time::paris_day(prev), counter, -1);
-            if r == 3 {
-                deltas.add(
-                    time::paris_day(prev),
-                    Counter::TtaSumMinutes,
-                    -minutes_between(created_at, prev),
-                );
-                deltas.add(time::paris_day(prev), Counter::TtaCount, -1);
+        match reached.replace(s.at) {
+            Some(prev) => {
+                deltas.add(time::paris_day(prev), counter, -1);
+                if r == 3 {
+                    deltas.add(
+                        time::paris_day(prev),
+                        Counter::TtaSumMinutes,
+                        -minutes_between(created_at, prev),
+                    );
+                    deltas.add(time::paris_day(prev), Counter::TtaCount, -1);
+                }
             }
+            // First time this prospect reaches the step: its cohort counts it.
+            None => deltas.add(cohort_day, cohort_counter, 1),
         }
         deltas.add(day, counter, 1);
         if r == 3 {
@@ -351,24 +396,38 @@ pub(super) fn change_status(
             deltas.add(day, Counter::TtaCount, 1);
         }
     }
-    if s.status == SetterStatus::Won && m.won_at.is_none_or(|t| s.at < t) {
-        if let Some(prev) = m.won_at {
-            deltas.add(time::paris_day(prev), Counter::Won, -1);
-            deltas.add(
-                time::paris_day(prev),
-                Counter::RevenueCents,
-                -m.deal_value_cents.unwrap_or(0),
-            );
+    if s.status == SetterStatus::Won {
+        // A win counts on the day first reported; its value is the latest
+        // reported (a corrected value replaces the first one).
+        match m.won_at {
+            Some(prev) => {
+                deltas.add(time::paris_day(prev), Counter::Won, -1);
+                deltas.add(
+                    time::paris_day(prev),
+                    Counter::RevenueCents,
+                    -m.deal_value_cents.unwrap_or(0),
+                );
+            }
+            None => deltas.add(cohort_day, Counter::CohortWon, 1),
         }
-        m.won_at = Some(s.at);
-        m.deal_value_cents = s.deal_value_cents;
-        deltas.add(day, Counter::Won, 1);
-        deltas.add(day, Counter::RevenueCents, s.deal_value_cents.unwrap_or(0));
+        if m.won_at.is_none_or(|t| s.at < t) {
+            m.won_at = Some(s.at);
+        }
+        if m.won_value_at.is_none_or(|t| s.at >= t) {
+            m.won_value_at = Some(s.at);
+            m.deal_value_cents = s.deal_value_cents;
+        }
+        let won_day = m.won_at.map_or(day, time::paris_day);
+        deltas.add(won_day, Counter::Won, 1);
+        deltas.add(won_day, Counter::RevenueCents, m.deal_value_cents.unwrap_or(0));
     }
     if s.status == SetterStatus::Lost && m.lost_at.is_none_or(|t| s.at < t) {
-        if let Some(prev) = m.lost_at {
-            deltas.add(time::paris_day(prev), Counter::Lost, -1);
-            deltas.dim(time::paris_day(prev), Dim::LostReason, lost_reason(&m.lost_reason), -1);
+        match m.lost_at {
+            Some(prev) => {
+                deltas.add(time::paris_day(prev), Counter::Lost, -1);
+                deltas.dim(time::paris_day(prev), Dim::LostReason, lost_reason(&m.lost_reason), -1);
+            }
+            None => deltas.add(cohort_day, Counter::CohortLost, 1),
         }
         m.lost_at = Some(s.at);
         m.lost_reason = s.reason.clone();

@@ -161,6 +161,10 @@ pub struct FeedAccepted {
     pub ok: bool,
     /// Counts.
     pub applied: Applied,
+    /// Optional fields that failed their check and were dropped (the event
+    /// was kept), by field path (`events[3].age`); empty when none.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub warnings: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// What a batch changed.
@@ -258,7 +262,8 @@ mod tests {
             .unwrap()
             .to_utc();
         let parsed = super::super::payload::parse_batch(&json, now).unwrap();
-        assert_eq!(parsed.len(), 5);
+        assert_eq!(parsed.events.len(), 5);
+        assert!(parsed.warnings.is_empty());
     }
 
     #[test]

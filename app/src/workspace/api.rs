@@ -3,6 +3,8 @@
 use super::{InvitationInfo, MembersPage, Overview, WorkspaceSettings};
 use crate::auth::SignInOutcome;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::infra::Write;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -12,7 +14,9 @@ pub async fn switch_workspace(workspace_id: Uuid) -> Result<(), AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let current = scope::session_user(&state).await?;
-    super::service::switch(&state, &current, workspace_id).await
+    let w = Write::personal(&state, &current).await?;
+    super::service::switch(&w, &current, workspace_id).await?;
+    w.commit().await
 }
 
 /// Creates another workspace and switches to it.
@@ -21,7 +25,10 @@ pub async fn create_workspace(name: String, pack: String) -> Result<Uuid, AppErr
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let current = scope::session_user(&state).await?;
-    super::service::create_additional(&state, &current, &name, &pack).await
+    let w = Write::personal(&state, &current).await?;
+    let id = super::service::create_additional(&w, &current, &name, &pack).await?;
+    w.commit().await?;
+    Ok(id)
 }
 
 /// The workspace home page.
@@ -48,7 +55,10 @@ pub async fn invite_member(email: String, role: String) -> Result<Uuid, AppError
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    super::service::invite(&state, &scope, &email, &role).await
+    let w = Write::scoped(&state, &scope).await?;
+    let id = super::service::invite(&w, &scope, &email, &role).await?;
+    w.commit().await?;
+    Ok(id)
 }
 
 /// Changes a member's role.
@@ -57,7 +67,9 @@ pub async fn change_member_role(member_id: Uuid, role: String) -> Result<(), App
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    super::service::change_role(&state, &scope, member_id, &role).await
+    let w = Write::scoped(&state, &scope).await?;
+    super::service::change_role(&w, &scope, member_id, &role).await?;
+    w.commit().await
 }
 
 /// Removes a member, or leaves the workspace when it is oneself.
@@ -66,7 +78,9 @@ pub async fn remove_member(member_id: Uuid) -> Result<(), AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    super::service::remove(&state, &scope, member_id).await
+    let w = Write::scoped(&state, &scope).await?;
+    super::service::remove(&w, &scope, member_id).await?;
+    w.commit().await
 }
 
 /// Withdraws a pending invitation.
@@ -75,7 +89,9 @@ pub async fn revoke_invitation(invitation_id: Uuid) -> Result<(), AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    super::service::revoke(&state, &scope, invitation_id).await
+    let w = Write::scoped(&state, &scope).await?;
+    super::service::revoke(&w, &scope, invitation_id).await?;
+    w.commit().await
 }
 
 /// What an invitation link offers.
@@ -121,5 +137,7 @@ pub async fn update_workspace_settings(name: String, require_owner_totp: Option<
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    super::service::update_settings(&state, &scope, &name, require_owner_totp.is_some()).await
+    let w = Write::scoped(&state, &scope).await?;
+    super::service::update_settings(&w, &scope, &name, require_owner_totp.is_some()).await?;
+    w.commit().await
 }

@@ -151,17 +151,16 @@ pub async fn list_for_user(db: &DatabaseConnection, user_id: Uuid) -> Result<Vec
 }
 
 /// Moves the session to another workspace of the user.
-pub async fn switch(state: &AppState, current: &SessionUser, workspace_id: Uuid) -> Result<(), AppError> {
+pub async fn switch(w: &Write, current: &SessionUser, workspace_id: Uuid) -> Result<(), AppError> {
     let membership = member::Entity::find()
         .filter(member::Column::UserId.eq(current.user.id))
         .filter(member::Column::WorkspaceId.eq(workspace_id))
-        .one(&state.db)
+        .one(w)
         .await?;
     if membership.is_none() {
         return Err(AppError::NotFound);
     }
-    let w = Write::personal(state, current).await?;
-    session::set_workspace(&w, current.session.id, workspace_id).await?;
+    session::set_workspace(w, current.session.id, workspace_id).await?;
     w.audit(
         Audit::of(
             EventEntity::Session,
@@ -171,27 +170,19 @@ pub async fn switch(state: &AppState, current: &SessionUser, workspace_id: Uuid)
         .on_chain(WorkspaceId(workspace_id)),
     )
     .await?;
-    w.commit().await?;
     Ok(())
 }
 
 /// Creates another workspace for a signed-in user and switches to it.
-pub async fn create_additional(
-    state: &AppState,
-    current: &SessionUser,
-    name: &str,
-    pack: &str,
-) -> Result<Uuid, AppError> {
+pub async fn create_additional(w: &Write, current: &SessionUser, name: &str, pack: &str) -> Result<Uuid, AppError> {
     let mut errors = FieldErrors::new();
     let name = errors.check("name", WorkspaceName::parse(name));
     let pack = errors.check("pack", TradePack::parse(pack).ok_or("Choisissez votre métier."));
     let (Some(name), Some(pack)) = (name, pack) else {
         return Err(AppError::Validation(errors));
     };
-    let w = Write::personal(state, current).await?;
-    let ws = create_workspace(&w, &current.user, name.as_str(), pack).await?;
-    session::set_workspace(&w, current.session.id, ws.id).await?;
-    w.commit().await?;
+    let ws = create_workspace(w, &current.user, name.as_str(), pack).await?;
+    session::set_workspace(w, current.session.id, ws.id).await?;
     Ok(ws.id)
 }
 
@@ -258,7 +249,7 @@ pub async fn members_page(db: &DatabaseConnection, scope: &Scope) -> Result<Memb
 }
 
 /// Invites someone by email (re-issuing any pending invitation for that address).
-pub async fn invite(state: &AppState, scope: &Scope, email: &str, role: &str) -> Result<Uuid, AppError> {
+pub async fn invite(w: &Write, scope: &Scope, email: &str, role: &str) -> Result<Uuid, AppError> {
     scope.require(Role::can_manage_members)?;
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(email));
@@ -273,18 +264,18 @@ pub async fn invite(state: &AppState, scope: &Scope, email: &str, role: &str) ->
         ));
     }
     let ws = workspace::Entity::find_by_id(scope.workspace_id.0)
-        .one(&state.db)
+        .one(w)
         .await?
         .ok_or(AppError::NotFound)?;
     if let Some(existing) = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
-        .one(&state.db)
+        .one(w)
         .await?
     {
         let already = member::Entity::find()
             .filter(member::Column::WorkspaceId.eq(ws.id))
             .filter(member::Column::UserId.eq(existing.id))
-            .one(&state.db)
+            .one(w)
             .await?;
         if already.is_some() {
             return Err(AppError::field("email", "Cette personne fait déjà partie de l'espace."));
@@ -292,15 +283,14 @@ pub async fn invite(state: &AppState, scope: &Scope, email: &str, role: &str) ->
     }
     let now = time::now();
     let token = crypto::random_token();
-    let w = Write::scoped(state, scope).await?;
-    crate::outbox::sending::authorise(&w, state.config.mail_quota, scope, 1).await?;
+    crate::outbox::sending::authorise(w, w.state().config.mail_quota, scope, 1).await?;
     invitation::Entity::update_many()
         .col_expr(invitation::Column::RevokedAt, now.into())
         .filter(invitation::Column::WorkspaceId.eq(ws.id))
         .filter(invitation::Column::Email.eq(email.as_str()))
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
-        .exec(&w)
+        .exec(w)
         .await?;
     let id = Uuid::now_v7();
     invitation::Entity::insert(invitation::ActiveModel {
@@ -315,11 +305,11 @@ pub async fn invite(state: &AppState, scope: &Scope, email: &str, role: &str) ->
         revoked_at: Set(None),
         created_at: Set(now),
     })
-    .exec_without_returning(&w)
+    .exec_without_returning(w)
     .await?;
-    let link = state.config.link(&format!("/invite/{token}"));
+    let link = w.state().config.link(&format!("/invite/{token}"));
     outbox::enqueue(
-        &w,
+        w,
         NewEmail {
             workspace_id: Some(ws.id),
             to: email.as_str().to_string(),
@@ -347,7 +337,6 @@ pub async fn invite(state: &AppState, scope: &Scope, email: &str, role: &str) ->
         role,
     })
     .await?;
-    w.commit().await?;
     Ok(id)
 }
 
@@ -383,18 +372,17 @@ async fn lock_members(txn: &DatabaseTransaction, scope: &Scope) -> Result<Role, 
 const LAST_OWNER: &str = "L'espace doit garder au moins un propriétaire : nommez-en un autre d'abord.";
 
 /// Changes a member's role.
-pub async fn change_role(state: &AppState, scope: &Scope, member_id: Uuid, role: &str) -> Result<(), AppError> {
+pub async fn change_role(w: &Write, scope: &Scope, member_id: Uuid, role: &str) -> Result<(), AppError> {
     let role = Role::parse(role).ok_or_else(|| AppError::field("role", "Choisissez un rôle."))?;
-    let w = Write::scoped(state, scope).await?;
-    let actor_role = lock_members(&w, scope).await?;
-    let target = member_in_scope(&w, scope, member_id).await?;
+    let actor_role = lock_members(w, scope).await?;
+    let target = member_in_scope(w, scope, member_id).await?;
     if !actor_role.can_manage_members() || !actor_role.can_assign(target.role) || !actor_role.can_assign(role) {
         return Err(AppError::Forbidden);
     }
     if target.role == role {
         return Ok(());
     }
-    if target.role == Role::Owner && owner_count(&w, scope.workspace_id.0).await? <= 1 {
+    if target.role == Role::Owner && owner_count(w, scope.workspace_id.0).await? <= 1 {
         return Err(AppError::Conflict(LAST_OWNER.into()));
     }
     member::Entity::update(member::ActiveModel {
@@ -402,7 +390,7 @@ pub async fn change_role(state: &AppState, scope: &Scope, member_id: Uuid, role:
         role: Set(role),
         ..Default::default()
     })
-    .exec(&w)
+    .exec(w)
     .await?;
     w.audit(
         Audit::of(EventEntity::Member, Some(target.id), EventAction::MemberRoleChanged)
@@ -415,24 +403,22 @@ pub async fn change_role(state: &AppState, scope: &Scope, member_id: Uuid, role:
         role,
     })
     .await?;
-    w.commit().await?;
     Ok(())
 }
 
 /// Removes a member (or lets a member leave).
-pub async fn remove(state: &AppState, scope: &Scope, member_id: Uuid) -> Result<(), AppError> {
-    let w = Write::scoped(state, scope).await?;
-    let actor_role = lock_members(&w, scope).await?;
-    let target = member_in_scope(&w, scope, member_id).await?;
+pub async fn remove(w: &Write, scope: &Scope, member_id: Uuid) -> Result<(), AppError> {
+    let actor_role = lock_members(w, scope).await?;
+    let target = member_in_scope(w, scope, member_id).await?;
     let leaving = target.id == scope.member_id.0;
     if !leaving && (!actor_role.can_manage_members() || !actor_role.can_assign(target.role)) {
         return Err(AppError::Forbidden);
     }
-    if target.role == Role::Owner && owner_count(&w, scope.workspace_id.0).await? <= 1 {
+    if target.role == Role::Owner && owner_count(w, scope.workspace_id.0).await? <= 1 {
         return Err(AppError::Conflict(LAST_OWNER.into()));
     }
-    let removed = user::Entity::find_by_id(target.user_id).one(&w).await?;
-    member::Entity::delete_by_id(target.id).exec(&w).await?;
+    let removed = user::Entity::find_by_id(target.user_id).one(w).await?;
+    member::Entity::delete_by_id(target.id).exec(w).await?;
     w.audit(
         Audit::of(EventEntity::Member, Some(target.id), EventAction::MemberRemoved)
             .before(json!({ "user": removed.map(|u| u.email), "role": target.role.as_str() })),
@@ -442,16 +428,14 @@ pub async fn remove(state: &AppState, scope: &Scope, member_id: Uuid) -> Result<
         member: MemberId(target.id),
     })
     .await?;
-    w.commit().await?;
     Ok(())
 }
 
 /// Withdraws a pending invitation.
-pub async fn revoke(state: &AppState, scope: &Scope, invitation_id: Uuid) -> Result<(), AppError> {
-    let w = Write::scoped(state, scope).await?;
+pub async fn revoke(w: &Write, scope: &Scope, invitation_id: Uuid) -> Result<(), AppError> {
     let found = invitation::Entity::find_by_id(invitation_id)
         .filter(invitation::Column::WorkspaceId.eq(scope.workspace_id.0))
-        .one(&w)
+        .one(w)
         .await?
         .ok_or(AppError::NotFound)?;
     scope.require(Role::can_manage_members)?;
@@ -466,14 +450,13 @@ pub async fn revoke(state: &AppState, scope: &Scope, invitation_id: Uuid) -> Res
         revoked_at: Set(Some(time::now())),
         ..Default::default()
     })
-    .exec(&w)
+    .exec(w)
     .await?;
     w.audit(
         Audit::of(EventEntity::Invitation, Some(found.id), EventAction::InvitationRevoked)
             .before(json!({ "email": found.email, "role": found.role.as_str() })),
     )
     .await?;
-    w.commit().await?;
     Ok(())
 }
 
@@ -683,17 +666,12 @@ pub async fn settings(db: &DatabaseConnection, scope: &Scope) -> Result<Workspac
 }
 
 /// Changes the name and security policy (owners only).
-pub async fn update_settings(
-    state: &AppState,
-    scope: &Scope,
-    name: &str,
-    require_owner_totp: bool,
-) -> Result<(), AppError> {
+pub async fn update_settings(w: &Write, scope: &Scope, name: &str, require_owner_totp: bool) -> Result<(), AppError> {
     scope.require(Role::can_manage_workspace)?;
     let name = WorkspaceName::parse(name).map_err(|m| AppError::field("name", m))?;
     if require_owner_totp {
         let me = user::Entity::find_by_id(scope.user_id.0)
-            .one(&state.db)
+            .one(w)
             .await?
             .ok_or(AppError::NotFound)?;
         if me.totp_enabled_at.is_none() {
@@ -703,9 +681,8 @@ pub async fn update_settings(
             ));
         }
     }
-    let w = Write::scoped(state, scope).await?;
     let ws = workspace::Entity::find_by_id(scope.workspace_id.0)
-        .one(&w)
+        .one(w)
         .await?
         .ok_or(AppError::NotFound)?;
     if ws.name == name.as_str() && ws.require_owner_totp == require_owner_totp {
@@ -718,7 +695,7 @@ pub async fn update_settings(
         updated_at: Set(time::now()),
         ..Default::default()
     })
-    .exec(&w)
+    .exec(w)
     .await?;
     w.audit(
         Audit::of(
@@ -730,7 +707,6 @@ pub async fn update_settings(
         .after(json!({ "name": name.as_str(), "require_owner_totp": require_owner_totp })),
     )
     .await?;
-    w.commit().await?;
     Ok(())
 }
 

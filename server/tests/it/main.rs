@@ -7,6 +7,7 @@ mod support;
 
 mod admin;
 mod auth;
+mod dashboards;
 mod domain_events;
 mod events;
 mod http_surface;

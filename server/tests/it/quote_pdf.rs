@@ -5,8 +5,8 @@
 use app::infra::ports::PdfRenderer;
 use app::quote::document::{self, SignatureBlock};
 use app::quote::{QuoteDraft, TEMPLATES};
-use server::demo_quotes::{sample_draft as draft, sample_profile as profile};
 use server::pdf::TypstRenderer;
+use server::seed::quotes::{sample_draft as draft, sample_profile as profile};
 use std::process::Command;
 
 fn render(d: &QuoteDraft, signature: Option<SignatureBlock>) -> Vec<u8> {

@@ -5,19 +5,20 @@
 
 use crate::support::{Browser, PASSWORD, TestApp, spawn_app};
 use app::dashboard::Period;
+use app::dashboard::api::FetchDashboard;
 use app::domain::kpi::Estimates;
 use app::infra::entity::{deal, setter_lead, setter_message, stage, workspace};
+use app::setter::api::CreateApiKey;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
-use server::bench_dashboard::to_json;
-use server::coach_gen::{Rng, prospect};
+use server::seed::coach::{Rng, prospect};
+use tools::data::to_json;
 use uuid::Uuid;
 
 pub(crate) async fn coach(app: &TestApp, email: &str, name: &str) -> (Browser, String, Uuid) {
     let browser = app.owner(email, name, "coach").await;
-    let key = browser.call("create_api_key", &[("name", "n8n")]).await.ok();
-    let secret = key["secret"].as_str().unwrap().to_string();
+    let secret = browser.run(CreateApiKey { name: "n8n".into() }).await.unwrap().secret;
     assert!(secret.starts_with("cpt_"));
     let ws = workspace::Entity::find()
         .filter(workspace::Column::Name.eq(name))
@@ -42,12 +43,18 @@ pub(crate) async fn post(app: &TestApp, key: Option<&str>, body: &Value) -> (Sta
 }
 
 async fn shown_kpis(browser: &Browser, period: Period) -> Vec<(String, Option<f64>)> {
-    let d = browser.call("fetch_dashboard", &[("period", period.key())]).await.ok();
-    d["coach"]["kpis"]
-        .as_array()
+    let dashboard = browser
+        .run(FetchDashboard {
+            period: Some(period.key().into()),
+        })
+        .await
+        .unwrap();
+    dashboard
+        .coach
         .unwrap()
-        .iter()
-        .map(|k| (k["key"].as_str().unwrap().to_string(), k["value"].as_f64()))
+        .kpis
+        .into_iter()
+        .map(|k| (k.key, k.value))
         .collect()
 }
 
@@ -56,10 +63,10 @@ async fn assert_exact(app: &TestApp, browser: &Browser, ws: Uuid, est: &Estimate
     for period in Period::ALL {
         let shown = shown_kpis(browser, period).await;
         assert_eq!(shown.len(), 35);
-        let expected = server::kpi_check::recompute(&app.state.db, ws, period, est, today)
+        let expected = tools::kpi_check::recompute(&app.state.db, ws, period, est, today)
             .await
             .unwrap();
-        let wrong = server::kpi_check::differences(&shown, &expected);
+        let wrong = tools::kpi_check::differences(&shown, &expected);
         assert!(wrong.is_empty(), "{period:?}: {wrong:#?}");
     }
 }
@@ -183,6 +190,136 @@ async fn every_kpi_equals_a_recomputation_from_raw_rows() {
     app.stop().await;
 }
 
+/// The 35 KPIs of every period, for comparison.
+async fn all_periods(browser: &Browser) -> Vec<(Period, Vec<(String, Option<f64>)>)> {
+    let mut out = Vec::new();
+    for period in Period::ALL {
+        out.push((period, shown_kpis(browser, period).await));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_reply_is_credited_by_time_not_by_arrival() {
+    let app = spawn_app().await;
+    let (browser, key, _ws) = coach(&app, "lea@coaching.test", "Léa Coaching").await;
+    let now = app::infra::time::now();
+    let at = |minutes: i64| app::infra::time::iso(now - chrono::TimeDelta::minutes(minutes));
+    // Message 1, then a reply…
+    let first = json!({"events": [
+        {"type": "lead_upserted", "instagram_id": "1", "first_name": "Ana", "at": at(90)},
+        {"type": "message_sent", "instagram_id": "1", "external_id": "m1", "message_number": 1, "at": at(60)},
+        {"type": "message_received", "instagram_id": "1", "external_id": "r1", "at": at(30)},
+    ]});
+    assert_eq!(post(&app, Some(&key), &first).await.0, StatusCode::OK);
+    let k = shown_kpis(&browser, Period::Days7).await;
+    let get = |k: &[(String, Option<f64>)], name: &str| k.iter().find(|(key, _)| key == name).unwrap().1;
+    assert_eq!(get(&k, "response_rate_msg1"), Some(100.0));
+    // …then, in a later request (an n8n retry), message 2, sent before the
+    // reply: the reply answers message 2.
+    let late = json!({"events": [
+        {"type": "message_sent", "instagram_id": "1", "external_id": "m2", "message_number": 2, "at": at(40)},
+    ]});
+    assert_eq!(post(&app, Some(&key), &late).await.0, StatusCode::OK);
+    let k = shown_kpis(&browser, Period::Days7).await;
+    assert_eq!(
+        (get(&k, "response_rate_msg1"), get(&k, "response_rate_msg2")),
+        (Some(0.0), Some(100.0))
+    );
+    // A corrected win: the latest reported value stands, whatever the order.
+    let wins = json!({"events": [
+        {"type": "status_changed", "instagram_id": "1", "external_id": "w2", "status": "won", "deal_value": 1200, "at": at(10)},
+        {"type": "status_changed", "instagram_id": "1", "external_id": "w1", "status": "won", "deal_value": 997, "at": at(20)},
+    ]});
+    assert_eq!(post(&app, Some(&key), &wins).await.0, StatusCode::OK);
+    let k = shown_kpis(&browser, Period::Days7).await;
+    assert_eq!((get(&k, "leads_won"), get(&k, "revenue")), (Some(1.0), Some(120_000.0)));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_kpis_do_not_depend_on_the_order_events_arrive_in() {
+    let app = spawn_app().await;
+    let now = app::infra::time::now();
+    let mut rng = Rng::new(11);
+    let mut leads: Vec<Value> = Vec::new();
+    let mut rest: Vec<Value> = Vec::new();
+    for n in 0..120 {
+        for e in prospect(&mut rng, n, now, 45) {
+            match e {
+                app::setter::payload::SetterEvent::Lead(_) => leads.push(to_json(&e)),
+                _ => rest.push(to_json(&e)),
+            }
+        }
+    }
+    // Corrected wins, reported in both orders.
+    for (i, lead) in leads.iter().take(6).enumerate() {
+        let id = lead["instagram_id"].as_str().unwrap();
+        let t = |m: i64| app::infra::time::iso(now - chrono::TimeDelta::minutes(m));
+        rest.push(
+            json!({"type": "status_changed", "instagram_id": id, "external_id": format!("fix-{i}-a"),
+            "status": "won", "deal_value": 500 + i * 10, "at": t(300)}),
+        );
+        rest.push(
+            json!({"type": "status_changed", "instagram_id": id, "external_id": format!("fix-{i}-b"),
+            "status": "won", "deal_value": 800 + i * 10, "at": t(200)}),
+        );
+    }
+    assert!(rest.len() > 800, "enough events: {}", rest.len());
+
+    // In time order, in one workspace; shuffled, in random batches with
+    // replays (an n8n retry sends a batch again), in three others. Prospects
+    // are announced first: an event about an unknown prospect fails its batch.
+    let mut in_order = rest.clone();
+    in_order.sort_by(|a, b| a["at"].as_str().cmp(&b["at"].as_str()));
+    let mut results = Vec::new();
+    for seed in 0..4u64 {
+        let email = format!("coach{seed}@coaching.test");
+        let (browser, key, ws) = coach(&app, &email, &format!("Coach {seed}")).await;
+        let mut events = in_order.clone();
+        let mut batch = 400;
+        if seed > 0 {
+            let mut r = Rng::new(100 + seed);
+            for i in (1..events.len()).rev() {
+                events.swap(i, r.below(i as u64 + 1) as usize);
+            }
+            batch = 1 + r.below(150) as usize;
+        }
+        let (status, body) = post(&app, Some(&key), &json!({ "events": leads })).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        for (i, chunk) in events.chunks(batch).enumerate() {
+            let (status, body) = post(&app, Some(&key), &json!({ "events": chunk })).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            if seed > 0 && i % 3 == 0 {
+                let (status, body) = post(&app, Some(&key), &json!({ "events": chunk })).await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+                assert_eq!(
+                    body["applied"]["duplicates"].as_u64(),
+                    Some(chunk.len() as u64),
+                    "{body}"
+                );
+            }
+        }
+        assert_exact(&app, &browser, ws, &Estimates::default()).await;
+        results.push(all_periods(&browser).await);
+    }
+    for (seed, shuffled) in results.iter().enumerate().skip(1) {
+        assert_eq!(shuffled, &results[0], "arrival order {seed} changed the KPIs");
+    }
+    // Every rate is a share of one cohort: never above 100 %.
+    for (period, kpis) in &results[0] {
+        for (key, value) in kpis {
+            if key.ends_with("_rate") || key.starts_with("response_rate") {
+                assert!(
+                    value.is_none_or(|v| (0.0..=100.0).contains(&v)),
+                    "{period:?} {key}: {value:?}"
+                );
+            }
+        }
+    }
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn a_bad_batch_gets_field_errors_and_writes_nothing() {
     let app = spawn_app().await;
@@ -198,9 +335,9 @@ async fn a_bad_batch_gets_field_errors_and_writes_nothing() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["fields"]["events[1].age"][0].as_str().unwrap().contains("13"));
-    assert!(body["fields"]["events[1].gender"].is_array());
-    assert!(body["fields"]["events[2].message_number"].is_array());
+    // A sent message without its number is unusable; an age of 7 is only dropped.
+    assert!(body["fields"]["events[2].message_number"].is_array(), "{body}");
+    assert!(body["fields"].get("events[1].age").is_none(), "{body}");
     // A valid event about an unknown prospect rolls the whole batch back.
     let (status, body) = post(
         &app,
@@ -221,6 +358,43 @@ async fn a_bad_batch_gets_field_errors_and_writes_nothing() {
         .await
         .unwrap();
     assert_eq!(stored, 0, "nothing written");
+
+    // One odd field does not block a day of leads: an internationalised
+    // address is an address, a bad optional field is dropped with a warning
+    // and its event kept.
+    let mut events = vec![
+        json!({"type": "lead_upserted", "instagram_id": "j", "first_name": "Jérôme", "email": "jerôme@exemple.fr"}),
+        json!({"type": "lead_upserted", "instagram_id": "k", "first_name": "Kim", "age": 7, "email": "kim@", "gender": "robot"}),
+    ];
+    for n in 0..171 {
+        events.push(json!({"type": "lead_upserted", "instagram_id": format!("p{n}"), "first_name": "Ana"}));
+    }
+    let (status, body) = post(&app, Some(&key), &json!({ "events": events })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["applied"]["leads_created"], 173);
+    for field in ["events[1].age", "events[1].email", "events[1].gender"] {
+        assert!(
+            body["warnings"][field][0].as_str().unwrap().ends_with("Champ ignoré."),
+            "{field}: {body}"
+        );
+    }
+    assert!(body["warnings"].get("events[0].email").is_none(), "{body}");
+    let jerome = setter_lead::Entity::find()
+        .filter(setter_lead::Column::WorkspaceId.eq(ws))
+        .filter(setter_lead::Column::InstagramId.eq("j"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(jerome.email.as_deref(), Some("jerôme@exemple.fr"));
+    let kim = setter_lead::Entity::find()
+        .filter(setter_lead::Column::WorkspaceId.eq(ws))
+        .filter(setter_lead::Column::InstagramId.eq("k"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((kim.first_name.as_str(), kim.age, kim.email), ("Kim", None, None));
     app.stop().await;
 }
 
@@ -263,10 +437,10 @@ async fn replays_are_ignored_and_revoked_keys_are_refused() {
     let get = |name: &str| k.iter().find(|(key, _)| key == name).unwrap().1;
     assert_eq!((get("engaged_leads"), get("leads_follow_up")), (Some(1.0), Some(0.0)));
     let today = app::infra::time::paris_day(app::infra::time::now());
-    let expected = server::kpi_check::recompute(&app.state.db, ws, Period::Days7, &Estimates::default(), today)
+    let expected = tools::kpi_check::recompute(&app.state.db, ws, Period::Days7, &Estimates::default(), today)
         .await
         .unwrap();
-    assert!(server::kpi_check::differences(&k, &expected).is_empty());
+    assert!(tools::kpi_check::differences(&k, &expected).is_empty());
 
     // No key, a wrong key, a revoked key: 401, nothing written.
     assert_eq!(post(&app, None, &batch).await.0, StatusCode::UNAUTHORIZED);

@@ -84,13 +84,13 @@ fn listen_live(data: Resource<Result<Dashboard, crate::error::AppError>>) {
 #[component]
 fn DashboardBody(d: Dashboard) -> impl IntoView {
     let updated = format!("Calculé le {}", d.computed_at);
-    if d.coach.is_none() && d.artisan.is_none() && d.owner.is_none() {
+    if d.coach.is_none() && d.mine.is_none() && d.workspace.is_none() {
         return view! {
             <GlassCard>
                 <EmptyState
                     icon=crate::ui::IconName::Chart
                     title="Pas d'indicateurs pour votre rôle"
-                    message="Les tableaux de bord montrent les affaires d'un membre ou le pilotage de l'espace (propriétaires et administrateurs)."
+                    message="Les tableaux de bord montrent vos affaires, ou le pilotage de l'espace (propriétaires, administrateurs et comptabilité)."
                 />
             </GlassCard>
         }
@@ -99,8 +99,8 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
     view! {
         <p class="mb-4 text-xs text-muted" aria-live="polite" data-testid="computed-at">{updated}</p>
         {d.coach.map(|c| view! { <CoachSections c can_configure=d.can_configure /> })}
-        {d.artisan.map(|p| view! { <PackSection p testid="artisan-pack" /> })}
-        {d.owner.map(|p| view! { <PackSection p testid="owner-pack" /> })}
+        {d.mine.map(|p| view! { <PackSection p testid="my-pack" /> })}
+        {d.workspace.map(|p| view! { <PackSection p testid="owner-pack" /> })}
     }
     .into_any()
 }

@@ -39,6 +39,9 @@ pub struct Model {
     pub call_booked_at: Option<DateTimeUtc>,
     pub won_at: Option<DateTimeUtc>,
     pub lost_at: Option<DateTimeUtc>,
+    /// When the value of the win (`deal_value_cents`) was reported: the
+    /// latest report stands, whatever order reports arrive in.
+    pub won_value_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
