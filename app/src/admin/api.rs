@@ -25,6 +25,9 @@ pub async fn create_coach(
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let current = scope::session_user(&state).await?;
+    if !current.user.is_platform_admin {
+        return Err(AppError::NotFound);
+    }
     let w = crate::infra::Write::personal(&state, &current).await?;
     let (workspace, address) =
         super::service::create_coach(&w, &current, &name, &email, &workspace_name, &specialty).await?;

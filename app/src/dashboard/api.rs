@@ -59,7 +59,7 @@ pub async fn fetch_coach_settings() -> Result<Estimates, AppError> {
     super::settings::load(&state.db, scope.workspace_id.0).await
 }
 
-/// Changes the assumptions (owners and admins). `monthly_cost` in euros.
+/// Changes the assumptions (owners). `monthly_cost` in euros.
 #[server(endpoint = "save_coach_settings")]
 pub async fn save_coach_settings(
     lead_magnet_pct: String,

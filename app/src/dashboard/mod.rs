@@ -1,6 +1,6 @@
 //! KPI dashboards at `/app/dashboard`: the coach pack (35 KPIs from the
-//! DM-setter feed), the artisan pack (a member's own figures) and the owner
-//! pack (any workspace). Figures are computed on every render from per-day
+//! DM-setter feed), « Mes chiffres » (a member's own figures, every other
+//! pack) and « Pilotage » (the workspace's, for owners, admins and accounting). Figures are computed on every render from per-day
 //! aggregates and small queries; open dashboards refresh live.
 
 pub mod api;
@@ -167,7 +167,7 @@ pub struct CoachDashboard {
     pub estimates: Estimates,
 }
 
-/// The artisan or owner pack.
+/// A section of figures: « Mes chiffres » or « Pilotage ».
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pack {
     /// Title.

@@ -387,8 +387,8 @@ pub struct Applied {
 }
 
 /// [`apply`] without reading the changed cards back, for callers that show
-/// nothing (the setter feed, stage removal): open boards learn of the change
-/// from its domain events.
+/// nothing (the setter feed, stage removal, a signature in the portal): open
+/// boards learn of the change from its domain events.
 pub async fn apply_only(
     w: &Write,
     ctx: &RuleContext,

@@ -1,4 +1,4 @@
-//! Server functions of the API keys (owners and admins of the workspace).
+//! Server functions of the API keys (the workspace's owners).
 
 use super::{ApiKeyView, CreatedApiKey};
 use crate::error::AppError;

@@ -14,14 +14,19 @@ use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Iterable, QueryFilter, QuerySelect,
-    Statement, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Iterable, QueryFilter, QueryOrder,
+    QuerySelect, Statement, Value,
 };
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 pub use super::steps::DEFAULT_SOURCE;
+
+/// Most messages one prospect may have: a real conversation stays far
+/// below; the bound keeps the work of crediting replies (which reloads a
+/// prospect's recent messages) and a key holder's reach in check.
+pub const MAX_MESSAGES_PER_PROSPECT: usize = 20_000;
 
 /// What a batch changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -106,20 +111,29 @@ pub async fn apply(
     let mut deltas = Deltas::default();
 
     // Everything the batch refers to, loaded in a few queries.
-    let insta: Vec<String> = events
+    let mut insta: Vec<String> = events
         .iter()
         .map(|e| e.instagram_id().to_string())
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
+    insta.sort();
     let mut leads: HashMap<String, LeadState> = HashMap::new();
     for chunk in insta.chunks(500) {
-        for m in setter_lead::Entity::find()
+        let query = setter_lead::Entity::find()
             .filter(setter_lead::Column::WorkspaceId.eq(workspace_id))
             .filter(setter_lead::Column::InstagramId.is_in(chunk.to_vec()))
-            .all(txn)
-            .await?
-        {
+            .order_by_asc(setter_lead::Column::InstagramId);
+        // Two batches about the same prospects (n8n sends in parallel) take
+        // turns: the second reads what the first committed (on SQLite the
+        // envelope's write lock already serialises them). Locked in one
+        // order, so that two batches cannot wait for each other.
+        let query = if crate::infra::db::is_postgres(txn) {
+            query.lock_exclusive()
+        } else {
+            query
+        };
+        for m in query.all(txn).await? {
             leads.insert(
                 m.instagram_id.clone(),
                 LeadState {
@@ -193,6 +207,13 @@ pub async fn apply(
                     );
                     continue;
                 };
+                if (state.model.msgs_in + state.model.msgs_out) as usize >= MAX_MESSAGES_PER_PROSPECT {
+                    errors.push(
+                        &format!("events[{i}]"),
+                        format!("{MAX_MESSAGES_PER_PROSPECT} messages au plus par prospect."),
+                    );
+                    continue;
+                }
                 record_message(state, &mut deltas, &mut messages, workspace_id, m);
                 out.messages += 1;
             }

@@ -303,7 +303,9 @@ pub fn parse_batch(body: &Value, now: DateTime<Utc>) -> Result<Batch, FieldError
                         None
                     }
                 };
-                if won && deal_value.is_none() && !obj.contains_key("deal_value") {
+                // Missing or null: a win's value is required (a later report with
+                // a null would wipe the revenue of the first).
+                if won && deal_value.is_none() && !f.errors.0.iter().any(|e| e.field == f.key("deal_value")) {
                     f.errors.push(&f.key("deal_value"), "Obligatoire pour un lead gagné.");
                 }
                 let reason = f.text("reason", 200, false);
@@ -416,11 +418,13 @@ mod tests {
             {"type": "message_received", "instagram_id": "1", "external_id": "x", "at": "2030-01-01T00:00:00Z"},
             {"type": "status_changed", "instagram_id": "1", "external_id": "t", "status": "won", "deal_value": -3},
             {"type": "message_sent", "instagram_id": "1", "external_id": "y", "message_number": 0},
+            {"type": "status_changed", "instagram_id": "1", "external_id": "u", "status": "won", "deal_value": null},
         ]});
         let errors = parse_batch(&body, now()).unwrap_err();
         for field in [
             "events[5].deal_value",
             "events[6].message_number",
+            "events[7].deal_value",
             "events[1].external_id",
             "events[1].message_number",
             "events[2].deal_value",

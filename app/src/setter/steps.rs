@@ -13,7 +13,7 @@ use crate::infra::entity::{deal, lead, setter_lead, setter_message};
 use crate::infra::time;
 use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Europe::Paris;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -47,7 +47,7 @@ fn gender_counter(g: &str) -> Option<Counter> {
 
 /// Adds (`sign` = 1) or removes (-1) a prospect's cohort counters: the
 /// demographics, email and breakdowns of the day it was created.
-fn cohort(d: &mut Deltas, m: &setter_lead::Model, sign: i64) {
+fn demographics(d: &mut Deltas, m: &setter_lead::Model, sign: i64) {
     let day = time::paris_day(m.created_at);
     if let Some(c) = gender_counter(&m.gender) {
         d.add(day, c, sign);
@@ -78,7 +78,7 @@ pub(super) fn upsert_lead(
 ) {
     if let Some(state) = leads.get_mut(&l.instagram_id) {
         // An update: the cohort counters move from the old values to the new.
-        cohort(deltas, &state.model, -1);
+        demographics(deltas, &state.model, -1);
         let m = &mut state.model;
         m.manychat_id = l.manychat_id.or(m.manychat_id.take());
         m.username = l.username.or(m.username.take());
@@ -98,7 +98,7 @@ pub(super) fn upsert_lead(
             m.source = source;
         }
         m.updated_at = now;
-        cohort(deltas, &state.model, 1);
+        demographics(deltas, &state.model, 1);
         state.dirty = true;
         return;
     }
@@ -145,7 +145,7 @@ pub(super) fn upsert_lead(
     let day = time::paris_day(model.created_at);
     deltas.add(day, Counter::LeadsNew, 1);
     deltas.add(day, Counter::StNew, 1);
-    cohort(deltas, &model, 1);
+    demographics(deltas, &model, 1);
     out.leads_created += 1;
     leads.insert(
         l.instagram_id,
@@ -246,8 +246,36 @@ pub(super) async fn attribute_replies(
             pending: Some(i),
         });
     }
-    let stored_leads: Vec<Uuid> = by_lead.keys().filter(|id| !created.contains(id)).copied().collect();
-    for chunk in stored_leads.chunks(500) {
+    // What a new message can change: the credit of the latest outgoing
+    // message stored at or before the prospect's earliest new message (its
+    // anchor) and of everything after it. Only that window is loaded, not the
+    // prospect's whole history.
+    let stored_leads: Vec<(Uuid, DateTime<Utc>)> = by_lead
+        .iter()
+        .filter(|(id, _)| !created.contains(id))
+        .filter_map(|(id, dms)| dms.iter().map(|dm| dm.at).min().map(|t0| (*id, t0)))
+        .collect();
+    for chunk in stored_leads.chunks(300) {
+        let anchors: Vec<(Uuid, Option<DateTime<Utc>>)> = setter_message::Entity::find()
+            .select_only()
+            .column(setter_message::Column::SetterLeadId)
+            .column_as(setter_message::Column::SentAt.max(), "anchor")
+            .filter(setter_message::Column::Direction.eq("out"))
+            .filter(chunk.iter().fold(Condition::any(), |any, (lead, t0)| {
+                any.add(
+                    Condition::all()
+                        .add(setter_message::Column::SetterLeadId.eq(*lead))
+                        .add(setter_message::Column::SentAt.lte(*t0)),
+                )
+            }))
+            .group_by(setter_message::Column::SetterLeadId)
+            .into_tuple()
+            .all(txn)
+            .await?;
+        let anchors: HashMap<Uuid, DateTime<Utc>> = anchors
+            .into_iter()
+            .filter_map(|(lead, at)| at.map(|at| (lead, at)))
+            .collect();
         type Row = (
             Uuid,
             Uuid,
@@ -268,7 +296,14 @@ pub(super) async fn attribute_replies(
                 setter_message::Column::SentAt,
                 setter_message::Column::RepliedAt,
             ])
-            .filter(setter_message::Column::SetterLeadId.is_in(chunk.to_vec()))
+            .filter(chunk.iter().fold(Condition::any(), |any, (lead, t0)| {
+                let from = anchors.get(lead).copied().unwrap_or(*t0);
+                any.add(
+                    Condition::all()
+                        .add(setter_message::Column::SetterLeadId.eq(*lead))
+                        .add(setter_message::Column::SentAt.gte(from)),
+                )
+            }))
             .into_tuple()
             .all(txn)
             .await?;
@@ -397,7 +432,8 @@ pub(super) fn change_status(
         }
     }
     if s.status == SetterStatus::Won {
-        // A win counts on the day first reported; its value is the latest
+        // A win counts on the day of its earliest report (by event time);
+        // its value is the latest
         // reported (a corrected value replaces the first one).
         match m.won_at {
             Some(prev) => {
@@ -441,4 +477,57 @@ pub(super) fn change_status(
     let deal_id = m.deal_id?;
     let mv = link?.move_for(s.status, s.at, s.deal_value_cents, s.reason.clone())?;
     Some((deal_id, mv))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn dm(minute: u32, outgoing: bool, id: &str) -> Dm {
+        Dm {
+            at: Utc.with_ymd_and_hms(2026, 11, 30, 10, minute, 0).unwrap(),
+            outgoing,
+            external_id: id.into(),
+            number: None,
+            stored: None,
+            pending: None,
+        }
+    }
+
+    fn credited(dms: &mut [Dm]) -> Vec<(String, Option<u32>)> {
+        use chrono::Timelike;
+        let mut out: Vec<(String, Option<u32>)> = credit(dms)
+            .into_iter()
+            .map(|(d, r)| (d.external_id.clone(), r.map(|t| t.minute())))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_reply_answers_the_latest_message_sent_at_or_before_it() {
+        // m1 at :00, m2 at :10, replies at :05 and :20 (and :25): each message
+        // gets its first reply, whatever order they are listed in.
+        let mut dms = vec![
+            dm(20, false, "r2"),
+            dm(10, true, "m2"),
+            dm(5, false, "r1"),
+            dm(0, true, "m1"),
+            dm(25, false, "r3"),
+        ];
+        assert_eq!(
+            credited(&mut dms),
+            vec![("m1".into(), Some(5)), ("m2".into(), Some(20))]
+        );
+        // A reply at the instant a message is sent answers it.
+        let mut dms = vec![dm(10, false, "r"), dm(10, true, "m2"), dm(0, true, "m1")];
+        assert_eq!(credited(&mut dms), vec![("m1".into(), None), ("m2".into(), Some(10))]);
+        // Two messages sent at the same instant: the greater external id is the latest.
+        let mut dms = vec![dm(10, true, "b"), dm(12, false, "r"), dm(10, true, "a")];
+        assert_eq!(credited(&mut dms), vec![("a".into(), None), ("b".into(), Some(12))]);
+        // A reply before any message answers nothing.
+        let mut dms = vec![dm(1, false, "r"), dm(2, true, "m")];
+        assert_eq!(credited(&mut dms), vec![("m".into(), None)]);
+    }
 }

@@ -55,6 +55,7 @@ pub async fn invite_member(email: String, role: String) -> Result<Uuid, AppError
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
+    scope.require(crate::domain::Role::can_manage_members)?;
     let w = Write::scoped(&state, &scope).await?;
     let id = super::service::invite(&w, &scope, &email, &role).await?;
     w.commit().await?;
@@ -67,6 +68,7 @@ pub async fn change_member_role(member_id: Uuid, role: String) -> Result<(), App
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
+    scope.require(crate::domain::Role::can_manage_members)?;
     let w = Write::scoped(&state, &scope).await?;
     super::service::change_role(&w, &scope, member_id, &role).await?;
     w.commit().await
@@ -89,6 +91,7 @@ pub async fn revoke_invitation(invitation_id: Uuid) -> Result<(), AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
+    scope.require(crate::domain::Role::can_manage_members)?;
     let w = Write::scoped(&state, &scope).await?;
     super::service::revoke(&w, &scope, invitation_id).await?;
     w.commit().await
@@ -137,6 +140,7 @@ pub async fn update_workspace_settings(name: String, require_owner_totp: Option<
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
+    scope.require(crate::domain::Role::can_manage_workspace)?;
     let w = Write::scoped(&state, &scope).await?;
     super::service::update_settings(&w, &scope, &name, require_owner_totp.is_some()).await?;
     w.commit().await

@@ -237,6 +237,103 @@ async fn a_reply_is_credited_by_time_not_by_arrival() {
     app.stop().await;
 }
 
+/// Adds `n` to a counter of one day's aggregate row.
+async fn add_to_day(app: &TestApp, ws: Uuid, column: &str, day: chrono::NaiveDate, n: i64) {
+    use sea_orm::ConnectionTrait;
+    let db = &app.state.db;
+    let (n_, ws_, day_) = if crate::support::on_postgres() {
+        ("$1", "$2", "$3")
+    } else {
+        ("?", "?", "?")
+    };
+    let sql = format!("UPDATE setter_daily SET {column} = {column} + {n_} WHERE workspace_id = {ws_} AND day = {day_}");
+    let done = db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [n.into(), ws.into(), day.into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(done.rows_affected(), 1, "{column} on {day}");
+}
+
+#[tokio::test]
+async fn the_migration_credits_existing_replies_and_wins_by_time() {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::sea_query::Expr;
+    let app = spawn_app().await;
+    let (browser, key, ws) = coach(&app, "lea@coaching.test", "Léa Coaching").await;
+    let now = app::infra::time::now();
+    let at = |minutes: i64| now - chrono::TimeDelta::minutes(minutes);
+    let iso = |minutes: i64| app::infra::time::iso(at(minutes));
+    let events = json!({"events": [
+        {"type": "lead_upserted", "instagram_id": "1", "first_name": "Ana", "at": iso(90)},
+        {"type": "message_sent", "instagram_id": "1", "external_id": "m1", "message_number": 1, "at": iso(60)},
+        {"type": "message_received", "instagram_id": "1", "external_id": "r1", "at": iso(30)},
+        {"type": "message_sent", "instagram_id": "1", "external_id": "m2", "message_number": 2, "at": iso(40)},
+        {"type": "status_changed", "instagram_id": "1", "external_id": "w1", "status": "won", "deal_value": 997, "at": iso(20)},
+        {"type": "status_changed", "instagram_id": "1", "external_id": "w2", "status": "won", "deal_value": 1200, "at": iso(10)},
+    ]});
+    assert_eq!(post(&app, Some(&key), &events).await.0, StatusCode::OK);
+    // The data as the rules before this release left it: the reply credited
+    // to the message that had arrived (m1), the win worth its first report.
+    let db = &app.state.db;
+    let r1 = setter_message::Entity::find()
+        .filter(setter_message::Column::ExternalId.eq("r1"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    for (id, replied) in [("m1", Some(r1.sent_at)), ("m2", None)] {
+        setter_message::Entity::update_many()
+            .col_expr(setter_message::Column::RepliedAt, Expr::value(replied))
+            .filter(setter_message::Column::WorkspaceId.eq(ws))
+            .filter(setter_message::Column::ExternalId.eq(id))
+            .exec(db)
+            .await
+            .unwrap();
+    }
+    let day = app::infra::time::paris_day;
+    add_to_day(&app, ws, "m1_replied", day(at(60)), 1).await;
+    add_to_day(&app, ws, "m2_replied", day(at(40)), -1).await;
+    setter_lead::Entity::update_many()
+        .col_expr(setter_lead::Column::DealValueCents, Expr::value(Some(99_700i64)))
+        .filter(setter_lead::Column::WorkspaceId.eq(ws))
+        .exec(db)
+        .await
+        .unwrap();
+    add_to_day(&app, ws, "revenue_cents", day(at(20)), -20_300).await;
+    let get = |k: &[(String, Option<f64>)], name: &str| k.iter().find(|(key, _)| key == name).unwrap().1;
+    let k = shown_kpis(&browser, Period::Days7).await;
+    assert_eq!(
+        (
+            get(&k, "response_rate_msg1"),
+            get(&k, "response_rate_msg2"),
+            get(&k, "revenue")
+        ),
+        (Some(100.0), Some(0.0), Some(99_700.0)),
+        "the old rules' figures"
+    );
+
+    // The migration, run again (down one step, then up), credits them by time.
+    Migrator::down(db, Some(1)).await.unwrap();
+    Migrator::up(db, None).await.unwrap();
+    let k = shown_kpis(&browser, Period::Days7).await;
+    assert_eq!(
+        (
+            get(&k, "response_rate_msg1"),
+            get(&k, "response_rate_msg2"),
+            get(&k, "revenue")
+        ),
+        (Some(0.0), Some(100.0), Some(120_000.0))
+    );
+    // And the cohort counters it filled give the funnel rates of the raw rows.
+    assert_exact(&app, &browser, ws, &Estimates::default()).await;
+    assert_eq!(get(&k, "call_conversion_rate"), Some(100.0));
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn the_kpis_do_not_depend_on_the_order_events_arrive_in() {
     let app = spawn_app().await;
