@@ -70,14 +70,26 @@ test("the coach sees 35 KPIs and charts, and a posted event updates the tiles li
   assert.equal(await kpi(page, "leads_today"), today + 1);
   assert.equal(await page.evaluate(() => window.__noReload), true, "no reload happened");
 
-  // A bad payload is refused with the field named, and changes nothing.
-  const bad = await fetch(`${env.server.base}/api/v1/setter/events`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
-    body: JSON.stringify({ events: [{ type: "lead_upserted", instagram_id: "e2e-2", age: 4 }] }),
-  });
+  // A structurally bad event is refused with the field named, and changes
+  // nothing; a bad optional field is dropped with a warning, its event kept
+  // (an internationalised address is an address).
+  const post = (events) =>
+    fetch(`${env.server.base}/api/v1/setter/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ events }),
+    });
+  const bad = await post([{ type: "message_sent", instagram_id: "e2e-1", external_id: "e2e-m2" }]);
   assert.equal(bad.status, 422);
-  assert.ok((await bad.json()).fields["events[0].age"]);
+  assert.ok((await bad.json()).fields["events[0].message_number"]);
+  const odd = await post([
+    { type: "lead_upserted", instagram_id: "e2e-2", first_name: "Jérôme", email: "jerôme@exemple.fr", age: 4 },
+  ]);
+  assert.equal(odd.status, 200);
+  const answer = await odd.json();
+  assert.equal(answer.applied.leads_created, 1);
+  assert.ok(answer.warnings["events[0].age"][0].endsWith("Champ ignoré."));
+  assert.equal(answer.warnings["events[0].email"], undefined);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
