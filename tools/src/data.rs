@@ -55,14 +55,7 @@ pub async fn seed_command(state: &AppState, n: u64) -> Result<(), String> {
     // Instagram ids that no earlier run used.
     let first = (time::now().timestamp() as u64) * 1_000_000;
     let g = coach::generate(state, ws, n, 365, first).await?;
-    println!(
-        "{} prospects, {} events ({} messages) in {:.1} s: {:.0} events/s",
-        g.leads,
-        g.events,
-        g.messages,
-        g.elapsed.as_secs_f64(),
-        g.events as f64 / g.elapsed.as_secs_f64()
-    );
+    println!("{g}");
     Ok(())
 }
 

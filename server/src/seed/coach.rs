@@ -388,6 +388,21 @@ pub struct Generated {
     pub elapsed: std::time::Duration,
 }
 
+impl std::fmt::Display for Generated {
+    /// `2000 prospects, 28972 events (22152 messages) in 1.5 s: 18996 events/s`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} prospects, {} events ({} messages) in {:.1} s: {:.0} events/s",
+            self.leads,
+            self.events,
+            self.messages,
+            self.elapsed.as_secs_f64(),
+            self.events as f64 / self.elapsed.as_secs_f64()
+        )
+    }
+}
+
 /// Generates `n` prospects spread over `days` into a workspace, in batches of
 /// `batch` prospects, each batch one transaction.
 pub async fn generate(
