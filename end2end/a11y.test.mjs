@@ -23,12 +23,12 @@ const COACH = ["/app/dashboard", "/app/dashboard?period=all", "/app/dashboard/se
 
 /** Waits until the page is complete. Dashboards keep a live connection open
  * (server-sent events), so "network idle" never comes: wait for their tiles
- * and drawn charts instead. */
+ * and the server's chart drawings instead. */
 async function settle(page, path) {
   if (path.startsWith("/app/dashboard") && !path.includes("settings")) {
     await page.locator("[data-testid=kpi]").first().waitFor();
     await page.waitForFunction(() =>
-      [...document.querySelectorAll("[data-testid=chart]")].every((c) => c.dataset.rendered === "true"),
+      [...document.querySelectorAll("[data-testid=chart]")].every((c) => c.querySelector(":scope > svg")),
     );
   } else {
     await page.waitForLoadState("networkidle");

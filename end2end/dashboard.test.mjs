@@ -14,10 +14,22 @@ async function kpi(page, key) {
   return raw === "" ? null : Number(raw);
 }
 
+/** Every chart is drawn by the server (SVG) at first paint, without the chart library. */
 async function chartsDrawn(page) {
   await page.waitForFunction(() => {
     const charts = [...document.querySelectorAll("[data-testid=chart]")];
-    return charts.length >= 7 && charts.every((c) => c.dataset.rendered === "true" && c.querySelector("canvas"));
+    return charts.length >= 7 && charts.every((c) => c.querySelector(":scope > svg :is(rect, path, circle)"));
+  }, null, { timeout: 20_000 });
+  assert.equal(await page.locator("#charts-bundle").count(), 0, "no chart library before a chart is pointed at");
+}
+
+/** Pointing at (or touching) a chart loads ECharts, which redraws it interactively. */
+async function chartGoesInteractive(page, how) {
+  const chart = page.locator("[data-testid=chart]").first();
+  await (how === "tap" ? chart.tap() : chart.hover());
+  await page.waitForFunction(() => {
+    const c = document.querySelector("[data-testid=chart]");
+    return c.dataset.rendered === "true" && c.querySelector("canvas") && !c.querySelector(":scope > svg");
   }, null, { timeout: 20_000 });
 }
 
@@ -46,6 +58,7 @@ test("the coach sees 35 KPIs and charts, and a posted event updates the tiles li
   await chartsDrawn(page);
   await assertAccessible(page, "dashboard");
   await shot(page, "dashboard-desktop");
+  await chartGoesInteractive(page, "hover");
 
   // n8n posts a new prospect and its first message: the tiles change without reload.
   const now = new Date().toISOString();
@@ -111,6 +124,7 @@ test("the dashboard on a phone, and the period filter", async () => {
   await chartsDrawn(page);
   await assertAccessible(page, "dashboard on a phone");
   await shot(page, "dashboard-phone");
+  await chartGoesInteractive(page, "tap");
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

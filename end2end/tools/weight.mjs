@@ -3,7 +3,8 @@
 // is hydrated and the network is idle, on a first visit (empty cache).
 // Usage: COMPTOIR_SERVER_BIN=… node end2end/tools/weight.mjs [--as=EMAIL] [--bar=KB] /login /signup …
 // --as signs in first (demo password); pages with charts count until every
-// chart is drawn (their live connection keeps the network busy forever).
+// chart is drawn by the server (their live connection keeps the network busy
+// forever), then say what pointing at a chart adds (the interactive library).
 import { chromium } from "playwright-core";
 import { launchOptions } from "../support/browser.mjs";
 import { startServer } from "../support/server.mjs";
@@ -42,7 +43,7 @@ try {
     await page.waitForSelector("body[data-hydrated=true]", { timeout: 20_000 });
     if (await page.locator("[data-testid=chart]").count()) {
       await page.waitForFunction(() =>
-        [...document.querySelectorAll("[data-testid=chart]")].every((c) => c.dataset.rendered === "true"),
+        [...document.querySelectorAll("[data-testid=chart]")].every((c) => c.querySelector(":scope > svg, canvas")),
       );
       await page.waitForTimeout(1000);
     } else {
@@ -58,6 +59,15 @@ try {
       console.log(`  ${String(r.bytes).padStart(8)} B  ${r.encoding.padEnd(8)} ${r.url.replace(server.base, "")}`);
     }
     console.log(`  total ${(total / 1024).toFixed(1)} KB transferred (headers included)   bar: ≤ ${bar} KB`);
+    if (rows.length && (await page.locator("[data-testid=chart]").count())) {
+      // Not part of the first visit: pointing at a chart loads the chart library.
+      await page.locator("[data-testid=chart]").first().hover();
+      await page.waitForFunction(() => document.querySelector("[data-testid=chart]")?.dataset.rendered === "true");
+      await page.waitForTimeout(500);
+      const after = [...requests.values()].filter((r) => r.url.startsWith(server.base));
+      const more = after.reduce((sum, r) => sum + r.bytes, 0) - total;
+      console.log(`  then pointing at a chart: +${(more / 1024).toFixed(1)} KB (${after.length - rows.length} requests: the interactive chart library)`);
+    }
     await context.close();
   }
 } finally {

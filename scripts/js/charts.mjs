@@ -1,7 +1,9 @@
 // The charts bundle (public/vendor/charts.js, built by setup with esbuild):
-// ECharts from npm with only the charts the dashboards use, loaded by the
-// dashboard page on demand. The page queues [id, optionJson] pairs in
-// window.__comptoirCharts and calls window.comptoirChartsDrain once it exists.
+// ECharts from npm with only the charts the dashboards use. The dashboard
+// shows the server's SVG drawings first and loads this bundle when someone
+// points at, touches or focuses a chart: the page queues [id, optionJson]
+// pairs in window.__comptoirCharts and calls window.comptoirChartsDrain once
+// it exists; the interactive chart replaces the drawing.
 import * as echarts from 'echarts/core';
 import { BarChart, FunnelChart, HeatmapChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
@@ -11,7 +13,11 @@ echarts.use([BarChart, FunnelChart, HeatmapChart, LineChart, PieChart, GridCompo
   VisualMapComponent, CanvasRenderer]);
 
 function draw(el, option) {
-  const chart = echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: 'canvas' });
+  let chart = echarts.getInstanceByDom(el);
+  if (!chart) {
+    el.replaceChildren();
+    chart = echarts.init(el, null, { renderer: 'canvas' });
+  }
   chart.setOption(option, true);
   if (!el.__comptoirResize) {
     el.__comptoirResize = new ResizeObserver(() => chart.resize());

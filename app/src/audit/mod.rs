@@ -95,6 +95,8 @@ string_enum!(
         LeadCreated = "lead.created" => "Demande reçue",
         /// A deal changed stage.
         DealStageChanged = "deal.stage_changed" => "Étape changée",
+        /// A deal's value changed (a win reported with its amount).
+        DealValueChanged = "deal.value_changed" => "Montant modifié",
         /// A deal moved inside its column.
         DealReordered = "deal.reordered" => "Carte déplacée",
         /// First contact with the client.

@@ -3,7 +3,7 @@
 //! proves the address. The pages they open ask for a click first, so that
 //! mail scanners prefetching links do not burn them.
 
-use super::service::{find_user_by_email, hash_password, ip_key, limit, open_session, set_password};
+use super::service::{find_user_by_email, hash_password, ip_key, open_session, set_password};
 use super::{SignInOutcome, TokenInfo};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::{Email, Password, WorkspaceId};
@@ -30,13 +30,12 @@ pub const VERIFY_TTL: TimeDelta = TimeDelta::hours(48);
 
 async fn issue_link(state: &AppState, meta: &RequestMeta, email: &str, purpose: TokenPurpose) -> Result<(), AppError> {
     let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
-    limit(state, format!("link-ip:{}", ip_key(meta)), rate_limit::LINK_PER_IP).await?;
-    limit(
-        state,
-        format!("link-email:{}", email.as_str()),
-        rate_limit::LINK_PER_EMAIL,
-    )
-    .await?;
+    state
+        .limit(format!("link-ip:{}", ip_key(meta)), rate_limit::LINK_PER_IP)
+        .await?;
+    state
+        .limit(format!("link-email:{}", email.as_str()), rate_limit::LINK_PER_EMAIL)
+        .await?;
     // Same answer whether or not the account exists: no account enumeration.
     let Some(user) = find_user_by_email(&state.db, email.as_str()).await? else {
         return Ok(());
@@ -211,12 +210,9 @@ pub async fn resend_verification(state: &AppState, current: &SessionUser) -> Res
     if current.user.email_verified() {
         return Ok(());
     }
-    limit(
-        state,
-        format!("verify:{}", current.user.id),
-        rate_limit::VERIFY_PER_USER,
-    )
-    .await?;
+    state
+        .limit(format!("verify:{}", current.user.id), rate_limit::VERIFY_PER_USER)
+        .await?;
     let w = Write::personal(state, current).await?;
     mail_token(state, &w, &current.meta, &current.user, TokenPurpose::EmailVerification).await?;
     w.commit().await?;
@@ -236,7 +232,9 @@ pub async fn confirm_email(
     meta: &RequestMeta,
     token: &str,
 ) -> Result<String, AppError> {
-    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
+    state
+        .limit(format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP)
+        .await?;
     let w = Write::begin(state, Actor::visitor(meta), None).await?;
     let Some((row, user)) = live_token(&w, token, TokenPurpose::EmailVerification).await? else {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
@@ -304,7 +302,9 @@ pub async fn token_info(
     token: &str,
     purpose: TokenPurpose,
 ) -> Result<TokenInfo, AppError> {
-    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
+    state
+        .limit(format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP)
+        .await?;
     match live_token(&state.db, token, purpose).await? {
         Some((_, user)) => Ok(TokenInfo {
             name: user.name,
@@ -316,7 +316,9 @@ pub async fn token_info(
 
 /// Signs in with a magic link.
 pub async fn consume_magic_link(state: &AppState, meta: &RequestMeta, token: &str) -> Result<SignInOutcome, AppError> {
-    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
+    state
+        .limit(format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP)
+        .await?;
     let w = Write::begin(state, Actor::visitor(meta), None).await?;
     let Some((row, user)) = live_token(&w, token, TokenPurpose::MagicLink).await? else {
         return Err(AppError::Conflict(LINK_EXPIRED.into()));
@@ -334,7 +336,9 @@ pub async fn consume_magic_link(state: &AppState, meta: &RequestMeta, token: &st
 /// Sets a new password from a reset link; closes every session of the account.
 pub async fn reset_password(state: &AppState, meta: &RequestMeta, token: &str, password: &str) -> Result<(), AppError> {
     let password = Password::parse(password).map_err(|m| AppError::field("password", m))?;
-    limit(state, format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP).await?;
+    state
+        .limit(format!("token-ip:{}", ip_key(meta)), rate_limit::TOKEN_PER_IP)
+        .await?;
     let hash = hash_password(state, password).await?;
     let w = Write::begin(state, Actor::visitor(meta), None).await?;
     let Some((row, user)) = live_token(&w, token, TokenPurpose::PasswordReset).await? else {

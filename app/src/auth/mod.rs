@@ -12,6 +12,7 @@ pub mod totp;
 pub mod ui;
 
 use crate::domain::{PackLabels, Role, TradePack};
+use crate::workspace::WorkspaceSummary;
 use serde::{Deserialize, Serialize};
 
 /// Version of the privacy notice users consent to at sign-up.
@@ -44,19 +45,6 @@ pub struct CurrentWorkspace {
     pub role: Role,
     /// Owners must use two-factor authentication.
     pub require_owner_totp: bool,
-}
-
-/// A workspace the user belongs to, for the switcher.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct WorkspaceSummary {
-    /// Workspace id.
-    pub id: uuid::Uuid,
-    /// Its name.
-    pub name: String,
-    /// Its trade pack.
-    pub pack: TradePack,
-    /// The user's role there.
-    pub role: Role,
 }
 
 /// The signed-in user as the interface needs them.

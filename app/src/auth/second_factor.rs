@@ -8,7 +8,7 @@
 //! re-enrolling and disabling ask for the password (or the current code); an
 //! account without a password sets one first.
 
-use super::service::{limit, verify_password_of};
+use super::service::verify_password_of;
 use super::{SignInOutcome, TotpSetup, totp};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::{TotpCode, WorkspaceId};
@@ -24,18 +24,12 @@ const RECOVERY_REFUSED: &str = "Code de secours inconnu ou déjà utilisé.";
 
 /// Counts one guess for this session and for the account.
 async fn count_guess(state: &AppState, current: &SessionUser) -> Result<(), AppError> {
-    limit(
-        state,
-        format!("totp:{}", current.session.id),
-        rate_limit::TOTP_PER_SESSION,
-    )
-    .await?;
-    limit(
-        state,
-        format!("totp-user:{}", current.user.id),
-        rate_limit::TOTP_PER_USER,
-    )
-    .await
+    state
+        .limit(format!("totp:{}", current.session.id), rate_limit::TOTP_PER_SESSION)
+        .await?;
+    state
+        .limit(format!("totp-user:{}", current.user.id), rate_limit::TOTP_PER_USER)
+        .await
 }
 
 /// Accepts `code` for `user` once: the matched step is written only if no

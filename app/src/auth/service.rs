@@ -2,12 +2,12 @@
 
 use super::{CONSENT_VERSION, Me, SignInOutcome, safe_next};
 use crate::audit::{EventAction, EventEntity};
-use crate::domain::{Email, Password, PersonName, TradePack, WorkspaceId, WorkspaceName};
+use crate::domain::{DomainEvent, Email, MemberId, Password, PersonName, TradePack, WorkspaceId, WorkspaceName};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::auth_token::{self, TokenPurpose};
-use crate::infra::entity::{member, user};
+use crate::infra::entity::{invitation, member, user};
 use crate::infra::events::Actor;
-use crate::infra::rate_limit::{self, Limit};
+use crate::infra::rate_limit;
 use crate::infra::request::{self, RequestMeta};
 use crate::infra::{AppState, Audit, SessionUser, Write, crypto, scope, session, time};
 use crate::outbox::EmailKind;
@@ -17,13 +17,7 @@ use crate::workspace::service as workspaces;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, SqlErr};
 use uuid::Uuid;
 
-/// Counts an attempt against `limit` for `key`, in every instance's shared
-/// counters. Call it before opening a write transaction: the counter is a
-/// write of its own (on SQLite it would wait for the transaction's lock).
-pub async fn limit(state: &AppState, key: String, limit: Limit) -> Result<(), AppError> {
-    state.limiter.check(&key, limit, state.config.rate_limit_factor).await
-}
-
+/// The rate-limit key of the client's address.
 pub(crate) fn ip_key(meta: &RequestMeta) -> String {
     meta.limit_key()
 }
@@ -45,12 +39,9 @@ async fn verify_password(state: &AppState, password: String, hash: String) -> bo
 /// Checks `password` against the account's, counting the attempt against the
 /// account's sign-in budget. False for an account without a password.
 pub async fn verify_password_of(state: &AppState, user: &user::Model, password: &str) -> Result<bool, AppError> {
-    limit(
-        state,
-        format!("signin-email:{}", user.email),
-        rate_limit::SIGN_IN_PER_EMAIL,
-    )
-    .await?;
+    state
+        .limit(format!("signin-email:{}", user.email), rate_limit::SIGN_IN_PER_EMAIL)
+        .await?;
     let stored = user
         .password_hash
         .clone()
@@ -150,15 +141,14 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
     else {
         return Err(AppError::Validation(errors));
     };
-    limit(state, format!("signup:{}", ip_key(meta)), rate_limit::SIGN_IN_PER_IP).await?;
+    state
+        .limit(format!("signup:{}", ip_key(meta)), rate_limit::SIGN_IN_PER_IP)
+        .await?;
     // Sign-up mails the address (its proof link): the same budget per
     // recipient as sign-in links, so nobody floods an address with sign-ups.
-    limit(
-        state,
-        format!("link-email:{}", email.as_str()),
-        rate_limit::LINK_PER_EMAIL,
-    )
-    .await?;
+    state
+        .limit(format!("link-email:{}", email.as_str()), rate_limit::LINK_PER_EMAIL)
+        .await?;
     if find_user_by_email(&state.db, email.as_str()).await?.is_some() {
         return Err(AppError::field(
             "email",
@@ -231,9 +221,11 @@ pub async fn sign_in(
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
     };
-    limit(state, format!("signin-ip:{}", ip_key(meta)), rate_limit::SIGN_IN_PER_IP).await?;
+    state
+        .limit(format!("signin-ip:{}", ip_key(meta)), rate_limit::SIGN_IN_PER_IP)
+        .await?;
     let email_key = format!("signin-email:{}", email.as_str());
-    limit(state, email_key.clone(), rate_limit::SIGN_IN_PER_EMAIL).await?;
+    state.limit(email_key.clone(), rate_limit::SIGN_IN_PER_EMAIL).await?;
     let user = find_user_by_email(&state.db, email.as_str()).await?;
     let hash = user
         .as_ref()
@@ -367,4 +359,144 @@ pub async fn me(state: &AppState) -> Result<Option<Me>, AppError> {
         must_enroll_totp,
         local_mail: state.config.mail_transport == crate::infra::config::MailTransport::Local,
     }))
+}
+
+/// Input of the invitation form for someone without an account.
+pub struct NewAccount {
+    /// Full name.
+    pub name: String,
+    /// Password.
+    pub password: String,
+    /// Privacy notice accepted.
+    pub consent: bool,
+}
+
+/// Accepts an invitation: joins with the signed-in account, or creates the
+/// account (the link proves the address) and signs in. A sign-in step, so it
+/// lives here; the workspace service only knows invitations and members.
+pub async fn accept_invitation(
+    state: &AppState,
+    token: &str,
+    current: Option<&SessionUser>,
+    account: NewAccount,
+) -> Result<SignInOutcome, AppError> {
+    let meta = request::current_meta(state)?;
+    state
+        .limit(format!("token-ip:{}", meta.limit_key()), rate_limit::TOKEN_PER_IP)
+        .await?;
+    let (inv, ws) = workspaces::live_invitation(&state.db, token).await?;
+    let existing = user::Entity::find()
+        .filter(user::Column::Email.eq(inv.email.clone()))
+        .one(&state.db)
+        .await?;
+    let new_user = match (current, &existing) {
+        (Some(c), _) if c.user.email != inv.email => {
+            return Err(AppError::Conflict(format!(
+                "Cette invitation est destinée à {}. Déconnectez-vous puis ouvrez à nouveau le lien.",
+                inv.email
+            )));
+        }
+        (None, Some(_)) => return Err(AppError::Unauthenticated),
+        (None, None) => {
+            let mut errors = FieldErrors::new();
+            let name = errors.check("name", PersonName::parse(&account.name));
+            let password = errors.check("password", Password::parse(&account.password));
+            if !account.consent {
+                errors.push("consent", "Vous devez accepter la politique de confidentialité.");
+            }
+            let (Some(name), Some(password), true) = (name, password, errors.is_empty()) else {
+                return Err(AppError::Validation(errors));
+            };
+            let hash = hash_password(state, password).await?;
+            Some((name, hash))
+        }
+        (Some(_), _) => None,
+    };
+    let now = time::now();
+    let w = Write::begin(state, Actor::visitor(&meta), Some(WorkspaceId(ws.id))).await?;
+    // Still pending when taken: a revocation or a new invitation landing
+    // meanwhile wins.
+    let claimed = invitation::Entity::update_many()
+        .col_expr(invitation::Column::AcceptedAt, now.into())
+        .filter(invitation::Column::Id.eq(inv.id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(now))
+        .exec(&w)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(AppError::Conflict(workspaces::INVITATION_GONE.into()));
+    }
+    let user = match (new_user, current) {
+        (Some((name, hash)), _) => {
+            let mut u = user::Model::new_account(&inv.email, name.as_str(), Some(hash), false);
+            // The link reached the invited address: that proves it.
+            u.email_verified_at = Some(now);
+            if let Err(error) = insert_user(&w, &u).await {
+                // Someone signed up with the address meanwhile.
+                return Err(match error.sql_err() {
+                    Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(
+                        "Un compte existe déjà avec cette adresse : connectez-vous puis rouvrez le lien.".into(),
+                    ),
+                    _ => error.into(),
+                });
+            }
+            w.act_as(Actor::user(&u, &meta));
+            w.audit(
+                Audit::of(EventEntity::User, Some(u.id), EventAction::UserSignedUp)
+                    .on_chain(WorkspaceId(ws.id))
+                    .after(serde_json::json!({ "email": u.email, "consent_version": CONSENT_VERSION, "via": "invitation" })),
+            )
+            .await?;
+            u
+        }
+        (None, Some(c)) => {
+            // Bound to the invited address (checked above), and the link
+            // mailed there proves it.
+            w.act_as(Actor::user(&c.user, &meta));
+            super::links::mark_verified(&w, &meta, &c.user, super::links::Proof::Holder).await?;
+            c.user.clone()
+        }
+        (None, None) => return Err(AppError::Unauthenticated),
+    };
+    w.act_as(Actor::user(&user, &meta));
+    let already = member::Entity::find()
+        .filter(member::Column::WorkspaceId.eq(ws.id))
+        .filter(member::Column::UserId.eq(user.id))
+        .one(&w)
+        .await?;
+    if already.is_none() {
+        let member = workspaces::add_member(&w, WorkspaceId(ws.id), &user, inv.role).await?;
+        w.emit(DomainEvent::MemberJoined {
+            member: MemberId(member),
+        })
+        .await?;
+    }
+    w.audit(
+        Audit::of(EventEntity::Invitation, Some(inv.id), EventAction::InvitationAccepted)
+            .on_chain(WorkspaceId(ws.id))
+            .after(serde_json::json!({ "email": inv.email, "role": inv.role.as_str() })),
+    )
+    .await?;
+    let outcome = match current {
+        Some(c) => {
+            session::set_workspace(&w, c.session.id, ws.id).await?;
+            SignInOutcome::SignedIn {
+                redirect: "/app".into(),
+            }
+        }
+        None => {
+            let (token, _) = session::create(&w, user.id, Some(ws.id), false, &meta).await?;
+            request::set_cookie(&request::session_cookie(
+                Some(&token),
+                state.config.secure_cookies,
+                session::SESSION_TTL.num_seconds(),
+            ));
+            SignInOutcome::SignedIn {
+                redirect: "/app".into(),
+            }
+        }
+    };
+    w.commit().await?;
+    Ok(outcome)
 }

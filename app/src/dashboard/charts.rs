@@ -1,8 +1,10 @@
-//! Chart options built with `charming` on the server (the browser only hands
-//! the JSON to ECharts, so the WASM carries no chart code), each with a table
+//! Every chart is built on the server twice from the same figures: a static
+//! SVG drawing shown at first paint (`svg`), and the ECharts option built with
+//! `charming` that the browser hands to ECharts once someone points at or
+//! touches the chart (the WASM carries no chart code). Each has a table
 //! equivalent for screen readers.
 
-use super::{ChartSpec, Share};
+use super::{ChartSpec, Share, svg};
 use crate::domain::kpi::{Kpi, WEEKDAYS, group, one_decimal};
 use charming::Chart;
 use charming::component::{Axis, Grid, VisualMap};
@@ -11,7 +13,7 @@ use charming::element::{AxisLabel, AxisType, Color, ItemStyle, Label, LineStyle,
 use charming::series::{Bar, Funnel, Heatmap, Line, Pie};
 
 const MUTED: &str = "#94a3b8";
-const PALETTE: [&str; 6] = ["#3b82f6", "#8b5cf6", "#10b981", "#f59e0b", "#ef4444", "#06b6d4"];
+const PALETTE: [&str; 6] = svg::PALETTE;
 
 fn label() -> AxisLabel {
     AxisLabel::new().color(MUTED)
@@ -50,11 +52,12 @@ fn columns(categories: Vec<String>, value_axis: Axis) -> Chart {
         )
 }
 
-fn spec(id: &str, title: &str, chart: Chart, table: Vec<(String, String)>) -> ChartSpec {
+fn spec(id: &str, title: &str, chart: Chart, svg: String, table: Vec<(String, String)>) -> ChartSpec {
     ChartSpec {
         id: id.into(),
         title: title.into(),
         option: serde_json::to_string(&chart).unwrap_or_default(),
+        svg,
         table,
     }
 }
@@ -81,15 +84,19 @@ pub fn funnel(kpis: &[Kpi]) -> ChartSpec {
             .data(steps.iter().map(|(n, v)| (*v, *n)).collect()),
     );
     let table = steps.iter().map(|(n, v)| (n.to_string(), group(*v as i64))).collect();
-    spec("chart-funnel", "Entonnoir", chart, table)
+    let drawing = svg::funnel(&steps.iter().map(|(n, v)| (n.to_string(), *v)).collect::<Vec<_>>());
+    spec("chart-funnel", "Entonnoir", chart, drawing, table)
 }
 
 /// New leads per day over the period.
 pub fn leads_per_day(days: &[(String, i64)]) -> ChartSpec {
-    let chart = columns(days.iter().map(|(d, _)| d.clone()).collect(), Axis::new())
-        .series(Line::new().name("Leads").data(days.iter().map(|(_, n)| *n).collect()));
+    let categories: Vec<String> = days.iter().map(|(d, _)| d.clone()).collect();
+    let counts: Vec<f64> = days.iter().map(|(_, n)| *n as f64).collect();
+    let drawing = svg::columns(&categories, &counts, None, "", true);
+    let chart =
+        columns(categories, Axis::new()).series(Line::new().name("Leads").data(days.iter().map(|(_, n)| *n).collect()));
     let table = days.iter().map(|(d, n)| (d.clone(), group(*n))).collect();
-    spec("chart-leads", "Leads par jour", chart, table)
+    spec("chart-leads", "Leads par jour", chart, drawing, table)
 }
 
 /// Response rate of messages 1 to 4.
@@ -98,14 +105,16 @@ pub fn response_rates(kpis: &[Kpi]) -> ChartSpec {
     let rates: Vec<f64> = (1..=4)
         .map(|i| (value(kpis, &format!("response_rate_msg{i}")) * 10.0).round() / 10.0)
         .collect();
-    let chart = columns(names.iter().map(|s| s.to_string()).collect(), Axis::new().max(100))
-        .series(Bar::new().name("Taux de réponse (%)").data(rates.clone()));
+    let categories: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    let drawing = svg::columns(&categories, &rates, Some(100.0), " %", false);
+    let chart =
+        columns(categories, Axis::new().max(100)).series(Bar::new().name("Taux de réponse (%)").data(rates.clone()));
     let table = names
         .iter()
         .zip(&rates)
         .map(|(n, r)| (n.to_string(), format!("{} %", one_decimal(*r))))
         .collect();
-    spec("chart-rates", "Taux de réponse", chart, table)
+    spec("chart-rates", "Taux de réponse", chart, drawing, table)
 }
 
 /// Gender split of the period's leads.
@@ -126,7 +135,8 @@ pub fn gender(kpis: &[Kpi]) -> ChartSpec {
         .iter()
         .map(|(n, v)| (n.to_string(), format!("{} %", one_decimal(*v))))
         .collect();
-    spec("chart-gender", "Répartition hommes / femmes", chart, table)
+    let drawing = svg::donut(&parts.iter().map(|(n, v)| (n.to_string(), *v)).collect::<Vec<_>>());
+    spec("chart-gender", "Répartition hommes / femmes", chart, drawing, table)
 }
 
 /// A horizontal bar chart of a top list.
@@ -157,7 +167,11 @@ pub fn top(id: &str, title: &str, shares: &[Share]) -> ChartSpec {
             )
         })
         .collect();
-    spec(id, title, chart, table)
+    let drawing = svg::rows(
+        &shares.iter().map(|s| s.label.clone()).collect::<Vec<_>>(),
+        &shares.iter().map(|s| s.count as f64).collect::<Vec<_>>(),
+    );
+    spec(id, title, chart, drawing, table)
 }
 
 /// Replies by weekday and hour (Paris time).
@@ -220,12 +234,26 @@ pub fn heat_map(heat: &[[i64; 24]; 7]) -> ChartSpec {
             (WEEKDAYS[d].to_string(), text)
         })
         .collect();
-    spec("chart-heat", "Meilleurs moments (réponses reçues)", chart, table)
+    let drawing = svg::heat(
+        &WEEKDAYS.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        &(0..24).map(|h| format!("{h} h")).collect::<Vec<_>>(),
+        &heat.iter().map(|row| row.to_vec()).collect::<Vec<_>>(),
+    );
+    spec(
+        "chart-heat",
+        "Meilleurs moments (réponses reçues)",
+        chart,
+        drawing,
+        table,
+    )
 }
 
 /// Values by stage (owner pack).
 pub fn by_stage(id: &str, title: &str, rows: &[(String, i64)]) -> ChartSpec {
-    let chart = columns(rows.iter().map(|(s, _)| s.clone()).collect(), Axis::new()).series(
+    let categories: Vec<String> = rows.iter().map(|(s, _)| s.clone()).collect();
+    let euros: Vec<f64> = rows.iter().map(|(_, c)| (*c as f64 / 100.0).round()).collect();
+    let drawing = svg::columns(&categories, &euros, None, " €", false);
+    let chart = columns(categories, Axis::new()).series(
         Bar::new()
             .name("€")
             .data(rows.iter().map(|(_, c)| (*c as f64 / 100.0).round()).collect()),
@@ -234,5 +262,5 @@ pub fn by_stage(id: &str, title: &str, rows: &[(String, i64)]) -> ChartSpec {
         .iter()
         .map(|(s, c)| (s.clone(), crate::domain::money::format_eur(*c)))
         .collect();
-    spec(id, title, chart, table)
+    spec(id, title, chart, drawing, table)
 }

@@ -12,6 +12,8 @@ pub mod coach;
 pub mod packs;
 #[cfg(feature = "ssr")]
 pub mod settings;
+#[cfg(feature = "ssr")]
+pub mod svg;
 pub mod ui;
 
 use crate::domain::TradePack;
@@ -142,6 +144,8 @@ pub struct ChartSpec {
     pub title: String,
     /// ECharts option, JSON.
     pub option: String,
+    /// The same chart drawn on the server (SVG), shown until ECharts loads.
+    pub svg: String,
     /// Rows of the table equivalent: (label, value).
     pub table: Vec<(String, String)>,
 }

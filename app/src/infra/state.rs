@@ -50,6 +50,14 @@ impl AppState {
             previews: Arc::new(super::cache::BytesCache::new(PREVIEW_CACHE_BYTES)),
         }
     }
+
+    /// Counts one attempt against a budget (`key`: who or what tries), in
+    /// every instance's shared counters; refused once it is spent. Call it
+    /// before opening a write envelope: the counter is a write of its own (on
+    /// SQLite it would wait for the envelope's lock).
+    pub async fn limit(&self, key: String, limit: super::rate_limit::Limit) -> Result<(), crate::error::AppError> {
+        self.limiter.check(&key, limit, self.config.rate_limit_factor).await
+    }
 }
 
 /// The state from Leptos context (inside server functions and SSR).

@@ -1,7 +1,7 @@
 //! The one place where the deal rules (`domain::deal_rules`) are applied: the
 //! board, the drawer's "Marquer comme contacté", and quotes all call
-//! `apply`, which executes the plan in the caller's transaction and records
-//! every change as an event.
+//! `apply` (or `apply_many` for a batch), which executes the plan in the
+//! caller's transaction and records every change as an event.
 
 use super::BoardChange;
 use super::board;
@@ -14,8 +14,12 @@ use crate::infra::time;
 use crate::infra::{Audit, Write};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement, Value,
+};
 use serde_json::json;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
 
 /// Who applies a trigger, where.
@@ -59,24 +63,15 @@ fn rule_error(error: RuleError) -> AppError {
     }
 }
 
-async fn stages_of(txn: &DatabaseTransaction, workspace: Uuid, pipeline: Uuid) -> Result<Vec<stage::Model>, AppError> {
-    Ok(stage::Entity::find()
-        .filter(stage::Column::WorkspaceId.eq(workspace))
-        .filter(stage::Column::PipelineId.eq(pipeline))
-        .order_by_asc(stage::Column::Position)
-        .all(txn)
-        .await?)
-}
-
-/// Top of a column: above its first card.
-async fn top_of(
+/// The position of a column's first card (`except` left out).
+async fn first_of(
     txn: &DatabaseTransaction,
     workspace: Uuid,
     pipeline: Uuid,
     stage_id: Uuid,
     except: Uuid,
-) -> Result<f64, AppError> {
-    let first: Option<f64> = deal::Entity::find()
+) -> Result<Option<f64>, AppError> {
+    Ok(deal::Entity::find()
         .select_only()
         .column(deal::Column::Position)
         .filter(deal::Column::WorkspaceId.eq(workspace))
@@ -86,8 +81,7 @@ async fn top_of(
         .order_by_asc(deal::Column::Position)
         .into_tuple()
         .one(txn)
-        .await?;
-    Ok(position::between(None, first).unwrap_or(position::STEP))
+        .await?)
 }
 
 async fn neighbour(
@@ -158,205 +152,497 @@ async fn rebalance(txn: &DatabaseTransaction, workspace: Uuid, stage_id: Uuid) -
     Ok(())
 }
 
-async fn place(txn: &DatabaseTransaction, d: &deal::Model, plan: &Plan, placement: Placement) -> Result<f64, AppError> {
-    match placement {
-        Placement::Auto if plan.stage_id == d.stage_id => Ok(d.position),
-        Placement::Auto => top_of(txn, d.workspace_id, d.pipeline_id, plan.stage_id, d.id).await,
-        Placement::Between { before, after } => {
-            let b = neighbour(txn, d.workspace_id, plan.stage_id, before.filter(|&x| x != d.id)).await?;
-            let a = neighbour(txn, d.workspace_id, plan.stage_id, after.filter(|&x| x != d.id)).await?;
-            // The browser may show only part of a column (long columns, filters):
-            // with one visible neighbour, the other is the next card in the database.
-            let (b, a) = match (b, a) {
-                (Some(bp), None) => (b, adjacent(txn, d, plan.stage_id, bp, Side::Below).await?),
-                (None, Some(ap)) => (adjacent(txn, d, plan.stage_id, ap, Side::Above).await?, a),
-                _ => (b, a),
-            };
-            if let Some(p) = position::between(b, a) {
-                return Ok(p);
+/// One trigger for one deal, for [`apply_many`].
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// The deal (of the context's workspace).
+    pub deal_id: Uuid,
+    /// What happened to it.
+    pub trigger: Trigger,
+    /// Where the card goes in its column. `Between` is resolved against the
+    /// stored column: it is for one change at a time (the board's drag).
+    pub placement: Placement,
+    /// When it happened, when not now: a closing the setter reported earlier
+    /// keeps its time.
+    pub at: Option<DateTime<Utc>>,
+    /// The deal's value from now on (a win reported with its amount).
+    pub value_cents: Option<i64>,
+}
+
+impl Change {
+    /// `trigger` happens to `deal_id` now.
+    pub fn new(deal_id: Uuid, trigger: Trigger, placement: Placement) -> Change {
+        Change {
+            deal_id,
+            trigger,
+            placement,
+            at: None,
+            value_cents: None,
+        }
+    }
+}
+
+/// The deals a batch of changes touches, changed in memory in the order of
+/// the changes (each sees what the earlier ones did) and written at the end
+/// in one statement per 200 deals: a feed batch moving hundreds of deals, or a
+/// removed stage's cards, costs a handful of round trips, not several per deal.
+struct Batch<'a> {
+    w: &'a Write,
+    ctx: &'a RuleContext,
+    now: DateTime<Utc>,
+    deals: HashMap<Uuid, deal::Model>,
+    dirty: BTreeSet<Uuid>,
+    /// Stages by pipeline, in order.
+    stages: HashMap<Uuid, Vec<stage::Model>>,
+    /// The top position of a column so far in this batch.
+    tops: HashMap<Uuid, f64>,
+    /// Leads whose open deals are loaded (a win loses them).
+    sibling_leads: HashSet<Uuid>,
+    /// Deals whose job is known to exist or not.
+    job_known: HashSet<Uuid>,
+    has_job: HashSet<Uuid>,
+    leads: HashMap<Uuid, lead::Model>,
+    new_jobs: Vec<job::ActiveModel>,
+}
+
+impl<'a> Batch<'a> {
+    fn new(w: &'a Write, ctx: &'a RuleContext) -> Batch<'a> {
+        Batch {
+            w,
+            ctx,
+            now: time::now(),
+            deals: HashMap::new(),
+            dirty: BTreeSet::new(),
+            stages: HashMap::new(),
+            tops: HashMap::new(),
+            sibling_leads: HashSet::new(),
+            job_known: HashSet::new(),
+            has_job: HashSet::new(),
+            leads: HashMap::new(),
+            new_jobs: Vec::new(),
+        }
+    }
+
+    fn workspace(&self) -> Uuid {
+        self.ctx.workspace_id.0
+    }
+
+    /// Loads deals of the workspace not loaded yet; an unknown id is not found.
+    async fn load_deals(&mut self, ids: &[Uuid]) -> Result<(), AppError> {
+        let missing: Vec<Uuid> = ids
+            .iter()
+            .filter(|id| !self.deals.contains_key(id))
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for chunk in missing.chunks(500) {
+            let found = deal::Entity::find()
+                .filter(deal::Column::WorkspaceId.eq(self.workspace()))
+                .filter(deal::Column::Id.is_in(chunk.to_vec()))
+                .all(self.w)
+                .await?;
+            if found.len() != chunk.len() {
+                return Err(AppError::NotFound);
             }
-            rebalance(txn, d.workspace_id, plan.stage_id).await?;
-            let b = neighbour(txn, d.workspace_id, plan.stage_id, before).await?;
-            let a = neighbour(txn, d.workspace_id, plan.stage_id, after).await?;
-            Ok(position::between(b, a).unwrap_or(position::STEP))
+            self.deals.extend(found.into_iter().map(|d| (d.id, d)));
         }
+        self.load_stages().await
     }
-}
 
-fn stage_name(stages: &[stage::Model], id: Uuid) -> String {
-    stages
-        .iter()
-        .find(|s| s.id == id)
-        .map(|s| s.name.clone())
-        .unwrap_or_default()
-}
-
-/// Writes a plan onto a deal and records its events.
-async fn execute(
-    w: &Write,
-    d: &deal::Model,
-    stages: &[stage::Model],
-    plan: &Plan,
-    new_position: f64,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let mut update = deal::ActiveModel {
-        id: Set(d.id),
-        stage_id: Set(plan.stage_id),
-        position: Set(new_position),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    if plan.record_first_contact {
-        update.first_contact_at = Set(Some(now));
-    }
-    if plan.record_quote_sent {
-        update.quote_sent_at = Set(Some(now));
-    }
-    if plan.close.is_some() {
-        update.closed_at = Set(Some(now));
-        update.lost_reason = Set(plan.lost_reason.clone());
-    }
-    if plan.reopen {
-        update.closed_at = Set(None);
-        update.lost_reason = Set(None);
-    }
-    deal::Entity::update(update).exec(w).await?;
-
-    let entity = Some(d.id);
-    if plan.stage_id != d.stage_id {
-        let mut after = json!({ "stage_id": plan.stage_id, "stage": stage_name(stages, plan.stage_id) });
-        if let Some(reason) = &plan.lost_reason {
-            after["lost_reason"] = json!(reason);
+    /// Loads the stages of every pipeline a loaded deal is on.
+    async fn load_stages(&mut self) -> Result<(), AppError> {
+        let pipelines: Vec<Uuid> = self
+            .deals
+            .values()
+            .map(|d| d.pipeline_id)
+            .filter(|p| !self.stages.contains_key(p))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if pipelines.is_empty() {
+            return Ok(());
         }
-        w.audit(
-            Audit::of(EventEntity::Deal, entity, EventAction::DealStageChanged)
-                .before(json!({ "stage_id": d.stage_id, "stage": stage_name(stages, d.stage_id) }))
-                .after(after),
-        )
-        .await?;
-    } else if new_position != d.position {
-        w.audit(
-            Audit::of(EventEntity::Deal, entity, EventAction::DealReordered)
-                .before(json!({ "position": d.position }))
-                .after(json!({ "position": new_position })),
-        )
-        .await?;
-    }
-    if plan.record_first_contact {
-        let hours = (now - d.assigned_at).num_minutes() as f64 / 60.0;
-        w.audit(
-            Audit::of(EventEntity::Deal, entity, EventAction::DealContacted)
-                .after(json!({ "hours_since_assignment": (hours * 10.0).round() / 10.0 })),
-        )
-        .await?;
-    }
-    if plan.record_quote_sent {
-        w.audit(Audit::of(EventEntity::Deal, entity, EventAction::DealQuoteSent))
+        for p in &pipelines {
+            self.stages.insert(*p, Vec::new());
+        }
+        let rows = stage::Entity::find()
+            .filter(stage::Column::WorkspaceId.eq(self.workspace()))
+            .filter(stage::Column::PipelineId.is_in(pipelines))
+            .order_by_asc(stage::Column::Position)
+            .all(self.w)
             .await?;
+        for s in rows {
+            self.stages.entry(s.pipeline_id).or_default().push(s);
+        }
+        Ok(())
     }
-    let (deal, pipeline, stage) = (DealId(d.id), PipelineId(d.pipeline_id), StageId(plan.stage_id));
-    w.emit(match plan.close {
-        Some(StageKind::Won) => DomainEvent::DealWon { deal, pipeline, stage },
-        Some(_) => DomainEvent::DealLost {
-            deal,
-            pipeline,
-            stage,
-            reason: plan.lost_reason.clone(),
-        },
-        None if plan.stage_id != d.stage_id => DomainEvent::DealMoved {
-            deal,
-            pipeline,
-            from: StageId(d.stage_id),
-            to: stage,
-        },
-        None => DomainEvent::DealUpdated { deal, pipeline },
-    })
-    .await?;
-    Ok(())
+
+    /// What a win needs, for the deals that may be won: the lead's other open
+    /// deals, whether a job exists, the lead (the job's title).
+    async fn load_win_context(&mut self, won: &[Uuid]) -> Result<(), AppError> {
+        let mut leads: BTreeSet<Uuid> = BTreeSet::new();
+        let mut deals: BTreeSet<Uuid> = BTreeSet::new();
+        for id in won {
+            let Some(d) = self.deals.get(id) else { continue };
+            if !self.sibling_leads.contains(&d.lead_id) {
+                leads.insert(d.lead_id);
+            }
+            if !self.job_known.contains(id) {
+                deals.insert(*id);
+            }
+        }
+        let leads: Vec<Uuid> = leads.into_iter().collect();
+        for chunk in leads.chunks(500) {
+            let open = deal::Entity::find()
+                .filter(deal::Column::WorkspaceId.eq(self.workspace()))
+                .filter(deal::Column::LeadId.is_in(chunk.to_vec()))
+                .filter(deal::Column::ClosedAt.is_null())
+                .all(self.w)
+                .await?;
+            for d in open {
+                // What this batch already changed stands.
+                self.deals.entry(d.id).or_insert(d);
+            }
+            let rows = lead::Entity::find()
+                .filter(lead::Column::WorkspaceId.eq(self.workspace()))
+                .filter(lead::Column::Id.is_in(chunk.to_vec()))
+                .all(self.w)
+                .await?;
+            self.leads.extend(rows.into_iter().map(|l| (l.id, l)));
+        }
+        self.sibling_leads.extend(leads);
+        let deals: Vec<Uuid> = deals.into_iter().collect();
+        for chunk in deals.chunks(500) {
+            let with_job: Vec<Uuid> = job::Entity::find()
+                .select_only()
+                .column(job::Column::DealId)
+                .filter(job::Column::WorkspaceId.eq(self.workspace()))
+                .filter(job::Column::DealId.is_in(chunk.to_vec()))
+                .into_tuple()
+                .all(self.w)
+                .await?;
+            self.has_job.extend(with_job);
+        }
+        self.job_known.extend(deals);
+        self.load_stages().await
+    }
+
+    /// Top of a column: above its first card (stored, or placed by this batch).
+    async fn top(&mut self, pipeline: Uuid, stage_id: Uuid, except: Uuid) -> Result<f64, AppError> {
+        let first = match self.tops.get(&stage_id) {
+            Some(p) => Some(*p),
+            None => first_of(self.w, self.workspace(), pipeline, stage_id, except).await?,
+        };
+        let p = position::between(None, first).unwrap_or(position::STEP);
+        self.tops.insert(stage_id, p);
+        Ok(p)
+    }
+
+    async fn place(&mut self, d: &deal::Model, plan: &Plan, placement: Placement) -> Result<f64, AppError> {
+        match placement {
+            Placement::Auto if plan.stage_id == d.stage_id => Ok(d.position),
+            Placement::Auto => self.top(d.pipeline_id, plan.stage_id, d.id).await,
+            Placement::Between { before, after } => {
+                let txn = self.w.txn();
+                let b = neighbour(txn, d.workspace_id, plan.stage_id, before.filter(|&x| x != d.id)).await?;
+                let a = neighbour(txn, d.workspace_id, plan.stage_id, after.filter(|&x| x != d.id)).await?;
+                // The browser may show only part of a column (long columns, filters):
+                // with one visible neighbour, the other is the next card in the database.
+                let (b, a) = match (b, a) {
+                    (Some(bp), None) => (b, adjacent(txn, d, plan.stage_id, bp, Side::Below).await?),
+                    (None, Some(ap)) => (adjacent(txn, d, plan.stage_id, ap, Side::Above).await?, a),
+                    _ => (b, a),
+                };
+                if let Some(p) = position::between(b, a) {
+                    return Ok(p);
+                }
+                rebalance(txn, d.workspace_id, plan.stage_id).await?;
+                let b = neighbour(txn, d.workspace_id, plan.stage_id, before).await?;
+                let a = neighbour(txn, d.workspace_id, plan.stage_id, after).await?;
+                Ok(position::between(b, a).unwrap_or(position::STEP))
+            }
+        }
+    }
+
+    fn stage_name(&self, pipeline: Uuid, id: Uuid) -> String {
+        self.stages
+            .get(&pipeline)
+            .and_then(|stages| stages.iter().find(|s| s.id == id))
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// Applies a plan to a deal (in memory) and declares its events.
+    async fn execute(
+        &mut self,
+        d: &deal::Model,
+        plan: &Plan,
+        new_position: f64,
+        at: Option<DateTime<Utc>>,
+        value_cents: Option<i64>,
+    ) -> Result<(), AppError> {
+        let now = self.now;
+        let mut n = d.clone();
+        n.stage_id = plan.stage_id;
+        n.position = new_position;
+        n.updated_at = now;
+        if plan.record_first_contact {
+            n.first_contact_at = Some(now);
+        }
+        if plan.record_quote_sent {
+            n.quote_sent_at = Some(now);
+        }
+        if plan.close.is_some() {
+            n.closed_at = Some(at.unwrap_or(now));
+            n.lost_reason = plan.lost_reason.clone();
+        }
+        if plan.reopen {
+            n.closed_at = None;
+            n.lost_reason = None;
+        }
+        if let Some(v) = value_cents {
+            n.value_cents = v;
+        }
+
+        let w = self.w;
+        let entity = Some(d.id);
+        if plan.stage_id != d.stage_id {
+            let mut after =
+                json!({ "stage_id": plan.stage_id, "stage": self.stage_name(d.pipeline_id, plan.stage_id) });
+            if let Some(reason) = &plan.lost_reason {
+                after["lost_reason"] = json!(reason);
+            }
+            w.audit(
+                Audit::of(EventEntity::Deal, entity, EventAction::DealStageChanged)
+                    .before(json!({ "stage_id": d.stage_id, "stage": self.stage_name(d.pipeline_id, d.stage_id) }))
+                    .after(after),
+            )
+            .await?;
+        } else if new_position != d.position {
+            w.audit(
+                Audit::of(EventEntity::Deal, entity, EventAction::DealReordered)
+                    .before(json!({ "position": d.position }))
+                    .after(json!({ "position": new_position })),
+            )
+            .await?;
+        }
+        if n.value_cents != d.value_cents {
+            w.audit(
+                Audit::of(EventEntity::Deal, entity, EventAction::DealValueChanged)
+                    .before(json!({ "value_cents": d.value_cents }))
+                    .after(json!({ "value_cents": n.value_cents })),
+            )
+            .await?;
+        }
+        if plan.record_first_contact {
+            let hours = (now - d.assigned_at).num_minutes() as f64 / 60.0;
+            w.audit(
+                Audit::of(EventEntity::Deal, entity, EventAction::DealContacted)
+                    .after(json!({ "hours_since_assignment": (hours * 10.0).round() / 10.0 })),
+            )
+            .await?;
+        }
+        if plan.record_quote_sent {
+            w.audit(Audit::of(EventEntity::Deal, entity, EventAction::DealQuoteSent))
+                .await?;
+        }
+        let (deal, pipeline, stage) = (DealId(d.id), PipelineId(d.pipeline_id), StageId(plan.stage_id));
+        w.emit(match plan.close {
+            Some(StageKind::Won) => DomainEvent::DealWon { deal, pipeline, stage },
+            Some(_) => DomainEvent::DealLost {
+                deal,
+                pipeline,
+                stage,
+                reason: plan.lost_reason.clone(),
+            },
+            None if plan.stage_id != d.stage_id => DomainEvent::DealMoved {
+                deal,
+                pipeline,
+                from: StageId(d.stage_id),
+                to: stage,
+            },
+            None => DomainEvent::DealUpdated { deal, pipeline },
+        })
+        .await?;
+        self.dirty.insert(n.id);
+        self.deals.insert(n.id, n);
+        Ok(())
+    }
+
+    /// Other open deals of the lead lose to the won one ("attribué à un autre …").
+    async fn lose_siblings(&mut self, won: &deal::Model) -> Result<Vec<Uuid>, AppError> {
+        let mut siblings: Vec<deal::Model> = self
+            .deals
+            .values()
+            .filter(|d| d.lead_id == won.lead_id && d.id != won.id && d.closed_at.is_none())
+            .cloned()
+            .collect();
+        siblings.sort_by_key(|d| d.id);
+        let reason = self.ctx.pack.sibling_lost_reason();
+        let mut changed = Vec::with_capacity(siblings.len());
+        for sibling in siblings {
+            let Some(lost) = self
+                .stages
+                .get(&sibling.pipeline_id)
+                .and_then(|stages| stages.iter().find(|s| s.kind == StageKind::Lost))
+                .map(|s| s.id)
+            else {
+                continue;
+            };
+            let plan = Plan {
+                stage_id: lost,
+                record_first_contact: false,
+                record_quote_sent: false,
+                close: Some(StageKind::Lost),
+                reopen: false,
+                lost_reason: Some(reason.clone()),
+                win: false,
+            };
+            let top = self.top(sibling.pipeline_id, lost, sibling.id).await?;
+            self.execute(&sibling, &plan, top, None, None).await?;
+            self.w
+                .audit(
+                    Audit::of(EventEntity::Deal, Some(sibling.id), EventAction::DealLostToOther)
+                        .after(json!({ "won_deal_id": won.id, "lost_reason": reason })),
+                )
+                .await?;
+            changed.push(sibling.id);
+        }
+        Ok(changed)
+    }
+
+    /// Opens the job of a won deal (once).
+    async fn open_job(&mut self, won: &deal::Model) -> Result<bool, AppError> {
+        if self.has_job.contains(&won.id) {
+            return Ok(false);
+        }
+        let lead = self.leads.get(&won.lead_id).ok_or(AppError::NotFound)?;
+        let id = Uuid::now_v7();
+        let title = format!("{} — {}", lead.trade, lead.contact_name);
+        self.new_jobs.push(job::ActiveModel {
+            id: Set(id),
+            workspace_id: Set(won.workspace_id),
+            deal_id: Set(won.id),
+            lead_id: Set(won.lead_id),
+            title: Set(title.clone()),
+            status: Set(super::JobStatus::Open),
+            created_at: Set(self.now),
+        });
+        self.has_job.insert(won.id);
+        self.w
+            .audit(
+                Audit::of(EventEntity::Job, Some(id), EventAction::JobOpened)
+                    .after(json!({ "title": title, "deal_id": won.id })),
+            )
+            .await?;
+        self.w
+            .emit(DomainEvent::JobOpened {
+                job: JobId(id),
+                deal: DealId(won.id),
+                pipeline: PipelineId(won.pipeline_id),
+            })
+            .await?;
+        Ok(true)
+    }
+
+    fn plan(&self, d: &deal::Model, trigger: Trigger) -> Result<Plan, AppError> {
+        let stages = self.stages.get(&d.pipeline_id).map(Vec::as_slice).unwrap_or_default();
+        let refs: Vec<StageRef> = stages
+            .iter()
+            .map(|s| StageRef {
+                id: s.id,
+                kind: s.kind,
+                is_quote_stage: s.is_quote_stage,
+            })
+            .collect();
+        deal_rules::plan(trigger, &state_of(d), &refs).map_err(rule_error)
+    }
+
+    async fn apply(&mut self, c: Change) -> Result<Applied, AppError> {
+        let d = self.deals.get(&c.deal_id).cloned().ok_or(AppError::NotFound)?;
+        let state = state_of(&d);
+        let plan = self.plan(&d, c.trigger)?;
+        let new_position = self.place(&d, &plan, c.placement).await?;
+        let mut changed = vec![d.id];
+        let mut job_opened = false;
+        let value_changes = c.value_cents.is_some_and(|v| v != d.value_cents);
+        if !plan.is_noop(&state) || new_position != d.position || value_changes {
+            self.execute(&d, &plan, new_position, c.at, c.value_cents).await?;
+            if plan.win {
+                // Normally loaded up front; a win the first pass did not foresee loads it now.
+                self.load_win_context(&[d.id]).await?;
+                changed.extend(self.lose_siblings(&d).await?);
+                job_opened = self.open_job(&d).await?;
+            }
+        }
+        Ok(Applied {
+            pipeline_id: d.pipeline_id,
+            changed,
+            job_opened,
+        })
+    }
+
+    /// Writes the changed deals (one `UPDATE … FROM (VALUES …)` per 200) and the new jobs.
+    async fn write(self) -> Result<(), AppError> {
+        let changed: Vec<&deal::Model> = self.dirty.iter().filter_map(|id| self.deals.get(id)).collect();
+        let postgres = crate::infra::db::is_postgres(self.w);
+        let backend = self.w.get_database_backend();
+        const COLUMNS: usize = 9;
+        for chunk in changed.chunks(200) {
+            let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * COLUMNS + 1);
+            let mut rows = Vec::with_capacity(chunk.len());
+            for d in chunk {
+                let first = values.len();
+                values.extend([
+                    Value::from(d.id),
+                    d.stage_id.into(),
+                    d.position.into(),
+                    d.value_cents.into(),
+                    d.first_contact_at.into(),
+                    d.quote_sent_at.into(),
+                    d.closed_at.into(),
+                    d.lost_reason.clone().into(),
+                    d.updated_at.into(),
+                ]);
+                let marks: Vec<String> = (first + 1..=first + COLUMNS)
+                    .map(|n| placeholder(postgres, n))
+                    .collect();
+                rows.push(format!("({})", marks.join(", ")));
+            }
+            values.push(self.workspace().into());
+            let sql = format!(
+                "UPDATE deals SET stage_id = v.column2, position = v.column3, value_cents = v.column4, \
+                 first_contact_at = v.column5, quote_sent_at = v.column6, closed_at = v.column7, \
+                 lost_reason = v.column8, updated_at = v.column9 \
+                 FROM (VALUES {}) AS v WHERE deals.id = v.column1 AND deals.workspace_id = {}",
+                rows.join(", "),
+                placeholder(postgres, values.len())
+            );
+            self.w
+                .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?;
+        }
+        for chunk in self.new_jobs.chunks(500) {
+            job::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(self.w)
+                .await?;
+        }
+        Ok(())
+    }
 }
 
-/// Other open deals of the lead lose to the won one ("attribué à un autre …").
-async fn lose_siblings(
-    w: &Write,
-    ctx: &RuleContext,
-    won: &deal::Model,
-    now: DateTime<Utc>,
-) -> Result<Vec<Uuid>, AppError> {
-    let siblings = deal::Entity::find()
-        .filter(deal::Column::WorkspaceId.eq(won.workspace_id))
-        .filter(deal::Column::LeadId.eq(won.lead_id))
-        .filter(deal::Column::Id.ne(won.id))
-        .filter(deal::Column::ClosedAt.is_null())
-        .all(w)
-        .await?;
-    let reason = ctx.pack.sibling_lost_reason();
-    let mut changed = Vec::with_capacity(siblings.len());
-    for sibling in siblings {
-        let stages = stages_of(w, won.workspace_id, sibling.pipeline_id).await?;
-        let Some(lost) = stages.iter().find(|s| s.kind == StageKind::Lost) else {
-            continue;
-        };
-        let plan = Plan {
-            stage_id: lost.id,
-            record_first_contact: false,
-            record_quote_sent: false,
-            close: Some(StageKind::Lost),
-            reopen: false,
-            lost_reason: Some(reason.clone()),
-            win: false,
-        };
-        let top = top_of(w, won.workspace_id, sibling.pipeline_id, lost.id, sibling.id).await?;
-        execute(w, &sibling, &stages, &plan, top, now).await?;
-        w.audit(
-            Audit::of(EventEntity::Deal, Some(sibling.id), EventAction::DealLostToOther)
-                .after(json!({ "won_deal_id": won.id, "lost_reason": reason })),
-        )
-        .await?;
-        changed.push(sibling.id);
-    }
-    Ok(changed)
+/// `$n` on PostgreSQL, `?` on SQLite.
+fn placeholder(postgres: bool, n: usize) -> String {
+    if postgres { format!("${n}") } else { "?".into() }
 }
 
-/// Opens the job of a won deal (once).
-async fn open_job(w: &Write, won: &deal::Model, now: DateTime<Utc>) -> Result<bool, AppError> {
-    let exists = job::Entity::find()
-        .filter(job::Column::WorkspaceId.eq(won.workspace_id))
-        .filter(job::Column::DealId.eq(won.id))
-        .one(w)
-        .await?;
-    if exists.is_some() {
-        return Ok(false);
+fn state_of(d: &deal::Model) -> DealState {
+    DealState {
+        stage_id: d.stage_id,
+        contacted: d.first_contact_at.is_some(),
+        quote_sent: d.quote_sent_at.is_some(),
     }
-    let lead = lead::Entity::find_by_id(won.lead_id)
-        .one(w)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let id = Uuid::now_v7();
-    let title = format!("{} — {}", lead.trade, lead.contact_name);
-    job::Entity::insert(job::ActiveModel {
-        id: Set(id),
-        workspace_id: Set(won.workspace_id),
-        deal_id: Set(won.id),
-        lead_id: Set(won.lead_id),
-        title: Set(title.clone()),
-        status: Set(super::JobStatus::Open),
-        created_at: Set(now),
-    })
-    .exec_without_returning(w)
-    .await?;
-    w.audit(
-        Audit::of(EventEntity::Job, Some(id), EventAction::JobOpened)
-            .after(json!({ "title": title, "deal_id": won.id })),
-    )
-    .await?;
-    w.emit(DomainEvent::JobOpened {
-        job: JobId(id),
-        deal: DealId(won.id),
-        pipeline: PipelineId(won.pipeline_id),
-    })
-    .await?;
-    Ok(true)
 }
 
 /// Applies a trigger to a deal of the context's workspace, in the caller's
@@ -387,8 +673,8 @@ pub struct Applied {
 }
 
 /// [`apply`] without reading the changed cards back, for callers that show
-/// nothing (the setter feed, stage removal, a signature in the portal): open
-/// boards learn of the change from its domain events.
+/// nothing (a signature in the portal): open boards learn of the change from
+/// its domain events.
 pub async fn apply_only(
     w: &Write,
     ctx: &RuleContext,
@@ -396,40 +682,36 @@ pub async fn apply_only(
     trigger: Trigger,
     placement: Placement,
 ) -> Result<Applied, AppError> {
-    let d = deal::Entity::find_by_id(deal_id)
-        .filter(deal::Column::WorkspaceId.eq(ctx.workspace_id.0))
-        .one(w)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let stages = stages_of(w, d.workspace_id, d.pipeline_id).await?;
-    let refs: Vec<StageRef> = stages
-        .iter()
-        .map(|s| StageRef {
-            id: s.id,
-            kind: s.kind,
-            is_quote_stage: s.is_quote_stage,
-        })
-        .collect();
-    let state = DealState {
-        stage_id: d.stage_id,
-        contacted: d.first_contact_at.is_some(),
-        quote_sent: d.quote_sent_at.is_some(),
-    };
-    let plan = deal_rules::plan(trigger, &state, &refs).map_err(rule_error)?;
-    let now = time::now();
-    let new_position = place(w, &d, &plan, placement).await?;
-    let mut changed = vec![d.id];
-    let mut job_opened = false;
-    if !plan.is_noop(&state) || new_position != d.position {
-        execute(w, &d, &stages, &plan, new_position, now).await?;
-        if plan.win {
-            changed.extend(lose_siblings(w, ctx, &d, now).await?);
-            job_opened = open_job(w, &d, now).await?;
+    let mut applied = apply_many(w, ctx, vec![Change::new(deal_id, trigger, placement)]).await?;
+    applied.pop().ok_or(AppError::NotFound)
+}
+
+/// Applies changes to deals of the context's workspace in order, in the
+/// caller's transaction, each as [`apply_only`] would (audit and domain
+/// events, sibling deals lost and a job opened on a win), reading and writing
+/// in a few statements for the whole batch (the setter feed, a removed
+/// stage's cards). An unknown deal fails the whole batch.
+pub async fn apply_many(w: &Write, ctx: &RuleContext, changes: Vec<Change>) -> Result<Vec<Applied>, AppError> {
+    let mut batch = Batch::new(w, ctx);
+    let ids: Vec<Uuid> = changes.iter().map(|c| c.deal_id).collect();
+    batch.load_deals(&ids).await?;
+    // The deals these changes may win, as their stored state says: what a win
+    // needs is loaded for all of them at once.
+    let mut may_win = Vec::new();
+    for c in &changes {
+        if let Some(d) = batch.deals.get(&c.deal_id)
+            && batch.plan(d, c.trigger.clone()).is_ok_and(|p| p.win)
+        {
+            may_win.push(d.id);
         }
     }
-    Ok(Applied {
-        pipeline_id: d.pipeline_id,
-        changed,
-        job_opened,
-    })
+    if !may_win.is_empty() {
+        batch.load_win_context(&may_win).await?;
+    }
+    let mut applied = Vec::with_capacity(changes.len());
+    for c in changes {
+        applied.push(batch.apply(c).await?);
+    }
+    batch.write().await?;
+    Ok(applied)
 }

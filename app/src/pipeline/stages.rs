@@ -378,13 +378,17 @@ pub async fn remove(w: &Write, scope: &Scope, stage_id: Uuid, move_to: Option<Uu
             pack,
         };
         let reason = format!("Étape « {} » supprimée", s.name);
-        for id in &cards {
-            let trigger = Trigger::Move {
-                to: target.id,
-                lost_reason: Some(reason.clone()),
-            };
-            rules::apply_only(w, &ctx, *id, trigger, Placement::Auto).await?;
-        }
+        let changes = cards
+            .iter()
+            .map(|id| {
+                let trigger = Trigger::Move {
+                    to: target.id,
+                    lost_reason: Some(reason.clone()),
+                };
+                rules::Change::new(*id, trigger, Placement::Auto)
+            })
+            .collect();
+        rules::apply_many(w, &ctx, changes).await?;
     }
     let remaining = deal::Entity::find()
         .filter(deal::Column::WorkspaceId.eq(s.workspace_id))

@@ -34,7 +34,7 @@ pub struct Opened {
 /// Counts one portal request of this client against its limit (before any
 /// transaction: the counter is a write of its own).
 pub async fn limit_client(state: &AppState, meta: &RequestMeta) -> Result<(), AppError> {
-    crate::auth::service::limit(state, format!("portal:{}", meta.limit_key()), TOKEN_PER_IP).await
+    state.limit(format!("portal:{}", meta.limit_key()), TOKEN_PER_IP).await
 }
 
 /// Resolves the token to its quote.

@@ -54,12 +54,9 @@ pub async fn quote_pdf(state: &AppState, scope: &Scope, id: Uuid, sent_copy: boo
     let bytes = match state.previews.get(&key) {
         Some(bytes) => bytes.as_ref().clone(),
         None => {
-            crate::auth::service::limit(
-                state,
-                format!("preview:{}", scope.user_id.0),
-                rate_limit::PREVIEW_PER_USER,
-            )
-            .await?;
+            state
+                .limit(format!("preview:{}", scope.user_id.0), rate_limit::PREVIEW_PER_USER)
+                .await?;
             let bytes = std::sync::Arc::new(render(state, doc).await?);
             state.previews.put(key, bytes.clone());
             bytes.as_ref().clone()

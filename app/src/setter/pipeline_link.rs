@@ -14,10 +14,9 @@ use crate::error::AppError;
 use crate::infra::Write;
 use crate::infra::entity::{deal, lead, pipeline, stage};
 use crate::pipeline::LeadSource;
-use crate::pipeline::rules::{self, Placement};
+use crate::pipeline::rules::{self, Change, Placement};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -186,8 +185,8 @@ pub async fn announce_new(w: &Write, created: &[(lead::ActiveModel, deal::Active
 }
 
 /// Applies the last move of each deal through the pipeline rules (as a drag
-/// on the board would), keeping the time the setter reported for a closing
-/// and the latest value reported for a win.
+/// on the board would, in one batch), keeping the time the setter reported
+/// for a closing and the latest value reported for a win.
 pub async fn apply_moves(w: &Write, workspace_id: Uuid, moves: HashMap<Uuid, DealMove>) -> Result<(), AppError> {
     if moves.is_empty() {
         return Ok(());
@@ -196,30 +195,20 @@ pub async fn apply_moves(w: &Write, workspace_id: Uuid, moves: HashMap<Uuid, Dea
     // In a stable order, so that the audit chain is the same on every replay.
     let mut moves: Vec<(Uuid, DealMove)> = moves.into_iter().collect();
     moves.sort_by_key(|(id, _)| *id);
-    for (deal_id, m) in moves {
-        if let Some(value) = m.value_cents {
-            deal::Entity::update_many()
-                .col_expr(deal::Column::ValueCents, Expr::value(value))
-                .filter(deal::Column::WorkspaceId.eq(workspace_id))
-                .filter(deal::Column::Id.eq(deal_id))
-                .exec(w)
-                .await?;
-        }
-        let trigger = Trigger::Move {
-            to: m.stage_id,
-            lost_reason: m.lost_reason.or_else(|| Some(FEED_LOST_REASON.to_string())),
-        };
-        rules::apply_only(w, &ctx, deal_id, trigger, Placement::Auto).await?;
-        if let Some(at) = m.closed_at {
+    let changes = moves
+        .into_iter()
+        .map(|(deal_id, m)| Change {
+            deal_id,
+            trigger: Trigger::Move {
+                to: m.stage_id,
+                lost_reason: m.lost_reason.or_else(|| Some(FEED_LOST_REASON.to_string())),
+            },
+            placement: Placement::Auto,
             // Closed when the setter says it happened, not when the batch arrived.
-            deal::Entity::update_many()
-                .col_expr(deal::Column::ClosedAt, Expr::value(Some(at)))
-                .filter(deal::Column::WorkspaceId.eq(workspace_id))
-                .filter(deal::Column::Id.eq(deal_id))
-                .filter(deal::Column::ClosedAt.is_not_null())
-                .exec(w)
-                .await?;
-        }
-    }
+            at: m.closed_at,
+            value_cents: m.value_cents,
+        })
+        .collect();
+    rules::apply_many(w, &ctx, changes).await?;
     Ok(())
 }

@@ -117,12 +117,12 @@ pub async fn accept_invitation(
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let current = scope::session_user(&state).await.ok();
-    let account = super::service::NewAccount {
+    let account = crate::auth::service::NewAccount {
         name: name.unwrap_or_default(),
         password: password.unwrap_or_default(),
         consent: consent.is_some(),
     };
-    super::service::accept(&state, &token, current.as_ref(), account).await
+    crate::auth::service::accept_invitation(&state, &token, current.as_ref(), account).await
 }
 
 /// Current workspace settings.

@@ -9,6 +9,19 @@ use crate::audit::EventRow;
 use crate::domain::{PackLabels, Role, StageKind, TradePack};
 use serde::{Deserialize, Serialize};
 
+/// A workspace the user belongs to, for the switcher.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkspaceSummary {
+    /// Workspace id.
+    pub id: uuid::Uuid,
+    /// Its name.
+    pub name: String,
+    /// Its trade pack.
+    pub pack: TradePack,
+    /// The user's role there.
+    pub role: Role,
+}
+
 /// One member in the members list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberRow {

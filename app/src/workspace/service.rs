@@ -3,15 +3,12 @@
 
 use super::{
     InvitationInfo, InvitationRow, MemberRow, MembersPage, Overview, PipelineView, StageView, WorkspaceSettings,
+    WorkspaceSummary,
 };
 use crate::audit::{EventAction, EventEntity};
-use crate::auth::{CONSENT_VERSION, SignInOutcome, WorkspaceSummary};
-use crate::domain::{
-    DomainEvent, Email, InvitationId, MemberId, Password, PersonName, Role, TradePack, WorkspaceId, WorkspaceName,
-};
+use crate::domain::{DomainEvent, Email, InvitationId, MemberId, Role, TradePack, WorkspaceId, WorkspaceName};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{invitation, member, pipeline, stage, user, workspace};
-use crate::infra::events::Actor;
 use crate::infra::rate_limit;
 use crate::infra::{AppState, Audit, Scope, SessionUser, Write, crypto, request, session, time};
 use crate::outbox::EmailKind;
@@ -20,7 +17,7 @@ use crate::outbox::templates;
 use chrono::TimeDelta;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, SqlErr,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -460,10 +457,10 @@ pub async fn revoke(w: &Write, scope: &Scope, invitation_id: Uuid) -> Result<(),
     Ok(())
 }
 
-const INVITATION_GONE: &str =
+pub(crate) const INVITATION_GONE: &str =
     "Cette invitation n'est plus valable (expirée, annulée ou déjà utilisée). Demandez-en une nouvelle.";
 
-async fn live_invitation(
+pub(crate) async fn live_invitation(
     db: &impl ConnectionTrait,
     token: &str,
 ) -> Result<(invitation::Model, workspace::Model), AppError> {
@@ -487,12 +484,9 @@ pub async fn invitation_info(
     current: Option<&SessionUser>,
 ) -> Result<InvitationInfo, AppError> {
     let meta = request::current_meta(state)?;
-    crate::auth::service::limit(
-        state,
-        format!("token-ip:{}", meta.limit_key()),
-        rate_limit::TOKEN_PER_IP,
-    )
-    .await?;
+    state
+        .limit(format!("token-ip:{}", meta.limit_key()), rate_limit::TOKEN_PER_IP)
+        .await?;
     let (inv, ws) = live_invitation(&state.db, token).await?;
     let inviter = user::Entity::find_by_id(inv.invited_by_user_id).one(&state.db).await?;
     let account_exists = user::Entity::find()
@@ -508,148 +502,6 @@ pub async fn invitation_info(
         account_exists,
         signed_in_as: current.map(|c| c.user.email.clone()),
     })
-}
-
-/// Input of the invitation form for someone without an account.
-pub struct NewAccount {
-    /// Full name.
-    pub name: String,
-    /// Password.
-    pub password: String,
-    /// Privacy notice accepted.
-    pub consent: bool,
-}
-
-/// Accepts an invitation: joins with the signed-in account, or creates the
-/// account (the link proves the address) and signs in.
-pub async fn accept(
-    state: &AppState,
-    token: &str,
-    current: Option<&SessionUser>,
-    account: NewAccount,
-) -> Result<SignInOutcome, AppError> {
-    let meta = request::current_meta(state)?;
-    crate::auth::service::limit(
-        state,
-        format!("token-ip:{}", meta.limit_key()),
-        rate_limit::TOKEN_PER_IP,
-    )
-    .await?;
-    let (inv, ws) = live_invitation(&state.db, token).await?;
-    let existing = user::Entity::find()
-        .filter(user::Column::Email.eq(inv.email.clone()))
-        .one(&state.db)
-        .await?;
-    let new_user = match (current, &existing) {
-        (Some(c), _) if c.user.email != inv.email => {
-            return Err(AppError::Conflict(format!(
-                "Cette invitation est destinée à {}. Déconnectez-vous puis ouvrez à nouveau le lien.",
-                inv.email
-            )));
-        }
-        (None, Some(_)) => return Err(AppError::Unauthenticated),
-        (None, None) => {
-            let mut errors = FieldErrors::new();
-            let name = errors.check("name", PersonName::parse(&account.name));
-            let password = errors.check("password", Password::parse(&account.password));
-            if !account.consent {
-                errors.push("consent", "Vous devez accepter la politique de confidentialité.");
-            }
-            let (Some(name), Some(password), true) = (name, password, errors.is_empty()) else {
-                return Err(AppError::Validation(errors));
-            };
-            let hash = crate::auth::service::hash_password(state, password).await?;
-            Some((name, hash))
-        }
-        (Some(_), _) => None,
-    };
-    let now = time::now();
-    let w = Write::begin(state, Actor::visitor(&meta), Some(WorkspaceId(ws.id))).await?;
-    // Still pending when taken: a revocation or a new invitation landing
-    // meanwhile wins.
-    let claimed = invitation::Entity::update_many()
-        .col_expr(invitation::Column::AcceptedAt, now.into())
-        .filter(invitation::Column::Id.eq(inv.id))
-        .filter(invitation::Column::AcceptedAt.is_null())
-        .filter(invitation::Column::RevokedAt.is_null())
-        .filter(invitation::Column::ExpiresAt.gt(now))
-        .exec(&w)
-        .await?;
-    if claimed.rows_affected != 1 {
-        return Err(AppError::Conflict(INVITATION_GONE.into()));
-    }
-    let user = match (new_user, current) {
-        (Some((name, hash)), _) => {
-            let mut u = user::Model::new_account(&inv.email, name.as_str(), Some(hash), false);
-            // The link reached the invited address: that proves it.
-            u.email_verified_at = Some(now);
-            if let Err(error) = crate::auth::service::insert_user(&w, &u).await {
-                // Someone signed up with the address meanwhile.
-                return Err(match error.sql_err() {
-                    Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(
-                        "Un compte existe déjà avec cette adresse : connectez-vous puis rouvrez le lien.".into(),
-                    ),
-                    _ => error.into(),
-                });
-            }
-            w.act_as(Actor::user(&u, &meta));
-            w.audit(
-                Audit::of(EventEntity::User, Some(u.id), EventAction::UserSignedUp)
-                    .on_chain(WorkspaceId(ws.id))
-                    .after(json!({ "email": u.email, "consent_version": CONSENT_VERSION, "via": "invitation" })),
-            )
-            .await?;
-            u
-        }
-        (None, Some(c)) => {
-            // Bound to the invited address (checked above), and the link
-            // mailed there proves it.
-            w.act_as(Actor::user(&c.user, &meta));
-            crate::auth::links::mark_verified(&w, &meta, &c.user, crate::auth::links::Proof::Holder).await?;
-            c.user.clone()
-        }
-        (None, None) => return Err(AppError::Unauthenticated),
-    };
-    w.act_as(Actor::user(&user, &meta));
-    let already = member::Entity::find()
-        .filter(member::Column::WorkspaceId.eq(ws.id))
-        .filter(member::Column::UserId.eq(user.id))
-        .one(&w)
-        .await?;
-    if already.is_none() {
-        let member = add_member(&w, WorkspaceId(ws.id), &user, inv.role).await?;
-        w.emit(DomainEvent::MemberJoined {
-            member: MemberId(member),
-        })
-        .await?;
-    }
-    w.audit(
-        Audit::of(EventEntity::Invitation, Some(inv.id), EventAction::InvitationAccepted)
-            .on_chain(WorkspaceId(ws.id))
-            .after(json!({ "email": inv.email, "role": inv.role.as_str() })),
-    )
-    .await?;
-    let outcome = match current {
-        Some(c) => {
-            session::set_workspace(&w, c.session.id, ws.id).await?;
-            SignInOutcome::SignedIn {
-                redirect: "/app".into(),
-            }
-        }
-        None => {
-            let (token, _) = session::create(&w, user.id, Some(ws.id), false, &meta).await?;
-            request::set_cookie(&request::session_cookie(
-                Some(&token),
-                state.config.secure_cookies,
-                session::SESSION_TTL.num_seconds(),
-            ));
-            SignInOutcome::SignedIn {
-                redirect: "/app".into(),
-            }
-        }
-    };
-    w.commit().await?;
-    Ok(outcome)
 }
 
 /// Current settings.

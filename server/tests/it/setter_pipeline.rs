@@ -175,12 +175,67 @@ async fn a_feed_win_follows_the_pipeline_rules_and_renamed_stages_stay_linked() 
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(deal_of(&app, "ig-1").await.value_cents, 120_000);
+    let corrected = deal_of(&app, "ig-1").await;
+    assert_eq!(corrected.value_cents, 120_000);
+    assert_eq!(corrected.closed_at, Some(closed), "won when first reported");
+    assert_eq!(
+        count_actions(&app, "deal.value_changed").await,
+        2,
+        "0 → 997 € with the win, then 997 → 1,200 €"
+    );
     assert_eq!(
         job::Entity::find().all(&app.state.db).await.unwrap().len(),
         1,
         "one job"
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_batch_moves_many_deals_like_as_many_drags() {
+    let app = spawn_app().await;
+    let (owner, key, _) = coach(&app, "hugo@coaching.test", "Hugo Coaching").await;
+    let n = 40;
+    let mut events: Vec<serde_json::Value> = (0..n)
+        .map(|i| json!({"type": "lead_upserted", "instagram_id": format!("ig-{i}"), "first_name": "P", "last_name": "Q", "at": at(120)}))
+        .collect();
+    // In the same batch: every prospect books a call, and two of them then win.
+    events.extend((0..n).map(|i| {
+        json!({"type": "status_changed", "instagram_id": format!("ig-{i}"), "external_id": format!("b-{i}"),
+               "status": "call_booked", "at": at(60)})
+    }));
+    for i in [3, 7] {
+        events.push(
+            json!({"type": "status_changed", "instagram_id": format!("ig-{i}"), "external_id": format!("w-{i}"),
+                           "status": "won", "deal_value": 500 + i, "at": at(30)}),
+        );
+    }
+    let (status, body) = post(&app, Some(&key), &json!({ "events": events })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let board = owner.board().await;
+    let booked = Uuid::parse_str(&stage_id(&board, "Call réservé")).unwrap();
+    let won = Uuid::parse_str(&stage_id(&board, "Gagné")).unwrap();
+    let mut deals = Vec::new();
+    for i in 0..n {
+        deals.push(deal_of(&app, &format!("ig-{i}")).await);
+    }
+    let in_booked: Vec<&deal::Model> = deals.iter().filter(|d| d.stage_id == booked).collect();
+    assert_eq!(in_booked.len(), n - 2);
+    let mut positions: Vec<f64> = in_booked.iter().map(|d| d.position).collect();
+    positions.sort_by(f64::total_cmp);
+    positions.dedup();
+    assert_eq!(positions.len(), n - 2, "each card has its own place in the column");
+    for i in [3, 7] {
+        let d = &deals[i];
+        assert_eq!(d.stage_id, won);
+        assert_eq!(d.value_cents, (500 + i as i64) * 100);
+        assert!(d.closed_at.is_some());
+    }
+    // Each deal moved once (its last reported status), audited like a drag.
+    assert_eq!(count_actions(&app, "deal.stage_changed").await, n);
+    assert_eq!(count_actions(&app, "job.opened").await, 2);
+    assert_eq!(job::Entity::find().all(&app.state.db).await.unwrap().len(), 2);
     app.stop().await;
 }
 

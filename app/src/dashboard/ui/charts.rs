@@ -1,6 +1,8 @@
-//! A chart card: ECharts draws the option built on the server; the bundle
-//! (`/vendor/charts.js`, ECharts from npm) is fetched only when a page shows
-//! a chart. The table under it is the text equivalent.
+//! A chart card: the server's SVG drawing first; ECharts (`/vendor/charts.js`,
+//! from npm) redraws it interactively from the option built on the server,
+//! fetched only when someone points at, touches or focuses a chart (or at once
+//! when an earlier chart already loaded it). The table under it is the text
+//! equivalent.
 
 use crate::dashboard::ChartSpec;
 use crate::ui::GlassCard;
@@ -12,16 +14,23 @@ pub fn ChartCard(c: ChartSpec) -> impl IntoView {
     let id = c.id.clone();
     let option = c.option.clone();
     let node = NodeRef::<leptos::html::Div>::new();
+    let interactive = RwSignal::new(false);
     Effect::new(move |_| {
-        if node.get().is_some() {
+        if node.get().is_some() && (interactive.get() || bundle_loaded()) {
             draw(&id, &option);
         }
     });
+    // A finger's touch also starts with `pointerenter`.
+    let wake = move || {
+        if !interactive.get_untracked() {
+            interactive.set(true);
+        }
+    };
     view! {
         <GlassCard>
-            <figure class="m-0">
+            <figure class="m-0" on:pointerenter=move |_| wake() on:focusin=move |_| wake()>
                 <figcaption class="mb-2 text-sm font-semibold text-fg">{c.title.clone()}</figcaption>
-                <div node_ref=node id=c.id.clone() class="h-64 w-full" aria-hidden="true" data-testid="chart"></div>
+                <div node_ref=node id=c.id.clone() class="h-64 w-full" aria-hidden="true" data-testid="chart" inner_html=c.svg.clone()></div>
                 <details class="mt-2 text-sm text-muted">
                     <summary class="cursor-pointer">"Voir les données"</summary>
                     <table class="mt-2 w-full text-left">
@@ -37,6 +46,18 @@ pub fn ChartCard(c: ChartSpec) -> impl IntoView {
             </figure>
         </GlassCard>
     }
+}
+
+/// Whether the charts bundle is already here (an earlier chart loaded it).
+fn bundle_loaded() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsValue;
+        use leptos::web_sys::js_sys::Reflect;
+        Reflect::get(&window(), &JsValue::from_str("comptoirChartsDrain")).is_ok_and(|f| f.is_function())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
 }
 
 /// Queues a chart and loads the bundle once; the bundle drains the queue.
