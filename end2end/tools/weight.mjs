@@ -19,7 +19,9 @@ const server = await startServer();
 const browser = await chromium.launch(launchOptions());
 try {
   for (const path of paths) {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "fr-FR" });
+    // Service workers blocked: once one controls the page, the files it fetches
+    // for the page are not seen here (its own precache never was).
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "fr-FR", serviceWorkers: "block" });
     if (signInAs) {
       const reply = await context.request.post(`${server.base}/api/sign_in`, {
         form: { email: signInAs, password: "Comptoir-Demo-2026" },

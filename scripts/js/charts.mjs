@@ -1,7 +1,7 @@
 // The charts bundle (public/vendor/charts.js, built by setup with esbuild):
 // ECharts from npm with only the charts the dashboards use. The dashboard
 // shows the server's SVG drawings first and loads this bundle when someone
-// points at, touches or focuses a chart: the page queues [id, optionJson]
+// points at or touches a chart: the page queues [id, optionJson]
 // pairs in window.__comptoirCharts and calls window.comptoirChartsDrain once
 // it exists; the interactive chart replaces the drawing.
 import * as echarts from 'echarts/core';

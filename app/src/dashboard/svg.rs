@@ -75,7 +75,15 @@ fn tick(v: f64) -> String {
 pub fn columns(categories: &[String], values: &[f64], max: Option<f64>, unit: &str, line: bool) -> String {
     let (left, right, top, bottom) = (40.0, 8.0, 12.0, 22.0);
     let (pw, ph) = (W - left - right, H - top - bottom);
-    let top_value = max.unwrap_or_else(|| nice_max(values.iter().copied().fold(0.0, f64::max)));
+    let top_value = max.unwrap_or_else(|| {
+        let top = nice_max(values.iter().copied().fold(0.0, f64::max));
+        // Counts: whole ticks (0, 1, 2, 3, 4 at least, not 0,3 / 0,5 / 0,8).
+        if values.iter().all(|v| v.fract() == 0.0) {
+            top.max(4.0)
+        } else {
+            top
+        }
+    });
     let y = |v: f64| top + ph - (v.max(0.0) / top_value).min(1.0) * ph;
     let mut s = open();
     for i in 0..=4 {

@@ -160,10 +160,12 @@ pub struct Change {
     /// What happened to it.
     pub trigger: Trigger,
     /// Where the card goes in its column. `Between` is resolved against the
-    /// stored column: it is for one change at a time (the board's drag).
+    /// stored column: it is for one change at a time (the board's drag), and
+    /// refused in a batch.
     pub placement: Placement,
-    /// When it happened, when not now: a closing the setter reported earlier
-    /// keeps its time.
+    /// When it happened, when not now: a change that closes the deal (won or
+    /// lost) records this as its closing time (the time the setter reported);
+    /// a change that does not close it leaves the closing time alone.
     pub at: Option<DateTime<Utc>>,
     /// The deal's value from now on (a win reported with its amount).
     pub value_cents: Option<i64>,
@@ -227,6 +229,20 @@ impl<'a> Batch<'a> {
         self.ctx.workspace_id.0
     }
 
+    /// The deals a batch reads are written back whole at the end: on
+    /// PostgreSQL they are locked as they are read (in id order, so that two
+    /// batches lock in the same order), and a concurrent change (a quote sent
+    /// while the card is dragged) waits instead of being overwritten. On SQLite
+    /// the envelope's write lock already serialises writers.
+    fn locked(&self, query: sea_orm::Select<deal::Entity>) -> sea_orm::Select<deal::Entity> {
+        let query = query.order_by_asc(deal::Column::Id);
+        if crate::infra::db::is_postgres(self.w) {
+            query.lock_exclusive()
+        } else {
+            query
+        }
+    }
+
     /// Loads deals of the workspace not loaded yet; an unknown id is not found.
     async fn load_deals(&mut self, ids: &[Uuid]) -> Result<(), AppError> {
         let missing: Vec<Uuid> = ids
@@ -237,11 +253,10 @@ impl<'a> Batch<'a> {
             .into_iter()
             .collect();
         for chunk in missing.chunks(500) {
-            let found = deal::Entity::find()
+            let query = deal::Entity::find()
                 .filter(deal::Column::WorkspaceId.eq(self.workspace()))
-                .filter(deal::Column::Id.is_in(chunk.to_vec()))
-                .all(self.w)
-                .await?;
+                .filter(deal::Column::Id.is_in(chunk.to_vec()));
+            let found = self.locked(query).all(self.w).await?;
             if found.len() != chunk.len() {
                 return Err(AppError::NotFound);
             }
@@ -294,12 +309,11 @@ impl<'a> Batch<'a> {
         }
         let leads: Vec<Uuid> = leads.into_iter().collect();
         for chunk in leads.chunks(500) {
-            let open = deal::Entity::find()
+            let query = deal::Entity::find()
                 .filter(deal::Column::WorkspaceId.eq(self.workspace()))
                 .filter(deal::Column::LeadId.is_in(chunk.to_vec()))
-                .filter(deal::Column::ClosedAt.is_null())
-                .all(self.w)
-                .await?;
+                .filter(deal::Column::ClosedAt.is_null());
+            let open = self.locked(query).all(self.w).await?;
             for d in open {
                 // What this batch already changed stands.
                 self.deals.entry(d.id).or_insert(d);
@@ -619,9 +633,20 @@ impl<'a> Batch<'a> {
                 rows.join(", "),
                 placeholder(postgres, values.len())
             );
-            self.w
+            let written = self
+                .w
                 .execute_raw(Statement::from_sql_and_values(backend, sql, values))
                 .await?;
+            if written.rows_affected() != chunk.len() as u64 {
+                // The rows are locked (PostgreSQL) or the database is (SQLite):
+                // a deal cannot vanish meanwhile; if one did, nothing is kept.
+                tracing::error!(
+                    expected = chunk.len(),
+                    written = written.rows_affected(),
+                    "deals not all written"
+                );
+                return Err(AppError::Internal);
+            }
         }
         for chunk in self.new_jobs.chunks(500) {
             job::Entity::insert_many(chunk.to_vec())
@@ -692,6 +717,11 @@ pub async fn apply_only(
 /// in a few statements for the whole batch (the setter feed, a removed
 /// stage's cards). An unknown deal fails the whole batch.
 pub async fn apply_many(w: &Write, ctx: &RuleContext, changes: Vec<Change>) -> Result<Vec<Applied>, AppError> {
+    if changes.len() > 1 && changes.iter().any(|c| matches!(c.placement, Placement::Between { .. })) {
+        // Neighbours are read from the stored column: only exact for one change.
+        tracing::error!("a placement between two cards in a batch of changes");
+        return Err(AppError::Internal);
+    }
     let mut batch = Batch::new(w, ctx);
     let ids: Vec<Uuid> = changes.iter().map(|c| c.deal_id).collect();
     batch.load_deals(&ids).await?;

@@ -1,6 +1,6 @@
 //! A chart card: the server's SVG drawing first; ECharts (`/vendor/charts.js`,
 //! from npm) redraws it interactively from the option built on the server,
-//! fetched only when someone points at, touches or focuses a chart (or at once
+//! fetched only when someone points at or touches a chart (or at once
 //! when an earlier chart already loaded it). The table under it is the text
 //! equivalent.
 
@@ -20,7 +20,8 @@ pub fn ChartCard(c: ChartSpec) -> impl IntoView {
             draw(&id, &option);
         }
     });
-    // A finger's touch also starts with `pointerenter`.
+    // A finger's touch also starts with `pointerenter`. Not on keyboard focus:
+    // the chart is hidden from assistive technology, whose users get the table.
     let wake = move || {
         if !interactive.get_untracked() {
             interactive.set(true);
@@ -28,7 +29,7 @@ pub fn ChartCard(c: ChartSpec) -> impl IntoView {
     };
     view! {
         <GlassCard>
-            <figure class="m-0" on:pointerenter=move |_| wake() on:focusin=move |_| wake()>
+            <figure class="m-0" on:pointerenter=move |_| wake()>
                 <figcaption class="mb-2 text-sm font-semibold text-fg">{c.title.clone()}</figcaption>
                 <div node_ref=node id=c.id.clone() class="h-64 w-full" aria-hidden="true" data-testid="chart" inner_html=c.svg.clone()></div>
                 <details class="mt-2 text-sm text-muted">
