@@ -5,6 +5,7 @@
 //! figure on hover; the table under the chart is the accessible equivalent.
 
 use crate::domain::kpi::one_decimal;
+use crate::outbox::templates::escape as esc;
 use std::fmt::Write as _;
 
 /// The drawing's box (user units; the SVG scales to its card).
@@ -14,20 +15,6 @@ const MUTED: &str = "#94a3b8";
 const GRID: &str = "rgba(148,163,184,0.2)";
 /// The chart palette (the same as the interactive charts').
 pub const PALETTE: [&str; 6] = ["#3b82f6", "#8b5cf6", "#10b981", "#f59e0b", "#ef4444", "#06b6d4"];
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 fn open() -> String {
     format!(
