@@ -10,7 +10,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/com
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 CARGO_LEPTOS_VERSION="0.3.11"
-step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+# Each step says how long the command (and the scripts it calls) has run so far.
+export COMPTOIR_T0="${COMPTOIR_T0:-$(date +%s)}"
+step() {
+  local t=$(($(date +%s) - COMPTOIR_T0))
+  printf '\n\033[1;34m==> [%dm%02ds] %s\033[0m\n' $((t / 60)) $((t % 60)) "$*"
+}
 
 as_root() {
   if [ "$(id -u)" = "0" ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else

@@ -172,17 +172,29 @@ async fn ingest_over_http(exe: &Path, state: &AppState, db_url: &str) -> Result<
     let mut times = Vec::new();
     // This machine's PostgreSQL runs with autovacuum off: without statistics
     // on the new workspace's growing tables the planner picks scans (the
-    // replay check took ~70 ms a batch). Do what autovacuum's ANALYZE would,
-    // every 25 batches (~12,500 events), inside the measured time.
+    // replay check took ~70 ms a batch). Do what autovacuum would: analyse the
+    // tables the feed writes every two seconds, beside the ingestion (in the
+    // measured time, competing for the machine, but not blocking the client).
     let postgres = db::is_postgres(&state.db);
-    for (i, body) in batches.iter().enumerate() {
-        if postgres && i > 0 && i % 25 == 0 {
-            state
-                .db
-                .execute_unprepared("ANALYZE")
-                .await
-                .map_err(|e| e.to_string())?;
-        }
+    let (stop_analyse, mut stopped) = tokio::sync::watch::channel(false);
+    let analyser = postgres.then(|| {
+        let db = state.db.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                    _ = stopped.changed() => return,
+                }
+                let _ = db
+                    .execute_unprepared(
+                        "ANALYZE setter_leads, setter_messages, setter_status_changes, leads, deals, \
+                         domain_events, events, setter_daily, setter_dims",
+                    )
+                    .await;
+            }
+        })
+    });
+    for body in &batches {
         let t = Instant::now();
         let response = client
             .post(&url)
@@ -200,10 +212,14 @@ async fn ingest_over_http(exe: &Path, state: &AppState, db_url: &str) -> Result<
         times.push(t.elapsed());
     }
     let elapsed = start.elapsed();
+    let _ = stop_analyse.send(true);
+    if let Some(analyser) = analyser {
+        let _ = analyser.await;
+    }
     let _ = child.kill();
     let _ = child.wait();
     println!(
-        "  HTTP ingestion: {total} events in {} batches in {:.1} s = {:.0} events/s sustained (bar: ≥ 2,000/s on SQLite)",
+        "  HTTP ingestion: {total} events in {} batches in {:.1} s = {:.0} events/s sustained (bars: ≥ 2,000/s on SQLite, ≥ 10,000/s on PostgreSQL)",
         batches.len(),
         elapsed.as_secs_f64(),
         total as f64 / elapsed.as_secs_f64()
