@@ -3,14 +3,14 @@
 //! pipeline's stages and says what must change; the pipeline service applies
 //! the plan in one transaction and records the events.
 
+use super::StageId;
 use super::pack::StageKind;
-use uuid::Uuid;
 
 /// A stage of the deal's pipeline, in board order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StageRef {
     /// Stage id.
-    pub id: Uuid,
+    pub id: StageId,
     /// Open, won or lost.
     pub kind: StageKind,
     /// Where sent quotes land.
@@ -21,7 +21,7 @@ pub struct StageRef {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DealState {
     /// Current stage.
-    pub stage_id: Uuid,
+    pub stage_id: StageId,
     /// First contact already recorded.
     pub contacted: bool,
     /// Quote already sent.
@@ -34,7 +34,7 @@ pub enum Trigger {
     /// Someone moved the card to a stage (board, drawer, API).
     Move {
         /// Target stage.
-        to: Uuid,
+        to: StageId,
         /// Why it was lost (required when `to` is a lost stage).
         lost_reason: Option<String>,
     },
@@ -50,7 +50,7 @@ pub enum Trigger {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     /// Stage after the change (may be the current one).
-    pub stage_id: Uuid,
+    pub stage_id: StageId,
     /// Record the first-contact time now.
     pub record_first_contact: bool,
     /// Record the quote-sent time now.
@@ -99,13 +99,18 @@ impl RuleError {
     }
 }
 
-fn index_of(stages: &[StageRef], id: Uuid) -> Option<usize> {
+fn index_of(stages: &[StageRef], id: StageId) -> Option<usize> {
     stages.iter().position(|s| s.id == id)
 }
 
 /// Plans a move to `to`, applying every consequence of leaving the current
 /// stage and entering the new one.
-fn plan_move(deal: &DealState, stages: &[StageRef], to: Uuid, lost_reason: Option<String>) -> Result<Plan, RuleError> {
+fn plan_move(
+    deal: &DealState,
+    stages: &[StageRef],
+    to: StageId,
+    lost_reason: Option<String>,
+) -> Result<Plan, RuleError> {
     let from_index = index_of(stages, deal.stage_id).ok_or(RuleError::UnknownStage)?;
     let to_index = index_of(stages, to).ok_or(RuleError::UnknownStage)?;
     let (from, target) = (stages[from_index], stages[to_index]);
@@ -198,15 +203,15 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, k)| StageRef {
-                id: Uuid::from_u128(i as u128 + 1),
+                id: id(i as u128 + 1),
                 kind: *k,
                 is_quote_stage: i == 2,
             })
             .collect()
     }
 
-    fn id(n: u128) -> Uuid {
-        Uuid::from_u128(n)
+    fn id(n: u128) -> StageId {
+        StageId(uuid::Uuid::from_u128(n))
     }
 
     fn fresh() -> DealState {
@@ -371,7 +376,7 @@ mod tests {
 
     #[test]
     fn stages_of_another_pipeline_are_refused() {
-        let other = Uuid::from_u128(99);
+        let other = id(99);
         assert_eq!(
             plan(
                 Trigger::Move {

@@ -1,8 +1,8 @@
 //! Reading the board: columns, cards, counts and totals, filtered.
 
 use super::{Board, CLOSED_WINDOW_DAYS, DealCard, MORE_CARDS, StageColumn};
-use crate::domain::StageKind;
 use crate::domain::scores::{self, LeadFacts, Temperature};
+use crate::domain::{DealId, LeadId, MemberId, PipelineId, StageId, StageKind};
 use crate::error::AppError;
 use crate::infra::entity::{deal, lead, member, pipeline, stage, user, workspace};
 use crate::infra::{Scope, time};
@@ -102,9 +102,9 @@ pub fn age_label(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
 pub fn card(d: &deal::Model, l: &lead::Model, owners: &HashMap<Uuid, String>, now: DateTime<Utc>) -> DealCard {
     let score = scores::lead_score(&lead_facts(l, now));
     DealCard {
-        id: d.id,
-        lead_id: l.id,
-        stage_id: d.stage_id,
+        id: DealId(d.id),
+        lead_id: LeadId(l.id),
+        stage_id: StageId(d.stage_id),
         position: d.position,
         contact_name: l.contact_name.clone(),
         city: l.city.clone(),
@@ -113,7 +113,7 @@ pub fn card(d: &deal::Model, l: &lead::Model, owners: &HashMap<Uuid, String>, no
         score,
         temperature: Temperature::of(score),
         age: age_label(l.created_at, now),
-        owner_member_id: d.owner_member_id,
+        owner_member_id: d.owner_member_id.map(MemberId),
         owner_name: d.owner_member_id.and_then(|m| owners.get(&m).cloned()),
         lost_reason: d.lost_reason.clone(),
     }
@@ -153,16 +153,6 @@ pub async fn cards(db: &impl ConnectionTrait, workspace_id: Uuid, ids: &[Uuid]) 
         .iter()
         .filter_map(|(d, l)| l.as_ref().map(|l| card(d, l, &owners, now)))
         .collect())
-}
-
-fn stage_view(s: &stage::Model) -> StageView {
-    StageView {
-        id: s.id,
-        name: s.name.clone(),
-        color: s.color.clone(),
-        kind: s.kind,
-        probability: s.probability,
-    }
 }
 
 // sea-query's `ExprTrait` is implemented for every type (its `max` shadows
@@ -325,7 +315,7 @@ pub async fn board(db: &impl ConnectionTrait, scope: &Scope, filter: BoardFilter
             };
             cards.truncate(OPEN_COLUMN_CARDS);
             StageColumn {
-                stage: stage_view(s),
+                stage: StageView::from(s),
                 count,
                 total_cents,
                 hidden: count - cards.len() as u64,
@@ -358,7 +348,7 @@ pub async fn board(db: &impl ConnectionTrait, scope: &Scope, filter: BoardFilter
             )
             .await?;
             StageColumn {
-                stage: stage_view(s),
+                stage: StageView::from(s),
                 count: count as u64,
                 total_cents: total.unwrap_or(0),
                 hidden: (count as u64).saturating_sub(cards.len() as u64),
@@ -367,11 +357,11 @@ pub async fn board(db: &impl ConnectionTrait, scope: &Scope, filter: BoardFilter
         };
         columns.push(column);
     }
-    let mut members: Vec<(Uuid, String)> = owners.into_iter().collect();
+    let mut members: Vec<(MemberId, String)> = owners.into_iter().map(|(id, name)| (MemberId(id), name)).collect();
     members.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(Board {
-        pipelines: pipelines.iter().map(|p| (p.id, p.name.clone())).collect(),
-        pipeline_id: current.id,
+        pipelines: pipelines.iter().map(|p| (PipelineId(p.id), p.name.clone())).collect(),
+        pipeline_id: PipelineId(current.id),
         columns,
         members,
         trades: ws.pack.trades().iter().map(|t| t.to_string()).collect(),

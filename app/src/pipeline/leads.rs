@@ -16,7 +16,7 @@ use uuid::Uuid;
 #[derive(Clone, Debug, Default)]
 pub struct NewLead {
     /// Pipeline (default: the workspace's first).
-    pub pipeline_id: Option<Uuid>,
+    pub pipeline_id: Option<PipelineId>,
     /// Client's name.
     pub contact_name: String,
     /// Phone.
@@ -109,7 +109,7 @@ pub async fn create(w: &Write, scope: &Scope, input: NewLead) -> Result<DealCard
         .all(w)
         .await?;
     let target = match input.pipeline_id {
-        Some(id) => pipelines.iter().find(|p| p.id == id).ok_or(AppError::NotFound)?,
+        Some(id) => pipelines.iter().find(|p| p.id == id.0).ok_or(AppError::NotFound)?,
         None => pipelines.first().ok_or(AppError::NotFound)?,
     };
     let first = stage::Entity::find()

@@ -27,10 +27,9 @@ pub const CLOSED_WINDOW_DAYS: i64 = 90;
 
 use crate::audit::EventRow;
 use crate::domain::scores::{MemberScore, Temperature};
-use crate::domain::{Role, StageKind};
+use crate::domain::{DealId, LeadId, MemberId, NoteId, PipelineId, Role, StageId, StageKind};
 use crate::workspace::StageView;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// Where a lead came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -126,11 +125,11 @@ pub enum JobStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DealCard {
     /// Deal id.
-    pub id: Uuid,
+    pub id: DealId,
     /// Its lead.
-    pub lead_id: Uuid,
+    pub lead_id: LeadId,
     /// Current stage.
-    pub stage_id: Uuid,
+    pub stage_id: StageId,
     /// Order in the column.
     pub position: f64,
     /// Who asked.
@@ -148,7 +147,7 @@ pub struct DealCard {
     /// "il y a 3 h".
     pub age: String,
     /// Owner's membership.
-    pub owner_member_id: Option<Uuid>,
+    pub owner_member_id: Option<MemberId>,
     /// Owner's name.
     pub owner_name: Option<String>,
     /// Why it was lost.
@@ -174,13 +173,13 @@ pub struct StageColumn {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Board {
     /// Pipelines of the workspace, for the selector.
-    pub pipelines: Vec<(Uuid, String)>,
+    pub pipelines: Vec<(PipelineId, String)>,
     /// The pipeline shown.
-    pub pipeline_id: Uuid,
+    pub pipeline_id: PipelineId,
     /// Its columns, in order.
     pub columns: Vec<StageColumn>,
     /// Members, for the owner filter.
-    pub members: Vec<(Uuid, String)>,
+    pub members: Vec<(MemberId, String)>,
     /// Trades, for the filter and the new lead form.
     pub trades: Vec<String>,
     /// Usual loss reasons.
@@ -197,7 +196,7 @@ pub struct Board {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BoardChange {
     /// Pipeline concerned.
-    pub pipeline_id: Uuid,
+    pub pipeline_id: PipelineId,
     /// Cards in their new state.
     pub cards: Vec<DealCard>,
     /// A job was opened (the deal was won).
@@ -208,7 +207,7 @@ pub struct BoardChange {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteView {
     /// Note id.
-    pub id: Uuid,
+    pub id: NoteId,
     /// Who wrote it.
     pub author: String,
     /// When, Paris time.
@@ -277,9 +276,9 @@ pub struct DealDetail {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PipelineSettings {
     /// Pipelines of the workspace.
-    pub pipelines: Vec<(Uuid, String)>,
+    pub pipelines: Vec<(PipelineId, String)>,
     /// The pipeline shown.
-    pub pipeline_id: Uuid,
+    pub pipeline_id: PipelineId,
     /// Its stages with their card counts.
     pub stages: Vec<StageSetting>,
     /// The setter feed puts its prospects on this pipeline (the coach
@@ -304,7 +303,7 @@ pub struct StageSetting {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberProfile {
     /// Membership id.
-    pub member_id: Uuid,
+    pub member_id: MemberId,
     /// Name.
     pub name: String,
     /// Email.

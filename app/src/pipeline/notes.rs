@@ -53,7 +53,7 @@ pub async fn add_note(w: &Write, scope: &Scope, deal_id: Uuid, body: &str) -> Re
 /// A note as the drawer shows it.
 pub(super) fn note_view(n: &note::Model) -> NoteView {
     NoteView {
-        id: n.id,
+        id: crate::domain::NoteId(n.id),
         author: n.author_name.clone(),
         created_at: time::display(n.created_at),
         body: n.body.clone(),

@@ -59,7 +59,7 @@ pub async fn member_profile(
         .count(db)
         .await?;
     Ok(MemberProfile {
-        member_id: m.id,
+        member_id: crate::domain::MemberId(m.id),
         name: u.name,
         email: u.email,
         role: m.role,

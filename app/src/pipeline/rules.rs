@@ -156,7 +156,7 @@ async fn rebalance(txn: &DatabaseTransaction, workspace: Uuid, stage_id: Uuid) -
 #[derive(Clone, Debug)]
 pub struct Change {
     /// The deal (of the context's workspace).
-    pub deal_id: Uuid,
+    pub deal_id: DealId,
     /// What happened to it.
     pub trigger: Trigger,
     /// Where the card goes in its column. `Between` is resolved against the
@@ -173,7 +173,7 @@ pub struct Change {
 
 impl Change {
     /// `trigger` happens to `deal_id` now.
-    pub fn new(deal_id: Uuid, trigger: Trigger, placement: Placement) -> Change {
+    pub fn new(deal_id: DealId, trigger: Trigger, placement: Placement) -> Change {
         Change {
             deal_id,
             trigger,
@@ -355,25 +355,25 @@ impl<'a> Batch<'a> {
 
     async fn place(&mut self, d: &deal::Model, plan: &Plan, placement: Placement) -> Result<f64, AppError> {
         match placement {
-            Placement::Auto if plan.stage_id == d.stage_id => Ok(d.position),
-            Placement::Auto => self.top(d.pipeline_id, plan.stage_id, d.id).await,
+            Placement::Auto if plan.stage_id.0 == d.stage_id => Ok(d.position),
+            Placement::Auto => self.top(d.pipeline_id, plan.stage_id.0, d.id).await,
             Placement::Between { before, after } => {
                 let txn = self.w.txn();
-                let b = neighbour(txn, d.workspace_id, plan.stage_id, before.filter(|&x| x != d.id)).await?;
-                let a = neighbour(txn, d.workspace_id, plan.stage_id, after.filter(|&x| x != d.id)).await?;
+                let b = neighbour(txn, d.workspace_id, plan.stage_id.0, before.filter(|&x| x != d.id)).await?;
+                let a = neighbour(txn, d.workspace_id, plan.stage_id.0, after.filter(|&x| x != d.id)).await?;
                 // The browser may show only part of a column (long columns, filters):
                 // with one visible neighbour, the other is the next card in the database.
                 let (b, a) = match (b, a) {
-                    (Some(bp), None) => (b, adjacent(txn, d, plan.stage_id, bp, Side::Below).await?),
-                    (None, Some(ap)) => (adjacent(txn, d, plan.stage_id, ap, Side::Above).await?, a),
+                    (Some(bp), None) => (b, adjacent(txn, d, plan.stage_id.0, bp, Side::Below).await?),
+                    (None, Some(ap)) => (adjacent(txn, d, plan.stage_id.0, ap, Side::Above).await?, a),
                     _ => (b, a),
                 };
                 if let Some(p) = position::between(b, a) {
                     return Ok(p);
                 }
-                rebalance(txn, d.workspace_id, plan.stage_id).await?;
-                let b = neighbour(txn, d.workspace_id, plan.stage_id, before).await?;
-                let a = neighbour(txn, d.workspace_id, plan.stage_id, after).await?;
+                rebalance(txn, d.workspace_id, plan.stage_id.0).await?;
+                let b = neighbour(txn, d.workspace_id, plan.stage_id.0, before).await?;
+                let a = neighbour(txn, d.workspace_id, plan.stage_id.0, after).await?;
                 Ok(position::between(b, a).unwrap_or(position::STEP))
             }
         }
@@ -398,7 +398,7 @@ impl<'a> Batch<'a> {
     ) -> Result<(), AppError> {
         let now = self.now;
         let mut n = d.clone();
-        n.stage_id = plan.stage_id;
+        n.stage_id = plan.stage_id.0;
         n.position = new_position;
         n.updated_at = now;
         if plan.record_first_contact {
@@ -421,9 +421,9 @@ impl<'a> Batch<'a> {
 
         let w = self.w;
         let entity = Some(d.id);
-        if plan.stage_id != d.stage_id {
+        if plan.stage_id.0 != d.stage_id {
             let mut after =
-                json!({ "stage_id": plan.stage_id, "stage": self.stage_name(d.pipeline_id, plan.stage_id) });
+                json!({ "stage_id": plan.stage_id.0, "stage": self.stage_name(d.pipeline_id, plan.stage_id.0) });
             if let Some(reason) = &plan.lost_reason {
                 after["lost_reason"] = json!(reason);
             }
@@ -461,7 +461,7 @@ impl<'a> Batch<'a> {
             w.audit(Audit::of(EventEntity::Deal, entity, EventAction::DealQuoteSent))
                 .await?;
         }
-        let (deal, pipeline, stage) = (DealId(d.id), PipelineId(d.pipeline_id), StageId(plan.stage_id));
+        let (deal, pipeline, stage) = (DealId(d.id), PipelineId(d.pipeline_id), plan.stage_id);
         w.emit(match plan.close {
             Some(StageKind::Won) => DomainEvent::DealWon { deal, pipeline, stage },
             Some(_) => DomainEvent::DealLost {
@@ -470,7 +470,7 @@ impl<'a> Batch<'a> {
                 stage,
                 reason: plan.lost_reason.clone(),
             },
-            None if plan.stage_id != d.stage_id => DomainEvent::DealMoved {
+            None if plan.stage_id.0 != d.stage_id => DomainEvent::DealMoved {
                 deal,
                 pipeline,
                 from: StageId(d.stage_id),
@@ -500,7 +500,7 @@ impl<'a> Batch<'a> {
                 .stages
                 .get(&sibling.pipeline_id)
                 .and_then(|stages| stages.iter().find(|s| s.kind == StageKind::Lost))
-                .map(|s| s.id)
+                .map(|s| StageId(s.id))
             else {
                 continue;
             };
@@ -513,7 +513,7 @@ impl<'a> Batch<'a> {
                 lost_reason: Some(reason.clone()),
                 win: false,
             };
-            let top = self.top(sibling.pipeline_id, lost, sibling.id).await?;
+            let top = self.top(sibling.pipeline_id, lost.0, sibling.id).await?;
             self.execute(&sibling, &plan, top, None, None).await?;
             self.w
                 .audit(
@@ -565,7 +565,7 @@ impl<'a> Batch<'a> {
         let refs: Vec<StageRef> = stages
             .iter()
             .map(|s| StageRef {
-                id: s.id,
+                id: StageId(s.id),
                 kind: s.kind,
                 is_quote_stage: s.is_quote_stage,
             })
@@ -574,7 +574,7 @@ impl<'a> Batch<'a> {
     }
 
     async fn apply(&mut self, c: Change) -> Result<Applied, AppError> {
-        let d = self.deals.get(&c.deal_id).cloned().ok_or(AppError::NotFound)?;
+        let d = self.deals.get(&c.deal_id.0).cloned().ok_or(AppError::NotFound)?;
         let state = state_of(&d);
         let plan = self.plan(&d, c.trigger)?;
         let new_position = self.place(&d, &plan, c.placement).await?;
@@ -664,7 +664,7 @@ fn placeholder(postgres: bool, n: usize) -> String {
 
 fn state_of(d: &deal::Model) -> DealState {
     DealState {
-        stage_id: d.stage_id,
+        stage_id: StageId(d.stage_id),
         contacted: d.first_contact_at.is_some(),
         quote_sent: d.quote_sent_at.is_some(),
     }
@@ -676,14 +676,14 @@ fn state_of(d: &deal::Model) -> DealState {
 pub async fn apply(
     w: &Write,
     ctx: &RuleContext,
-    deal_id: Uuid,
+    deal_id: DealId,
     trigger: Trigger,
     placement: Placement,
 ) -> Result<BoardChange, AppError> {
     let applied = apply_only(w, ctx, deal_id, trigger, placement).await?;
     let cards = board::cards(w, ctx.workspace_id.0, &applied.changed).await?;
     Ok(BoardChange {
-        pipeline_id: applied.pipeline_id,
+        pipeline_id: PipelineId(applied.pipeline_id),
         cards,
         job_opened: applied.job_opened,
     })
@@ -703,7 +703,7 @@ pub struct Applied {
 pub async fn apply_only(
     w: &Write,
     ctx: &RuleContext,
-    deal_id: Uuid,
+    deal_id: DealId,
     trigger: Trigger,
     placement: Placement,
 ) -> Result<Applied, AppError> {
@@ -723,13 +723,13 @@ pub async fn apply_many(w: &Write, ctx: &RuleContext, changes: Vec<Change>) -> R
         return Err(AppError::Internal);
     }
     let mut batch = Batch::new(w, ctx);
-    let ids: Vec<Uuid> = changes.iter().map(|c| c.deal_id).collect();
+    let ids: Vec<Uuid> = changes.iter().map(|c| c.deal_id.0).collect();
     batch.load_deals(&ids).await?;
     // The deals these changes may win, as their stored state says: what a win
     // needs is loaded for all of them at once.
     let mut may_win = Vec::new();
     for c in &changes {
-        if let Some(d) = batch.deals.get(&c.deal_id)
+        if let Some(d) = batch.deals.get(&c.deal_id.0)
             && batch.plan(d, c.trigger.clone()).is_ok_and(|p| p.win)
         {
             may_win.push(d.id);

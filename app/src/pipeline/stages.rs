@@ -5,7 +5,7 @@ use super::rules::{self, Placement, RuleContext};
 use super::{PipelineSettings, StageSetting};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::deal_rules::Trigger;
-use crate::domain::{Role, StageKind, TradePack};
+use crate::domain::{DealId, PipelineId, Role, StageId, StageKind, TradePack};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{deal, pipeline, stage, workspace};
 use crate::infra::{Audit, Scope, Write, time};
@@ -16,16 +16,6 @@ use sea_orm::{
 };
 use serde_json::json;
 use uuid::Uuid;
-
-fn view(s: &stage::Model) -> StageView {
-    StageView {
-        id: s.id,
-        name: s.name.clone(),
-        color: s.color.clone(),
-        kind: s.kind,
-        probability: s.probability,
-    }
-}
 
 async fn pipeline_stages(
     db: &impl ConnectionTrait,
@@ -84,12 +74,12 @@ pub async fn settings(
     };
     let setter_feed = feeds_setter(db, ws, current.id).await?;
     Ok(PipelineSettings {
-        pipelines: pipelines.iter().map(|p| (p.id, p.name.clone())).collect(),
-        pipeline_id: current.id,
+        pipelines: pipelines.iter().map(|p| (PipelineId(p.id), p.name.clone())).collect(),
+        pipeline_id: PipelineId(current.id),
         stages: stages
             .iter()
             .map(|s| StageSetting {
-                stage: view(s),
+                stage: StageView::from(s),
                 cards: count(s.id),
                 is_quote_stage: s.is_quote_stage,
                 setter_status: s.setter_status.as_deref().and_then(SetterStatus::parse),
@@ -184,7 +174,7 @@ pub async fn add(
             .after(json!({ "name": row.name, "kind": kind.as_str(), "pipeline_id": pipeline_id })),
     )
     .await?;
-    Ok(view(&row))
+    Ok(StageView::from(&row))
 }
 
 /// What the stage editor posts.
@@ -382,10 +372,10 @@ pub async fn remove(w: &Write, scope: &Scope, stage_id: Uuid, move_to: Option<Uu
             .iter()
             .map(|id| {
                 let trigger = Trigger::Move {
-                    to: target.id,
+                    to: StageId(target.id),
                     lost_reason: Some(reason.clone()),
                 };
-                rules::Change::new(*id, trigger, Placement::Auto)
+                rules::Change::new(DealId(*id), trigger, Placement::Auto)
             })
             .collect();
         rules::apply_many(w, &ctx, changes).await?;

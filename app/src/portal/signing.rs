@@ -11,7 +11,7 @@ use crate::audit::{EventAction, EventEntity};
 use crate::domain::deal_rules::Trigger;
 use crate::domain::image::ImageKind;
 use crate::domain::money::format_eur;
-use crate::domain::{DomainEvent, Email, QuoteId, WorkspaceId};
+use crate::domain::{DealId, DomainEvent, Email, QuoteId, WorkspaceId};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::crypto::sha256_bytes_hex;
 use crate::infra::entity::{member, quote, quote_signature, user};
@@ -209,7 +209,7 @@ pub async fn sign(w: &Write, token: &str, input: CheckedSignature) -> Result<Por
     .await?;
     if let Some(deal) = q.deal_id {
         let ctx = rules::context(w, WorkspaceId(ws)).await?;
-        rules::apply_only(w, &ctx, deal, Trigger::QuoteAccepted, Placement::Auto).await?;
+        rules::apply_only(w, &ctx, DealId(deal), Trigger::QuoteAccepted, Placement::Auto).await?;
     }
     let total = format!("{} TTC", format_eur(q.total_ttc_cents));
     let valid = q

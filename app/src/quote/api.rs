@@ -69,9 +69,9 @@ pub async fn list_quotes(
 
 /// The quotes of a deal (drawer tab).
 #[server(endpoint = "deal_quotes")]
-pub async fn deal_quotes(deal_id: Uuid) -> Result<Vec<QuoteRow>, AppError> {
+pub async fn deal_quotes(deal_id: crate::domain::DealId) -> Result<Vec<QuoteRow>, AppError> {
     let (state, scope) = support::caller().await?;
-    super::service::of_deal(&state.db, &scope, deal_id).await
+    super::service::of_deal(&state.db, &scope, deal_id.0).await
 }
 
 /// Existing clients with this email or phone (duplicate warning).

@@ -9,7 +9,7 @@ use super::validate::check_draft;
 use super::{QuoteDraft, QuoteStatus, emails, numbering, profile, service, tokens};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::money::format_eur;
-use crate::domain::{DomainEvent, QuoteId, Role};
+use crate::domain::{DealId, DomainEvent, QuoteId, Role};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{contact, quote};
 use crate::infra::queue::QueuePayload;
@@ -220,7 +220,7 @@ pub async fn send(w: &Write, scope: &Scope, id: Uuid) -> Result<Option<BoardChan
                 rules::apply(
                     w,
                     &ctx,
-                    deal,
+                    DealId(deal),
                     crate::domain::deal_rules::Trigger::QuoteSent,
                     Placement::Auto,
                 )

@@ -198,9 +198,9 @@ pub async fn apply_moves(w: &Write, workspace_id: Uuid, moves: HashMap<Uuid, Dea
     let changes = moves
         .into_iter()
         .map(|(deal_id, m)| Change {
-            deal_id,
+            deal_id: DealId(deal_id),
             trigger: Trigger::Move {
-                to: m.stage_id,
+                to: StageId(m.stage_id),
                 lost_reason: m.lost_reason.or_else(|| Some(FEED_LOST_REASON.to_string())),
             },
             placement: Placement::Auto,

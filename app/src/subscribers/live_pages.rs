@@ -49,7 +49,7 @@ impl Subscriber for LivePages {
         for ((workspace_id, pipeline_id), delta) in boards {
             let cards = board::cards(&state.db, workspace_id, &delta.deals).await?;
             let change = BoardChange {
-                pipeline_id,
+                pipeline_id: crate::domain::PipelineId(pipeline_id),
                 cards,
                 job_opened: delta.job_opened,
             };

@@ -88,7 +88,7 @@ pub struct InvitationInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageView {
     /// Stage id.
-    pub id: uuid::Uuid,
+    pub id: crate::domain::StageId,
     /// Title.
     pub name: String,
     /// Accent colour.
@@ -99,11 +99,24 @@ pub struct StageView {
     pub probability: i32,
 }
 
+#[cfg(feature = "ssr")]
+impl From<&crate::infra::entity::stage::Model> for StageView {
+    fn from(s: &crate::infra::entity::stage::Model) -> StageView {
+        StageView {
+            id: crate::domain::StageId(s.id),
+            name: s.name.clone(),
+            color: s.color.clone(),
+            kind: s.kind,
+            probability: s.probability,
+        }
+    }
+}
+
 /// A pipeline with its stages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PipelineView {
     /// Pipeline id.
-    pub id: uuid::Uuid,
+    pub id: crate::domain::PipelineId,
     /// Title.
     pub name: String,
     /// Ordered stages.

@@ -592,18 +592,12 @@ pub async fn overview(db: &DatabaseConnection, scope: &Scope) -> Result<Overview
     let pipelines = pipelines
         .into_iter()
         .map(|p| PipelineView {
-            id: p.id,
+            id: crate::domain::PipelineId(p.id),
             name: p.name,
             stages: stages
                 .iter()
                 .filter(|s| s.pipeline_id == p.id)
-                .map(|s| StageView {
-                    id: s.id,
-                    name: s.name.clone(),
-                    color: s.color.clone(),
-                    kind: s.kind,
-                    probability: s.probability,
-                })
+                .map(StageView::from)
                 .collect(),
         })
         .collect();

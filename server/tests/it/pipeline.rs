@@ -4,7 +4,7 @@
 
 use crate::support::{Browser, TestApp, spawn_app};
 use app::domain::deal_rules::Trigger;
-use app::domain::{TradePack, WorkspaceId};
+use app::domain::{DealId, TradePack, WorkspaceId};
 use app::infra::Write;
 use app::infra::entity::{deal, event, job, member};
 use app::pipeline::rules::{self, Placement, RuleContext};
@@ -277,7 +277,7 @@ async fn quote_sent_then_accepted_follow_the_rules_entry_point() {
     let envelope = || Write::system(&app.state, "Devis", Some(WorkspaceId(workspace_id)));
 
     let w = envelope().await.unwrap();
-    rules::apply(&w, &ctx, first, Trigger::QuoteSent, Placement::Auto)
+    rules::apply(&w, &ctx, DealId(first), Trigger::QuoteSent, Placement::Auto)
         .await
         .unwrap();
     w.commit().await.unwrap();
@@ -290,7 +290,7 @@ async fn quote_sent_then_accepted_follow_the_rules_entry_point() {
     assert!(row.quote_sent_at.is_some() && row.first_contact_at.is_some());
 
     let w = envelope().await.unwrap();
-    let change = rules::apply(&w, &ctx, first, Trigger::QuoteAccepted, Placement::Auto)
+    let change = rules::apply(&w, &ctx, DealId(first), Trigger::QuoteAccepted, Placement::Auto)
         .await
         .unwrap();
     w.commit().await.unwrap();

@@ -7,6 +7,7 @@ use super::drawer::DealDrawer;
 use super::new_lead::NewLeadDialog;
 use super::state::{BoardState, ColumnState, Slot};
 use super::toolbar::{BoardQuery, Toolbar};
+use crate::domain::DealId;
 use crate::domain::{StageKind, money};
 use crate::pipeline::api::{fetch_board, fetch_more_cards, move_deal};
 use crate::pipeline::{Board, CLOSED_WINDOW_DAYS, DealCard, MORE_CARDS};
@@ -15,7 +16,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use uuid::Uuid;
 
 /// The board page.
 #[component]
@@ -79,7 +79,7 @@ fn BoardView(board: Board, query: BoardQuery) -> impl IntoView {
     let toasts = use_toasts();
     let announcement = RwSignal::new(String::new());
     let announce = Callback::new(move |text: String| announcement.set(text));
-    let open_deal = RwSignal::new(None::<Uuid>);
+    let open_deal = RwSignal::new(None::<DealId>);
     let pending_lost = RwSignal::new(None::<PendingMove>);
     let pending_won = RwSignal::new(None::<PendingMove>);
     let new_lead = RwSignal::new(false);
@@ -113,7 +113,7 @@ fn BoardView(board: Board, query: BoardQuery) -> impl IntoView {
             }
         });
     };
-    let on_drop = Callback::new(move |(card, from, to): (Uuid, Slot, Slot)| {
+    let on_drop = Callback::new(move |(card, from, to): (DealId, Slot, Slot)| {
         if !can_work {
             toasts.error("Votre rôle ne permet pas de déplacer les cartes.");
             return;

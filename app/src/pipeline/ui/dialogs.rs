@@ -2,15 +2,15 @@
 //! is really won (winning closes the lead's other deals and opens a job).
 
 use super::state::Slot;
+use crate::domain::DealId;
 use crate::ui::{Button, ButtonKind, Modal};
 use leptos::prelude::*;
-use uuid::Uuid;
 
 /// A move waiting for the user's answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PendingMove {
     /// The card.
-    pub card: Uuid,
+    pub card: DealId,
     /// Where it was.
     pub from: Slot,
     /// Where it goes.

@@ -12,16 +12,16 @@
 //!   drops, escape cancels; every step is announced in a live region.
 
 use super::state::{BoardState, Slot};
+use crate::domain::DealId;
 use leptos::prelude::*;
-use uuid::Uuid;
 
 /// What the board does when a card is dropped or clicked.
 #[derive(Clone, Copy)]
 pub struct DndHandlers {
     /// A card left `from` for `to` (`to.index` counts the other cards of the target column).
-    pub on_drop: Callback<(Uuid, Slot, Slot)>,
+    pub on_drop: Callback<(DealId, Slot, Slot)>,
     /// A card was clicked or tapped (open the drawer).
-    pub on_open: Callback<Uuid>,
+    pub on_open: Callback<DealId>,
     /// Text for screen readers.
     pub announce: Callback<String>,
 }
@@ -30,13 +30,13 @@ pub struct DndHandlers {
 #[derive(Clone, Copy)]
 pub struct Dnd {
     /// The card being dragged with a pointer.
-    pub dragging: RwSignal<Option<Uuid>>,
+    pub dragging: RwSignal<Option<DealId>>,
     /// Where the placeholder stands: column, and index among the other cards.
     pub target: RwSignal<Option<Slot>>,
     /// Height of the placeholder, px.
     pub placeholder_height: RwSignal<f64>,
     /// The card lifted with the keyboard, and where it started.
-    pub lifted: RwSignal<Option<(Uuid, Slot)>>,
+    pub lifted: RwSignal<Option<(DealId, Slot)>>,
     board: BoardState,
     handlers: DndHandlers,
     #[cfg(feature = "hydrate")]
@@ -96,7 +96,7 @@ impl Dnd {
     }
 
     /// `keydown` on a card.
-    pub fn key_down(self, ev: leptos::ev::KeyboardEvent, deal: Uuid) {
+    pub fn key_down(self, ev: leptos::ev::KeyboardEvent, deal: DealId) {
         let key = ev.key();
         let lifted = self.lifted.get_untracked();
         match (key.as_str(), lifted) {
@@ -179,7 +179,7 @@ impl Dnd {
 }
 
 /// Puts keyboard focus back on a card after it moved in the DOM.
-pub(super) fn refocus(card: Uuid) {
+pub(super) fn refocus(card: DealId) {
     #[cfg(feature = "hydrate")]
     request_animation_frame(move || {
         use leptos::wasm_bindgen::JsCast;
@@ -196,12 +196,12 @@ pub(super) fn refocus(card: Uuid) {
 #[cfg(feature = "hydrate")]
 mod imp {
     use super::{Dnd, Slot};
+    use crate::domain::DealId;
     use leptos::prelude::*;
     use leptos::wasm_bindgen::JsCast;
     use leptos::wasm_bindgen::closure::Closure;
     use leptos::web_sys::{AddEventListenerOptions, Element, HtmlElement, PointerEvent};
     use std::time::Duration;
-    use uuid::Uuid;
 
     /// Movement that turns a mouse press into a drag, px.
     const MOUSE_SLOP: f64 = 5.0;
@@ -230,7 +230,7 @@ mod imp {
         touch: bool,
         start: (f64, f64),
         last: (f64, f64),
-        card: Option<Uuid>,
+        card: Option<DealId>,
         from: Option<Slot>,
         pressing: bool,
         long_press: Option<TimeoutHandle>,
@@ -240,7 +240,7 @@ mod imp {
         columns: Vec<ColumnGeom>,
     }
 
-    fn card_of(ev: &PointerEvent) -> Option<(Element, Uuid)> {
+    fn card_of(ev: &PointerEvent) -> Option<(Element, DealId)> {
         let target = ev.target()?.dyn_into::<Element>().ok()?;
         let card = target.closest("[data-testid=deal-card]").ok()??;
         let id = card.get_attribute("data-deal-id")?.parse().ok()?;
@@ -435,7 +435,7 @@ mod imp {
     }
 
     /// Column and card geometry in scroll-independent coordinates.
-    fn measure(board: &HtmlElement, dragged: Uuid) -> Vec<ColumnGeom> {
+    fn measure(board: &HtmlElement, dragged: DealId) -> Vec<ColumnGeom> {
         let board_rect = board.get_bounding_client_rect();
         let scroll_left = board.scroll_left() as f64;
         let mut columns = Vec::new();
@@ -454,7 +454,7 @@ mod imp {
                     let Some(el) = cards.item(k).and_then(|n| n.dyn_into::<Element>().ok()) else {
                         continue;
                     };
-                    if el.get_attribute("data-deal-id").and_then(|v| v.parse::<Uuid>().ok()) == Some(dragged) {
+                    if el.get_attribute("data-deal-id").and_then(|v| v.parse::<DealId>().ok()) == Some(dragged) {
                         continue;
                     }
                     let r = el.get_bounding_client_rect();

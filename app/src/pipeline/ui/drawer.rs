@@ -3,6 +3,7 @@
 use super::card::temperature_class;
 use super::dnd::refocus;
 use super::state::BoardState;
+use crate::domain::DealId;
 use crate::domain::validation::Phone;
 use crate::domain::{StageKind, money};
 use crate::error::AppError;
@@ -14,11 +15,10 @@ use crate::ui::{
     on_result, use_toasts,
 };
 use leptos::prelude::*;
-use uuid::Uuid;
 
 /// The drawer of the deal in `open`.
 #[component]
-pub fn DealDrawer(open: RwSignal<Option<Uuid>>, state: BoardState, can_work: bool) -> impl IntoView {
+pub fn DealDrawer(open: RwSignal<Option<DealId>>, state: BoardState, can_work: bool) -> impl IntoView {
     let detail = Resource::new(
         move || open.get(),
         |id| async move {
@@ -28,7 +28,7 @@ pub fn DealDrawer(open: RwSignal<Option<Uuid>>, state: BoardState, can_work: boo
             }
         },
     );
-    let last = StoredValue::new(None::<Uuid>);
+    let last = StoredValue::new(None::<DealId>);
     // After an action the body is rendered again from the server's answer;
     // the note field gets the focus back so keyboard users stay in place.
     let focus_note = StoredValue::new(false);

@@ -1,6 +1,7 @@
 //! "Nouvelle demande": a lead typed in by the team (a phone call, a visit…).
 
 use super::state::BoardState;
+use crate::domain::PipelineId;
 use crate::domain::validation::{Phone, postcode};
 use crate::domain::{Email, PersonName, money};
 use crate::error::{AppError, FieldErrors};
@@ -11,7 +12,6 @@ use crate::ui::{
     on_result, use_toasts,
 };
 use leptos::prelude::*;
-use uuid::Uuid;
 
 fn optional(value: String) -> Option<String> {
     let v = value.trim().to_string();
@@ -20,7 +20,12 @@ fn optional(value: String) -> Option<String> {
 
 /// The new-lead form in a dialog.
 #[component]
-pub fn NewLeadDialog(open: RwSignal<bool>, trades: Vec<String>, pipeline_id: Uuid, state: BoardState) -> impl IntoView {
+pub fn NewLeadDialog(
+    open: RwSignal<bool>,
+    trades: Vec<String>,
+    pipeline_id: PipelineId,
+    state: BoardState,
+) -> impl IntoView {
     let toasts = use_toasts();
     let action = ServerAction::<CreateLead>::new();
     let error = RwSignal::new(None::<AppError>);

@@ -1,11 +1,11 @@
 //! `/app/members/:id`: a member's profile with their score.
 
+use crate::domain::MemberId;
 use crate::pipeline::api::fetch_member_profile;
 use crate::ui::{ErrorState, GlassCard, LoadingState, PageHeader, StatTile};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
 
 fn percent(v: Option<f64>) -> String {
     v.map(|v| format!("{:.0} %", v * 100.0)).unwrap_or_else(|| "—".into())
@@ -24,7 +24,7 @@ fn hours(v: Option<f64>) -> String {
 #[component]
 pub fn MemberProfilePage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<Uuid>().ok()));
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<MemberId>().ok()));
     let profile = Resource::new(id, |id| async move {
         match id {
             Some(id) => fetch_member_profile(id).await,

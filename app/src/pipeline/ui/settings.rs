@@ -1,5 +1,6 @@
 //! `/app/pipeline/settings`: stages of a pipeline (owners and admins).
 
+use crate::domain::PipelineId;
 use crate::domain::StageKind;
 use crate::error::AppError;
 use crate::pipeline::api::{AddStage, RemoveStage, ReorderStage, UpdateStage, fetch_pipeline_settings};
@@ -13,13 +14,12 @@ use crate::workspace::StageView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use uuid::Uuid;
 
 /// Stage settings page.
 #[component]
 pub fn PipelineSettingsPage() -> impl IntoView {
     let query = use_query_map();
-    let pipeline = Memo::new(move |_| query.with(|q| q.get("pipeline").and_then(|v| v.parse::<Uuid>().ok())));
+    let pipeline = Memo::new(move |_| query.with(|q| q.get("pipeline").and_then(|v| v.parse::<PipelineId>().ok())));
     let settings = Resource::new(move || pipeline.get(), fetch_pipeline_settings);
     let reload = Callback::new(move |_| settings.refetch());
     view! {
@@ -210,7 +210,7 @@ fn StageEditor(
 }
 
 #[component]
-fn AddStageForm(pipeline_id: Uuid, reload: Callback<()>) -> impl IntoView {
+fn AddStageForm(pipeline_id: PipelineId, reload: Callback<()>) -> impl IntoView {
     let toasts = use_toasts();
     let action = ServerAction::<AddStage>::new();
     let name = RwSignal::new(String::new());

@@ -1,11 +1,10 @@
 //! The board in the browser: one signal per column so that a move re-renders
 //! two columns, not the board; optimistic moves with a snapshot to roll back.
 
-use crate::domain::StageKind;
+use crate::domain::{DealId, StageId, StageKind};
 use crate::pipeline::{Board, DealCard};
 use crate::workspace::StageView;
 use leptos::prelude::*;
-use uuid::Uuid;
 
 /// One column's live state.
 #[derive(Clone, Copy)]
@@ -76,13 +75,13 @@ impl BoardState {
     }
 
     /// The column of a stage.
-    pub fn column_of_stage(&self, stage: Uuid) -> Option<usize> {
+    pub fn column_of_stage(&self, stage: StageId) -> Option<usize> {
         self.columns
             .with_value(|c| c.iter().position(|col| col.stage.with_value(|s| s.id == stage)))
     }
 
     /// Where a card is now.
-    pub fn find(&self, deal: Uuid) -> Option<Slot> {
+    pub fn find(&self, deal: DealId) -> Option<Slot> {
         self.columns.with_value(|cols| {
             cols.iter().enumerate().find_map(|(ci, col)| {
                 col.cards
@@ -125,7 +124,7 @@ impl BoardState {
     }
 
     /// The cards around a slot of a column: (above, below), for the server's placement.
-    pub fn neighbours(&self, slot: Slot) -> (Option<Uuid>, Option<Uuid>) {
+    pub fn neighbours(&self, slot: Slot) -> (Option<DealId>, Option<DealId>) {
         self.column(slot.column)
             .map(|c| {
                 c.cards.with_untracked(|cards| {
@@ -176,7 +175,7 @@ impl BoardState {
 
     /// The server confirmed a move: the moved card keeps the place the user gave
     /// it (with the server's fields); cards the rules changed move to their column.
-    pub fn confirm(&self, moved: Uuid, cards: &[DealCard]) {
+    pub fn confirm(&self, moved: DealId, cards: &[DealCard]) {
         let (mine, others): (Vec<DealCard>, Vec<DealCard>) = cards.iter().cloned().partition(|c| c.id == moved);
         for card in mine {
             match self

@@ -1,20 +1,20 @@
 //! The board's toolbar: pipeline, filters and sort, all kept in the URL so
 //! that they survive a reload; "Nouvelle demande".
 
+use crate::domain::{MemberId, PipelineId};
 use crate::pipeline::Board;
 use crate::ui::{Button, Icon, IconName};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::params::ParamsMap;
-use uuid::Uuid;
 
 /// The board's URL parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BoardQuery {
     /// Pipeline.
-    pub pipeline: Option<Uuid>,
+    pub pipeline: Option<PipelineId>,
     /// Owner (membership id).
-    pub owner: Option<Uuid>,
+    pub owner: Option<MemberId>,
     /// Trade.
     pub trade: Option<String>,
     /// Score range.

@@ -1,15 +1,15 @@
 //! The quotes of a deal, in the deal drawer, with "Créer un devis".
 
 use super::parts::StatusBadge;
+use crate::domain::DealId;
 use crate::domain::money::format_eur;
 use crate::quote::api::deal_quotes;
 use crate::ui::{ButtonKind, button_class};
 use leptos::prelude::*;
-use uuid::Uuid;
 
 /// The drawer's quote section.
 #[component]
-pub fn DealQuotes(deal_id: Uuid, can_work: bool) -> impl IntoView {
+pub fn DealQuotes(deal_id: DealId, can_work: bool) -> impl IntoView {
     let quotes = LocalResource::new(move || deal_quotes(deal_id));
     view! {
         <section aria-labelledby="deal-quotes-title" data-testid="deal-quotes">
