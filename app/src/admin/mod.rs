@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceActivity {
     /// Workspace id.
-    pub id: uuid::Uuid,
+    pub id: crate::domain::WorkspaceId,
     /// Name.
     pub name: String,
     /// Trade pack.

@@ -50,7 +50,7 @@ pub async fn overview(db: &DatabaseConnection, current: &SessionUser) -> Result<
     let mut workspaces: Vec<WorkspaceActivity> = spaces
         .into_iter()
         .map(|ws| WorkspaceActivity {
-            id: ws.id,
+            id: crate::domain::WorkspaceId(ws.id),
             members: count(&members, ws.id),
             events_30d: count(&activity, ws.id),
             last_activity: last_events

@@ -196,7 +196,7 @@ string_enum!(
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventRow {
     /// Event id.
-    pub id: uuid::Uuid,
+    pub id: crate::domain::EventId,
     /// Position in the workspace's chain.
     pub seq: i64,
     /// When, in Paris time.
@@ -255,7 +255,7 @@ pub struct ChainBreak {
     /// Sequence number of the first bad event.
     pub seq: i64,
     /// Its id, when the row exists.
-    pub event_id: Option<uuid::Uuid>,
+    pub event_id: Option<crate::domain::EventId>,
     /// What is wrong, in French.
     pub reason: String,
 }

@@ -70,7 +70,7 @@ pub fn summarize(action: Option<EventAction>, before: &Option<String>, after: &O
 /// An event as the audit page and timelines show it.
 pub fn row(e: &event::Model) -> EventRow {
     EventRow {
-        id: e.id,
+        id: crate::domain::EventId(e.id),
         seq: e.seq,
         occurred_at: time::display_seconds(e.occurred_at),
         occurred_at_iso: time::iso(e.occurred_at),

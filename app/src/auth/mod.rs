@@ -34,7 +34,7 @@ pub enum SignInOutcome {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CurrentWorkspace {
     /// Workspace id.
-    pub id: uuid::Uuid,
+    pub id: crate::domain::WorkspaceId,
     /// Its name.
     pub name: String,
     /// Its trade pack.
@@ -51,7 +51,7 @@ pub struct CurrentWorkspace {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Me {
     /// User id.
-    pub user_id: uuid::Uuid,
+    pub user_id: crate::domain::UserId,
     /// Display name.
     pub name: String,
     /// Email address.

@@ -341,14 +341,14 @@ pub async fn me(state: &AppState) -> Result<Option<Me>, AppError> {
         .as_ref()
         .is_some_and(|(m, w)| scope::must_enroll_totp(&current.user, m, w));
     Ok(Some(Me {
-        user_id: current.user.id,
+        user_id: crate::domain::UserId(current.user.id),
         name: current.user.name.clone(),
         email: current.user.email.clone(),
         email_verified: current.user.email_verified(),
         is_platform_admin: current.user.is_platform_admin,
         totp_enabled: current.user.totp_enabled_at.is_some(),
         workspace: membership.map(|(m, w)| super::CurrentWorkspace {
-            id: w.id,
+            id: crate::domain::WorkspaceId(w.id),
             name: w.name.clone(),
             pack: w.pack,
             labels: w.pack.labels(),

@@ -75,6 +75,12 @@ typed_id!(
     StageId,
     /// A quote (every version has its own id).
     QuoteId,
+    /// A client of the workspace (a quote's addressee).
+    ContactId,
+    /// A saved product or service of the catalogue.
+    CatalogueItemId,
+    /// A key of the public API (the setter feed).
+    ApiKeyId,
     /// One domain event of the outbox.
     DomainEventId,
 );

@@ -261,7 +261,7 @@ async fn verify_chain(
         Ok(Some(ChainBreak {
             workspace_id,
             seq,
-            event_id,
+            event_id: event_id.map(crate::domain::EventId),
             reason,
         }))
     };

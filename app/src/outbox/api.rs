@@ -47,11 +47,11 @@ pub async fn list_outbox(status: Option<String>, search: Option<String>) -> Resu
 
 /// One message with its content.
 #[server(endpoint = "get_email")]
-pub async fn get_email(id: uuid::Uuid) -> Result<EmailDetail, AppError> {
+pub async fn get_email(id: crate::domain::EmailId) -> Result<EmailDetail, AppError> {
     use crate::infra::state::app_state;
     let state = app_state()?;
     let viewer = viewer().await?;
-    super::service::detail(&state.db, &viewer, id)
+    super::service::detail(&state.db, &viewer, id.0)
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -113,7 +113,7 @@ impl EmailStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EmailRow {
     /// Message id.
-    pub id: uuid::Uuid,
+    pub id: crate::domain::EmailId,
     /// Recipient.
     pub to: String,
     /// Subject.

@@ -126,7 +126,7 @@ fn mask_links(text: &str) -> String {
 
 fn to_row(m: &email::Model) -> EmailRow {
     EmailRow {
-        id: m.id,
+        id: crate::domain::EmailId(m.id),
         to: m.to_address.clone(),
         subject: m.subject.clone(),
         kind: m.kind,

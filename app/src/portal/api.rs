@@ -2,9 +2,9 @@
 //! no workspace id from the client.
 
 use super::{PortalQuote, Verification};
+use crate::domain::QuoteId;
 use crate::error::AppError;
 use leptos::prelude::*;
-use uuid::Uuid;
 
 /// Opens the quote behind a portal link (recorded; the first opening marks it viewed).
 #[server(endpoint = "fetch_portal_quote")]
@@ -61,9 +61,9 @@ pub async fn decline_quote(token: String, reason: String) -> Result<PortalQuote,
 /// Recomputes the SHA-256 of the PDF a client signed and compares it with the
 /// signature record (members of the workspace).
 #[server(endpoint = "verify_quote_signature")]
-pub async fn verify_quote_signature(id: Uuid) -> Result<Verification, AppError> {
+pub async fn verify_quote_signature(id: QuoteId) -> Result<Verification, AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
-    super::service::verify(&state.db, &scope, id).await
+    super::service::verify(&state.db, &scope, id.0).await
 }

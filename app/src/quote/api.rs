@@ -3,10 +3,10 @@
 //! as JSON; everything else as form fields.
 
 use super::{BusinessSettings, CatalogueItem, ContactMatch, QuoteDraft, QuoteList, QuoteRow, QuoteView};
+use crate::domain::{CatalogueItemId, DealId, QuoteId};
 use crate::error::AppError;
 use leptos::prelude::*;
 use server_fn::codec::Json;
-use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 mod support {
@@ -22,37 +22,37 @@ mod support {
 
 /// Starts a draft (from a deal: client and site address from its lead).
 #[server(endpoint = "create_quote")]
-pub async fn create_quote(deal_id: Option<Uuid>) -> Result<Uuid, AppError> {
+pub async fn create_quote(deal_id: Option<DealId>) -> Result<QuoteId, AppError> {
     let (state, scope) = support::caller().await?;
     let w = crate::infra::Write::scoped(&state, &scope).await?;
-    let id = super::service::create(&w, &scope, deal_id).await?;
+    let id = super::service::create(&w, &scope, deal_id.map(|d| d.0)).await?;
     w.commit().await?;
-    Ok(id)
+    Ok(QuoteId(id))
 }
 
 /// What a new quote starts with (nothing stored until the first save).
 #[server(endpoint = "new_quote_draft")]
-pub async fn new_quote_draft(deal_id: Option<Uuid>) -> Result<QuoteDraft, AppError> {
+pub async fn new_quote_draft(deal_id: Option<DealId>) -> Result<QuoteDraft, AppError> {
     let (state, scope) = support::caller().await?;
-    let q = super::service::prefilled(&state.db, &scope, deal_id).await?;
+    let q = super::service::prefilled(&state.db, &scope, deal_id.map(|d| d.0)).await?;
     Ok(super::store::draft_of(&q, &[]))
 }
 
 /// Saves a whole draft (autosave) and returns it as stored, with the legal check.
 #[server(endpoint = "save_quote", input = Json)]
-pub async fn save_quote(id: Uuid, draft: QuoteDraft) -> Result<QuoteView, AppError> {
+pub async fn save_quote(id: QuoteId, draft: QuoteDraft) -> Result<QuoteView, AppError> {
     let (state, scope) = support::caller().await?;
     let w = crate::infra::Write::scoped(&state, &scope).await?;
-    super::service::save(&w, &scope, id, draft).await?;
+    super::service::save(&w, &scope, id.0, draft).await?;
     w.commit().await?;
-    super::service::view(&state.db, &scope, id).await
+    super::service::view(&state.db, &scope, id.0).await
 }
 
 /// A quote with its lines, totals and the legal check.
 #[server(endpoint = "fetch_quote")]
-pub async fn fetch_quote(id: Uuid) -> Result<QuoteView, AppError> {
+pub async fn fetch_quote(id: QuoteId) -> Result<QuoteView, AppError> {
     let (state, scope) = support::caller().await?;
-    super::service::view(&state.db, &scope, id).await
+    super::service::view(&state.db, &scope, id.0).await
 }
 
 /// The quotes list (status filter, search, page of 50).
@@ -69,7 +69,7 @@ pub async fn list_quotes(
 
 /// The quotes of a deal (drawer tab).
 #[server(endpoint = "deal_quotes")]
-pub async fn deal_quotes(deal_id: crate::domain::DealId) -> Result<Vec<QuoteRow>, AppError> {
+pub async fn deal_quotes(deal_id: DealId) -> Result<Vec<QuoteRow>, AppError> {
     let (state, scope) = support::caller().await?;
     super::service::of_deal(&state.db, &scope, deal_id.0).await
 }
@@ -142,20 +142,20 @@ pub async fn list_catalogue() -> Result<Vec<CatalogueItem>, AppError> {
 
 /// Adds (`is_new`) or changes a catalogue item.
 #[server(endpoint = "save_catalogue_item", input = Json)]
-pub async fn save_catalogue_item(item: CatalogueItem, is_new: bool) -> Result<Uuid, AppError> {
+pub async fn save_catalogue_item(item: CatalogueItem, is_new: bool) -> Result<CatalogueItemId, AppError> {
     let (state, scope) = support::caller().await?;
     let w = crate::infra::Write::scoped(&state, &scope).await?;
     let id = super::profile::save_item(&w, &scope, item, is_new).await?;
     w.commit().await?;
-    Ok(id)
+    Ok(CatalogueItemId(id))
 }
 
 /// Archives a catalogue item.
 #[server(endpoint = "archive_catalogue_item")]
-pub async fn archive_catalogue_item(id: Uuid) -> Result<(), AppError> {
+pub async fn archive_catalogue_item(id: CatalogueItemId) -> Result<(), AppError> {
     let (state, scope) = support::caller().await?;
     let w = crate::infra::Write::scoped(&state, &scope).await?;
-    super::profile::archive_item(&w, &scope, id).await?;
+    super::profile::archive_item(&w, &scope, id.0).await?;
     w.commit().await?;
     Ok(())
 }
@@ -163,20 +163,20 @@ pub async fn archive_catalogue_item(id: Uuid) -> Result<(), AppError> {
 /// Sends a draft: legal check, number, PDF, email with the portal link, the
 /// deal to the quote stage. Returns the sent quote.
 #[server(endpoint = "send_quote")]
-pub async fn send_quote(id: Uuid) -> Result<QuoteView, AppError> {
+pub async fn send_quote(id: QuoteId) -> Result<QuoteView, AppError> {
     let (state, scope) = support::caller().await?;
     let w = crate::infra::Write::scoped(&state, &scope).await?;
-    super::send::send(&w, &scope, id).await?;
+    super::send::send(&w, &scope, id.0).await?;
     w.commit().await?;
-    super::service::view(&state.db, &scope, id).await
+    super::service::view(&state.db, &scope, id.0).await
 }
 
 /// Starts a new version of a sent quote (to change it: it must be signed again).
 #[server(endpoint = "new_quote_version")]
-pub async fn new_quote_version(id: Uuid) -> Result<Uuid, AppError> {
+pub async fn new_quote_version(id: QuoteId) -> Result<QuoteId, AppError> {
     let (state, scope) = support::caller().await?;
     let w = crate::infra::Write::scoped(&state, &scope).await?;
-    let new_id = super::versions::new_version(&w, &scope, id).await?;
+    let new_id = super::versions::new_version(&w, &scope, id.0).await?;
     w.commit().await?;
-    Ok(new_id)
+    Ok(QuoteId(new_id))
 }

@@ -5,7 +5,7 @@ use super::{BusinessSettings, CatalogueItem, TEMPLATES};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::quote_check::{LegalIdentity, siret_is_valid};
 use crate::domain::vat::{Unit, VatRate};
-use crate::domain::{Role, TradePack};
+use crate::domain::{CatalogueItemId, Role, TradePack};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{business_profile, catalogue_item, workspace};
 use crate::infra::{Audit, Scope, Write, time};
@@ -287,7 +287,7 @@ pub async fn save(w: &Write, scope: &Scope, s: BusinessSettings) -> Result<(), A
 
 fn item_of(row: catalogue_item::Model) -> CatalogueItem {
     CatalogueItem {
-        id: row.id,
+        id: CatalogueItemId(row.id),
         description: row.description,
         unit: Unit::parse(&row.unit).unwrap_or(Unit::Piece),
         unit_price: row.unit_price_cents,
@@ -343,7 +343,7 @@ pub async fn save_item(w: &Write, scope: &Scope, item: CatalogueItem, is_new: bo
         .await?;
         id
     } else {
-        let row = catalogue_item::Entity::find_by_id(item.id)
+        let row = catalogue_item::Entity::find_by_id(item.id.0)
             .filter(catalogue_item::Column::WorkspaceId.eq(ws))
             .one(w)
             .await?
@@ -355,7 +355,7 @@ pub async fn save_item(w: &Write, scope: &Scope, item: CatalogueItem, is_new: bo
         row.vat_bp = Set(item.vat.basis_points() as i32);
         row.updated_at = Set(now);
         row.update(w).await?;
-        item.id
+        item.id.0
     };
     w.audit(
         Audit::of(EventEntity::CatalogueItem, Some(id), EventAction::CatalogueItemSaved)

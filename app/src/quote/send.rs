@@ -57,7 +57,7 @@ async fn client_contact(
 ) -> Result<contact::Model, AppError> {
     let ws = scope.workspace_id.0;
     if let Some(id) = draft.client.contact_id {
-        return contact::Entity::find_by_id(id)
+        return contact::Entity::find_by_id(id.0)
             .filter(contact::Column::WorkspaceId.eq(ws))
             .one(w)
             .await?

@@ -6,9 +6,9 @@ use super::store::{self, draft_of, line_rows};
 use super::validate::check_draft;
 use super::{ContactMatch, QuoteDraft, QuoteList, QuoteRow, QuoteStatus, QuoteView};
 use crate::audit::{EventAction, EventEntity};
-use crate::domain::Role;
 use crate::domain::quote_check::{self, CheckedLine, CheckedQuote};
 use crate::domain::quote_totals::Totals;
+use crate::domain::{ContactId, QuoteId, Role};
 use crate::error::AppError;
 use crate::infra::entity::{contact, deal, lead, quote, quote_line};
 use crate::infra::{Audit, Scope, Write, time};
@@ -107,16 +107,16 @@ pub async fn save(w: &Write, scope: &Scope, id: Uuid, draft: QuoteDraft) -> Resu
         ));
     };
     if let Some(contact_id) = draft.client.contact_id {
-        contact::Entity::find_by_id(contact_id)
+        contact::Entity::find_by_id(contact_id.0)
             .filter(contact::Column::WorkspaceId.eq(ws))
             .one(w)
             .await?
             .ok_or(AppError::NotFound)?;
     }
     if let Some(deal_id) = draft.deal_id
-        && Some(deal_id) != q.deal_id
+        && Some(deal_id.0) != q.deal_id
     {
-        deal_and_lead(w, ws, deal_id).await?;
+        deal_and_lead(w, ws, deal_id.0).await?;
     }
     let totals = draft.totals();
     let mut row = q.into_active_model();
@@ -186,7 +186,7 @@ pub async fn view(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<
     };
     let at = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(time::display).unwrap_or_default();
     Ok(QuoteView {
-        id: q.id,
+        id: QuoteId(q.id),
         number: q.number.clone(),
         version: q.version,
         status: q.status,
@@ -204,7 +204,7 @@ pub async fn view(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<
 
 fn row_of(q: &quote::Model) -> QuoteRow {
     QuoteRow {
-        id: q.id,
+        id: QuoteId(q.id),
         number: q.number.clone(),
         version: q.version,
         title: q.title.clone(),
@@ -327,7 +327,7 @@ pub async fn matching_contacts(
     Ok(rows
         .into_iter()
         .map(|c| ContactMatch {
-            id: c.id,
+            id: ContactId(c.id),
             name: c.name,
             email: c.email,
             phone: c.phone,

@@ -3,6 +3,7 @@
 use super::{ClientInput, LineInput, QuoteDraft, QuoteStatus};
 use crate::domain::quote_totals::{Deposit, Discount, Totals};
 use crate::domain::vat::{Unit, VatRate};
+use crate::domain::{ContactId, DealId};
 use crate::error::AppError;
 use crate::infra::entity::{business_profile, quote, quote_line};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -107,7 +108,7 @@ pub fn blank(ws: Uuid, now: DateTime<Utc>, settings: &business_profile::Model) -
 pub fn apply_draft(row: &mut quote::ActiveModel, draft: &QuoteDraft, totals: &Totals) {
     let c = &draft.client;
     let trim = |s: &str| s.trim().to_string();
-    row.contact_id = Set(c.contact_id);
+    row.contact_id = Set(c.contact_id.map(|c| c.0));
     row.client_name = Set(trim(&c.name));
     row.client_company = Set(trim(&c.company));
     row.client_email = Set(c.email.trim().to_lowercase());
@@ -117,7 +118,7 @@ pub fn apply_draft(row: &mut quote::ActiveModel, draft: &QuoteDraft, totals: &To
     row.client_address = Set(trim(&c.address));
     row.client_postcode = Set(trim(&c.postcode));
     row.client_city = Set(trim(&c.city));
-    row.deal_id = Set(draft.deal_id);
+    row.deal_id = Set(draft.deal_id.map(|d| d.0));
     row.title = Set(trim(&draft.title));
     row.site_address = Set(trim(&draft.site_address));
     row.site_postcode = Set(trim(&draft.site_postcode));
@@ -167,7 +168,7 @@ pub fn draft_of(q: &quote::Model, lines: &[quote_line::Model]) -> QuoteDraft {
     QuoteDraft {
         title: q.title.clone(),
         client: ClientInput {
-            contact_id: q.contact_id,
+            contact_id: q.contact_id.map(ContactId),
             name: q.client_name.clone(),
             company: q.client_company.clone(),
             email: q.client_email.clone(),
@@ -176,7 +177,7 @@ pub fn draft_of(q: &quote::Model, lines: &[quote_line::Model]) -> QuoteDraft {
             postcode: q.client_postcode.clone(),
             city: q.client_city.clone(),
         },
-        deal_id: q.deal_id,
+        deal_id: q.deal_id.map(DealId),
         site_address: q.site_address.clone(),
         site_postcode: q.site_postcode.clone(),
         site_city: q.site_city.clone(),

@@ -3,8 +3,8 @@
 use crate::domain::quote_check::Missing;
 use crate::domain::quote_totals::{Deposit, Discount, Entry, PricedLine, Totals};
 use crate::domain::vat::{Unit, VatRate};
+use crate::domain::{CatalogueItemId, ContactId, DealId, QuoteId};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// The client's written acceptance, ticked in the portal and printed above
 /// the signature.
@@ -147,7 +147,7 @@ impl LineInput {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientInput {
     /// An existing contact, when picked.
-    pub contact_id: Option<Uuid>,
+    pub contact_id: Option<ContactId>,
     /// Name.
     pub name: String,
     /// Company (for a business client).
@@ -172,7 +172,7 @@ pub struct QuoteDraft {
     /// The client.
     pub client: ClientInput,
     /// The deal this quote answers, if any.
-    pub deal_id: Option<Uuid>,
+    pub deal_id: Option<DealId>,
     /// Site address (building work).
     pub site_address: String,
     /// Site postcode.
@@ -211,7 +211,7 @@ impl QuoteDraft {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteView {
     /// Id.
-    pub id: Uuid,
+    pub id: QuoteId,
     /// `D-2026-0001` once sent.
     pub number: Option<String>,
     /// 1, 2, … (a change after sending makes a new version).
@@ -242,7 +242,7 @@ pub struct QuoteView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteRow {
     /// Id.
-    pub id: Uuid,
+    pub id: QuoteId,
     /// Number once sent.
     pub number: Option<String>,
     /// Version.
@@ -280,7 +280,7 @@ pub struct QuoteList {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueItem {
     /// Id.
-    pub id: Uuid,
+    pub id: CatalogueItemId,
     /// Description copied into the line.
     pub description: String,
     /// Unit.
@@ -295,7 +295,7 @@ pub struct CatalogueItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactMatch {
     /// Id.
-    pub id: Uuid,
+    pub id: ContactId,
     /// Name.
     pub name: String,
     /// Email.

@@ -3,7 +3,6 @@
 use super::{ApiKeyView, CreatedApiKey};
 use crate::error::AppError;
 use leptos::prelude::*;
-use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 async fn manager() -> Result<(crate::infra::AppState, crate::infra::Scope), AppError> {
@@ -34,10 +33,10 @@ pub async fn create_api_key(name: String) -> Result<CreatedApiKey, AppError> {
 
 /// Revokes an API key: the feed refuses it at once.
 #[server(endpoint = "revoke_api_key")]
-pub async fn revoke_api_key(id: Uuid) -> Result<ApiKeyView, AppError> {
+pub async fn revoke_api_key(id: crate::domain::ApiKeyId) -> Result<ApiKeyView, AppError> {
     let (state, scope) = manager().await?;
     let w = crate::infra::Write::scoped(&state, &scope).await?;
-    let key = super::keys::revoke(&w, &scope, id).await?;
+    let key = super::keys::revoke(&w, &scope, id.0).await?;
     w.commit().await?;
     Ok(key)
 }

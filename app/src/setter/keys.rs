@@ -15,7 +15,7 @@ pub const KEY_PREFIX: &str = "cpt_";
 
 fn view(k: api_key::Model) -> ApiKeyView {
     ApiKeyView {
-        id: k.id,
+        id: crate::domain::ApiKeyId(k.id),
         name: k.name,
         prefix: k.prefix,
         created_at: time::display(k.created_at),

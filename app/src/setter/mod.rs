@@ -143,7 +143,7 @@ impl Gender {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiKeyView {
     /// Id.
-    pub id: uuid::Uuid,
+    pub id: crate::domain::ApiKeyId,
     /// What it is for.
     pub name: String,
     /// First characters, to recognise it.

@@ -6,29 +6,28 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::infra::Write;
 use leptos::prelude::*;
-use uuid::Uuid;
 
 /// Moves the session to another of the user's workspaces.
 #[server(endpoint = "switch_workspace")]
-pub async fn switch_workspace(workspace_id: Uuid) -> Result<(), AppError> {
+pub async fn switch_workspace(workspace_id: crate::domain::WorkspaceId) -> Result<(), AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let current = scope::session_user(&state).await?;
     let w = Write::personal(&state, &current).await?;
-    super::service::switch(&w, &current, workspace_id).await?;
+    super::service::switch(&w, &current, workspace_id.0).await?;
     w.commit().await
 }
 
 /// Creates another workspace and switches to it.
 #[server(endpoint = "create_workspace")]
-pub async fn create_workspace(name: String, pack: String) -> Result<Uuid, AppError> {
+pub async fn create_workspace(name: String, pack: String) -> Result<crate::domain::WorkspaceId, AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let current = scope::session_user(&state).await?;
     let w = Write::personal(&state, &current).await?;
     let id = super::service::create_additional(&w, &current, &name, &pack).await?;
     w.commit().await?;
-    Ok(id)
+    Ok(crate::domain::WorkspaceId(id))
 }
 
 /// The workspace home page.
@@ -51,7 +50,7 @@ pub async fn list_members() -> Result<MembersPage, AppError> {
 
 /// Invites someone by email.
 #[server(endpoint = "invite_member")]
-pub async fn invite_member(email: String, role: String) -> Result<Uuid, AppError> {
+pub async fn invite_member(email: String, role: String) -> Result<crate::domain::InvitationId, AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
@@ -59,41 +58,41 @@ pub async fn invite_member(email: String, role: String) -> Result<Uuid, AppError
     let w = Write::scoped(&state, &scope).await?;
     let id = super::service::invite(&w, &scope, &email, &role).await?;
     w.commit().await?;
-    Ok(id)
+    Ok(crate::domain::InvitationId(id))
 }
 
 /// Changes a member's role.
 #[server(endpoint = "change_member_role")]
-pub async fn change_member_role(member_id: Uuid, role: String) -> Result<(), AppError> {
+pub async fn change_member_role(member_id: crate::domain::MemberId, role: String) -> Result<(), AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
     scope.require(crate::domain::Role::can_manage_members)?;
     let w = Write::scoped(&state, &scope).await?;
-    super::service::change_role(&w, &scope, member_id, &role).await?;
+    super::service::change_role(&w, &scope, member_id.0, &role).await?;
     w.commit().await
 }
 
 /// Removes a member, or leaves the workspace when it is oneself.
 #[server(endpoint = "remove_member")]
-pub async fn remove_member(member_id: Uuid) -> Result<(), AppError> {
+pub async fn remove_member(member_id: crate::domain::MemberId) -> Result<(), AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
     let w = Write::scoped(&state, &scope).await?;
-    super::service::remove(&w, &scope, member_id).await?;
+    super::service::remove(&w, &scope, member_id.0).await?;
     w.commit().await
 }
 
 /// Withdraws a pending invitation.
 #[server(endpoint = "revoke_invitation")]
-pub async fn revoke_invitation(invitation_id: Uuid) -> Result<(), AppError> {
+pub async fn revoke_invitation(invitation_id: crate::domain::InvitationId) -> Result<(), AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let scope = scope::scope(&state).await?;
     scope.require(crate::domain::Role::can_manage_members)?;
     let w = Write::scoped(&state, &scope).await?;
-    super::service::revoke(&w, &scope, invitation_id).await?;
+    super::service::revoke(&w, &scope, invitation_id.0).await?;
     w.commit().await
 }
 

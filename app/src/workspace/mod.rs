@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceSummary {
     /// Workspace id.
-    pub id: uuid::Uuid,
+    pub id: crate::domain::WorkspaceId,
     /// Its name.
     pub name: String,
     /// Its trade pack.
@@ -26,7 +26,7 @@ pub struct WorkspaceSummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberRow {
     /// Membership id.
-    pub id: uuid::Uuid,
+    pub id: crate::domain::MemberId,
     /// Name.
     pub name: String,
     /// Email.
@@ -45,7 +45,7 @@ pub struct MemberRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InvitationRow {
     /// Invitation id.
-    pub id: uuid::Uuid,
+    pub id: crate::domain::InvitationId,
     /// Invited address.
     pub email: String,
     /// Role offered.

@@ -138,7 +138,7 @@ pub async fn list_for_user(db: &DatabaseConnection, user_id: Uuid) -> Result<Vec
                 .iter()
                 .find(|w| w.id == m.workspace_id)
                 .map(|w| WorkspaceSummary {
-                    id: w.id,
+                    id: crate::domain::WorkspaceId(w.id),
                     name: w.name.clone(),
                     pack: w.pack,
                     role: m.role,
@@ -199,7 +199,7 @@ pub async fn members_page(db: &DatabaseConnection, scope: &Scope) -> Result<Memb
         .iter()
         .filter_map(|m| {
             users.iter().find(|u| u.id == m.user_id).map(|u| MemberRow {
-                id: m.id,
+                id: crate::domain::MemberId(m.id),
                 name: u.name.clone(),
                 email: u.email.clone(),
                 role: m.role,
@@ -227,7 +227,7 @@ pub async fn members_page(db: &DatabaseConnection, scope: &Scope) -> Result<Memb
     let invitations = pending
         .iter()
         .map(|i| InvitationRow {
-            id: i.id,
+            id: crate::domain::InvitationId(i.id),
             email: i.email.clone(),
             role: i.role,
             invited_by: inviters

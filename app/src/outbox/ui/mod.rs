@@ -139,7 +139,7 @@ fn EmailList(rows: Vec<EmailRow>) -> impl IntoView {
 #[component]
 pub fn EmailPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<uuid::Uuid>().ok()));
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<crate::domain::EmailId>().ok()));
     let email = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_email(id).await,

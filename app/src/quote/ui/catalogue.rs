@@ -35,7 +35,7 @@ pub fn CatalogueCard() -> impl IntoView {
             return;
         }
         let item = CatalogueItem {
-            id: uuid::Uuid::nil(),
+            id: crate::domain::CatalogueItemId(uuid::Uuid::nil()),
             description: description.get_untracked(),
             unit: Unit::parse(&unit.get_untracked()).unwrap_or(Unit::Piece),
             unit_price: cents.unwrap_or(0),

@@ -8,6 +8,7 @@ use super::readonly::SentQuote;
 use super::state::EditorState;
 use super::terms::TermsCard;
 use crate::domain::quote_check::Missing;
+use crate::domain::{DealId, QuoteId};
 use crate::error::{AppError, FieldErrors};
 use crate::quote::api::{create_quote, fetch_quote, new_quote_draft, save_quote, send_quote};
 use crate::quote::{QuoteDraft, QuoteView};
@@ -17,15 +18,14 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use std::time::Duration;
-use uuid::Uuid;
 
 /// The editor page (new or existing quote).
 #[component]
 pub fn QuoteEditorPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
-    let deal = move || query.with(|q| q.get("deal").and_then(|d| d.parse::<Uuid>().ok()));
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<QuoteId>().ok()));
+    let deal = move || query.with(|q| q.get("deal").and_then(|d| d.parse::<DealId>().ok()));
     // Loaded in the browser only: the editor is rendered by the client, never
     // hydrated (its many inputs and browser-only resources made server and
     // client markup drift apart).
@@ -76,7 +76,7 @@ enum SaveState {
 }
 
 #[component]
-fn Editor(id: Option<Uuid>, draft: QuoteDraft, missing: Vec<Missing>) -> impl IntoView {
+fn Editor(id: Option<QuoteId>, draft: QuoteDraft, missing: Vec<Missing>) -> impl IntoView {
     let state = EditorState::new(id, &draft);
     let server_error = RwSignal::new(None::<AppError>);
     let missing = RwSignal::new(missing);

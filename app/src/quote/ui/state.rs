@@ -4,11 +4,11 @@
 use crate::domain::money::{format_eur, parse_eur};
 use crate::domain::quote_totals::{Deposit, Discount};
 use crate::domain::vat::{Unit, VatRate, format_quantity, parse_percent, parse_quantity};
+use crate::domain::{ContactId, DealId, QuoteId};
 use crate::error::FieldErrors;
 use crate::quote::validate::check_draft;
 use crate::quote::{ClientInput, LineInput, QuoteDraft};
 use leptos::prelude::*;
-use uuid::Uuid;
 
 /// One row of the body being edited.
 #[derive(Clone, Copy)]
@@ -123,13 +123,13 @@ impl LineState {
 #[derive(Clone, Copy)]
 pub struct EditorState {
     /// Stored quote (none until the first save of a new quote).
-    pub id: RwSignal<Option<Uuid>>,
+    pub id: RwSignal<Option<QuoteId>>,
     /// Deal it answers.
-    pub deal_id: RwSignal<Option<Uuid>>,
+    pub deal_id: RwSignal<Option<DealId>>,
     /// Title.
     pub title: RwSignal<String>,
     /// Existing contact picked.
-    pub contact_id: RwSignal<Option<Uuid>>,
+    pub contact_id: RwSignal<Option<ContactId>>,
     /// Client fields.
     pub name: RwSignal<String>,
     /// Company.
@@ -176,7 +176,7 @@ pub struct EditorState {
 
 impl EditorState {
     /// State holding a stored draft.
-    pub fn new(id: Option<Uuid>, d: &QuoteDraft) -> EditorState {
+    pub fn new(id: Option<QuoteId>, d: &QuoteDraft) -> EditorState {
         let lines: Vec<LineState> = d
             .lines
             .iter()
