@@ -168,49 +168,55 @@ async fn ingest_over_http(exe: &Path, state: &AppState, db_url: &str) -> Result<
     }
     let total: usize = batches.iter().map(|b| b["events"].as_array().map_or(0, Vec::len)).sum();
     let url = format!("http://127.0.0.1:{port}/api/v1/setter/events");
-    let start = Instant::now();
-    let mut times = Vec::new();
     // This machine's PostgreSQL runs with autovacuum off: without statistics
-    // on the new workspace's growing tables the planner picks scans (the
-    // replay check took ~70 ms a batch). Do what autovacuum would: analyse the
-    // tables the feed writes every two seconds, beside the ingestion (in the
-    // measured time, competing for the machine, but not blocking the client).
+    // on a never-analysed table the planner picks scans (the replay check took
+    // ~70 ms a batch). Do what autovacuum would: analyse the tables the feed
+    // writes every `COMPTOIR_BENCH_ANALYSE_SECS` (default 60, autovacuum's
+    // naptime; 0 = never) beside the ingestion, in the measured time but
+    // without blocking the client.
     let postgres = db::is_postgres(&state.db);
+    let every = std::env::var("COMPTOIR_BENCH_ANALYSE_SECS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(60);
     let (stop_analyse, mut stopped) = tokio::sync::watch::channel(false);
-    let analyser = postgres.then(|| {
+    let analyser = (postgres && every > 0).then(|| {
         let db = state.db.clone();
         tokio::spawn(async move {
             loop {
                 tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                    _ = tokio::time::sleep(Duration::from_secs(every)) => {}
                     _ = stopped.changed() => return,
                 }
-                let _ = db
-                    .execute_unprepared(
-                        "ANALYZE setter_leads, setter_messages, setter_status_changes, leads, deals, \
-                         domain_events, events, setter_daily, setter_dims",
-                    )
-                    .await;
+                let sql = format!("ANALYZE {}", server::seed::coach::FEED_TABLES);
+                if let Err(e) = db.execute_unprepared(&sql).await {
+                    eprintln!("  ANALYZE failed: {e}");
+                }
             }
         })
     });
-    for body in &batches {
-        let t = Instant::now();
-        let response = client
-            .post(&url)
-            .bearer_auth(&secret)
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        if !response.status().is_success() {
-            let status = response.status();
-            let text = response.text().await.unwrap_or_default();
-            let _ = child.kill();
-            return Err(format!("ingestion refused: {status} {text}"));
+    let start = Instant::now();
+    let mut times = Vec::new();
+    let posted: Result<(), String> = async {
+        for body in &batches {
+            let t = Instant::now();
+            let response = client
+                .post(&url)
+                .bearer_auth(&secret)
+                .json(body)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            if !response.status().is_success() {
+                let status = response.status();
+                let text = response.text().await.unwrap_or_default();
+                return Err(format!("ingestion refused: {status} {text}"));
+            }
+            times.push(t.elapsed());
         }
-        times.push(t.elapsed());
+        Ok(())
     }
+    .await;
     let elapsed = start.elapsed();
     let _ = stop_analyse.send(true);
     if let Some(analyser) = analyser {
@@ -218,11 +224,17 @@ async fn ingest_over_http(exe: &Path, state: &AppState, db_url: &str) -> Result<
     }
     let _ = child.kill();
     let _ = child.wait();
+    posted?;
     println!(
-        "  HTTP ingestion: {total} events in {} batches in {:.1} s = {:.0} events/s sustained (bars: ≥ 2,000/s on SQLite, ≥ 10,000/s on PostgreSQL)",
+        "  HTTP ingestion: {total} events in {} batches in {:.1} s = {:.0} events/s sustained (bars: ≥ 2,000/s on SQLite, ≥ 10,000/s on PostgreSQL){}",
         batches.len(),
         elapsed.as_secs_f64(),
-        total as f64 / elapsed.as_secs_f64()
+        total as f64 / elapsed.as_secs_f64(),
+        match (postgres, every) {
+            (false, _) => String::new(),
+            (true, 0) => "; no ANALYZE during the run".to_string(),
+            (true, n) => format!("; ANALYZE every {n} s beside it"),
+        }
     );
     println!("{}", line("one batch of ~500 events", &mut times));
     let est = Estimates::default();

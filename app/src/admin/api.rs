@@ -21,7 +21,7 @@ pub async fn create_coach(
     email: String,
     workspace_name: String,
     specialty: String,
-) -> Result<uuid::Uuid, AppError> {
+) -> Result<crate::domain::WorkspaceId, AppError> {
     use crate::infra::{scope, state::app_state};
     let state = app_state()?;
     let current = scope::session_user(&state).await?;
@@ -33,5 +33,5 @@ pub async fn create_coach(
         super::service::create_coach(&w, &current, &name, &email, &workspace_name, &specialty).await?;
     w.commit().await?;
     crate::auth::links::request_magic_link(&state, &current.meta, &address).await?;
-    Ok(workspace)
+    Ok(crate::domain::WorkspaceId(workspace))
 }

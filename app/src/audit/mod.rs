@@ -250,8 +250,8 @@ pub struct ChainReport {
 /// Where a chain stops being trustworthy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainBreak {
-    /// The chain (workspace id; nil for the platform chain).
-    pub workspace_id: uuid::Uuid,
+    /// The chain (`WorkspaceId::PLATFORM` for the platform chain).
+    pub workspace_id: crate::domain::WorkspaceId,
     /// Sequence number of the first bad event.
     pub seq: i64,
     /// Its id, when the row exists.

@@ -259,7 +259,7 @@ async fn verify_chain(
 ) -> Result<Option<ChainBreak>, DbErr> {
     let broken = |seq: i64, event_id: Option<Uuid>, reason: String| {
         Ok(Some(ChainBreak {
-            workspace_id,
+            workspace_id: crate::domain::WorkspaceId(workspace_id),
             seq,
             event_id: event_id.map(crate::domain::EventId),
             reason,

@@ -403,6 +403,10 @@ impl std::fmt::Display for Generated {
     }
 }
 
+/// The tables the setter feed writes (what autovacuum would analyse as a
+/// load grows; the generator and the benchmark analyse these).
+pub const FEED_TABLES: &str = "setter_leads, setter_messages, setter_status_changes, leads, deals, domain_events, events, setter_daily, setter_dims";
+
 /// Generates `n` prospects spread over `days` into a workspace, in batches of
 /// `batch` prospects, each batch one transaction.
 pub async fn generate(
@@ -442,7 +446,7 @@ pub async fn generate(
         if db::is_postgres(&state.db) && ((done.is_power_of_two() && done <= 32) || done % 40 == 0) {
             state
                 .db
-                .execute_unprepared("ANALYZE setter_leads, setter_messages, setter_status_changes, leads, deals")
+                .execute_unprepared(&format!("ANALYZE {FEED_TABLES}"))
                 .await
                 .map_err(|e| e.to_string())?;
         }

@@ -6,8 +6,10 @@
 
 use crate::pipeline::{move_to, stage_id};
 use crate::support::{Browser, Options, TestApp, spawn_app, spawn_app_with};
+use app::AppError;
+use app::domain::DealId;
 use app::infra::entity::domain_event;
-use reqwest::StatusCode;
+use app::pipeline::BoardChange;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::time::Duration;
 
@@ -40,11 +42,8 @@ async fn until_dispatched(app: &TestApp) -> Vec<domain_event::Model> {
     }
 }
 
-async fn new_deal(owner: &Browser) -> String {
-    owner.create_lead("Mme Claire Dubois", "Plomberie", "2 500").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+async fn new_deal(owner: &Browser) -> DealId {
+    owner.create_lead("Mme Claire Dubois", "Plomberie", "2 500").await.id
 }
 
 #[tokio::test]
@@ -62,7 +61,7 @@ async fn a_move_reaches_open_boards_and_dashboards_through_the_outbox() {
     let mut live = app.state.live.subscribe();
     let board = owner.board().await;
     let contacted = stage_id(&board, "En contact");
-    move_to(&owner, &deal, &contacted, None, None).await.ok();
+    move_to(&owner, deal, contacted, None, None).await.unwrap();
 
     let (mut board_update, mut kpi_nudge) = (None, false);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -76,16 +75,16 @@ async fn a_move_reaches_open_boards_and_dashboards_through_the_outbox() {
         }
     }
     let update = board_update.expect("the board heard of the move");
-    let change: serde_json::Value = serde_json::from_str(&update.payload).unwrap();
-    assert_eq!(change["cards"][0]["id"], deal.as_str());
-    assert_eq!(change["cards"][0]["stage_id"], contacted.as_str());
+    let change: BoardChange = serde_json::from_str(&update.payload).unwrap();
+    assert_eq!(change.cards[0].id, deal);
+    assert_eq!(change.cards[0].stage_id, contacted);
     assert!(kpi_nudge, "dashboards are told to refetch");
 
     let moved = events_of_kind(&app, "deal_moved").await;
     assert_eq!(moved.len(), 1);
     let payload: serde_json::Value = serde_json::from_str(&moved[0].payload).unwrap();
-    assert_eq!(payload["deal"], deal.as_str());
-    assert_eq!(payload["to"], contacted.as_str());
+    assert_eq!(payload["deal"], deal.to_string());
+    assert_eq!(payload["to"], contacted.to_string());
     let settled = until_dispatched(&app).await;
     assert!(settled.iter().all(|r| r.deliveries == 1), "each delivered once");
     app.stop().await;
@@ -100,8 +99,8 @@ async fn a_refused_change_stores_and_publishes_nothing() {
     let mut live = app.state.live.subscribe();
     let board = owner.board().await;
     // A loss needs a reason: the rules refuse, the envelope rolls back.
-    let refused = move_to(&owner, &deal, &stage_id(&board, "Perdu"), None, None).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let refused = move_to(&owner, deal, stage_id(&board, "Perdu"), None, None).await;
+    assert!(matches!(refused, Err(AppError::Validation(_))), "{refused:?}");
     assert_eq!(all_events(&app).await.len(), before);
     let heard = tokio::time::timeout(Duration::from_millis(2500), live.recv()).await;
     assert!(heard.is_err(), "nothing published: {heard:?}");
@@ -114,9 +113,9 @@ async fn a_win_on_the_board_emits_the_win_the_sibling_loss_and_the_job() {
     let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
     let deal = new_deal(&owner).await;
     let board = owner.board().await;
-    move_to(&owner, &deal, &stage_id(&board, "Gagné"), None, None)
+    move_to(&owner, deal, stage_id(&board, "Gagné"), None, None)
         .await
-        .ok();
+        .unwrap();
     let rows = until_dispatched(&app).await;
     let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
     assert!(
@@ -189,7 +188,7 @@ async fn an_event_committed_before_a_crash_is_delivered_once_after_restart() {
         client: owner.client.clone(),
         base: child.base.clone(),
     };
-    move_to(&through_child, &deal, &contacted, None, None).await.ok();
+    move_to(&through_child, deal, contacted, None, None).await.unwrap();
     child.process.kill().unwrap();
     child.process.wait().unwrap();
     let _ = std::fs::remove_dir_all(&child.dir);

@@ -26,8 +26,8 @@ async fn sending_numbers_renders_emails_and_moves_the_deal() {
     let app = spawn_app().await;
     let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
     let card = owner.create_lead("Claire Dubois", "Plomberie", "2 000").await;
-    let deal_id = card["id"].as_str().unwrap();
-    let id = ready_quote(&owner, Some(deal_id), "claire@example.fr").await;
+    let deal_id = card.id.to_string();
+    let id = ready_quote(&owner, Some(&deal_id), "claire@example.fr").await;
 
     let refused = owner.call("send_quote", &[("id", &id)]).await;
     assert_eq!(
@@ -81,13 +81,8 @@ async fn sending_numbers_renders_emails_and_moves_the_deal() {
         .unwrap();
     assert!(d.quote_sent_at.is_some(), "quote sent recorded on the deal");
     let board = owner.board().await;
-    let devis = board["columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["stage"]["name"] == "Devis")
-        .unwrap();
-    assert_eq!(devis["cards"][0]["id"], deal_id, "the deal moved to Devis");
+    let devis = board.columns.iter().find(|c| c.stage.name == "Devis").unwrap();
+    assert_eq!(devis.cards[0].id, card.id, "the deal moved to Devis");
 
     let again = owner.call("send_quote", &[("id", &id)]).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
@@ -142,7 +137,7 @@ async fn the_client_signs_in_the_portal_and_the_deal_is_won() {
     let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
     with_identity(&owner).await;
     let card = owner.create_lead("Claire Dubois", "Plomberie", "2 000").await;
-    let deal_id: uuid::Uuid = card["id"].as_str().unwrap().parse().unwrap();
+    let deal_id: uuid::Uuid = card.id.0;
     // The same lead sent to a second member: signing loses that deal.
     let first = deal::Entity::find_by_id(deal_id)
         .one(&app.state.db)

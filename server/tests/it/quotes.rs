@@ -90,7 +90,7 @@ async fn a_draft_from_a_deal_is_saved_with_the_totals_of_the_shared_function() {
     let app = spawn_app().await;
     let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
     let card = owner.create_lead("Mme Claire Dubois", "Plomberie", "2 500").await;
-    let quote = new_quote(&owner, card["id"].as_str()).await;
+    let quote = new_quote(&owner, Some(&card.id.to_string())).await;
     assert_eq!(quote["status"], "draft");
     assert!(quote["number"].is_null(), "drafts have no number");
     assert_eq!(
@@ -98,7 +98,7 @@ async fn a_draft_from_a_deal_is_saved_with_the_totals_of_the_shared_function() {
         "client from the lead"
     );
     assert_eq!(quote["draft"]["client"]["city"], "Lyon");
-    assert_eq!(quote["draft"]["deal_id"], card["id"]);
+    assert_eq!(quote["draft"]["deal_id"], card.id.to_string());
     assert_eq!(quote["draft"]["template"], "modern");
     assert!(
         !quote["draft"]["valid_until"].as_str().unwrap().is_empty(),
@@ -182,7 +182,7 @@ async fn a_draft_from_a_deal_is_saved_with_the_totals_of_the_shared_function() {
     assert_eq!(drafts["count"], 0);
     assert_eq!(drafts["per_status"], json!([["draft", 1]]));
     let of_deal = owner
-        .call("deal_quotes", &[("deal_id", card["id"].as_str().unwrap())])
+        .call("deal_quotes", &[("deal_id", &card.id.to_string())])
         .await
         .ok();
     assert_eq!(of_deal.as_array().unwrap().len(), 1);

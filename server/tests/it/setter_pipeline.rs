@@ -6,7 +6,11 @@
 use crate::pipeline::stage_id;
 use crate::setter::{coach, post};
 use crate::support::{Browser, TestApp, spawn_app};
+use app::AppError;
+use app::domain::StageId;
 use app::infra::entity::{deal, domain_event, event, job, setter_lead, stage};
+use app::pipeline::api::{FetchPipelineSettings, UpdateStage};
+use app::setter::SetterStatus;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -40,17 +44,23 @@ async fn stage_name(app: &TestApp, id: Uuid) -> String {
 }
 
 /// Renames a stage (and optionally links it to a status) through the settings.
-async fn edit_stage(owner: &Browser, id: &str, name: &str, color: &str, status: Option<&str>) -> crate::support::Reply {
-    let mut args = vec![
-        ("stage_id", id),
-        ("name", name),
-        ("color", color),
-        ("probability", "50"),
-    ];
-    if let Some(status) = status {
-        args.push(("setter_status", status));
-    }
-    owner.call("update_stage", &args).await
+async fn edit_stage(
+    owner: &Browser,
+    id: StageId,
+    name: &str,
+    color: &str,
+    status: Option<&str>,
+) -> Result<(), AppError> {
+    owner
+        .run(UpdateStage {
+            stage_id: id,
+            name: name.into(),
+            color: color.into(),
+            probability: 50,
+            is_quote_stage: None,
+            setter_status: status.map(str::to_string),
+        })
+        .await
 }
 
 async fn count_actions(app: &TestApp, action: &str) -> usize {
@@ -91,14 +101,8 @@ async fn a_feed_win_follows_the_pipeline_rules_and_renamed_stages_stay_linked() 
     let board = owner.board().await;
     let booked = stage_id(&board, "Call réservé");
     let won = stage_id(&board, "Gagné");
-    assert_eq!(
-        edit_stage(&owner, &booked, "RDV calé", "#f59e0b", None).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        edit_stage(&owner, &won, "Client signé", "#10b981", None).await.status,
-        StatusCode::OK
-    );
+    edit_stage(&owner, booked, "RDV calé", "#f59e0b", None).await.unwrap();
+    edit_stage(&owner, won, "Client signé", "#10b981", None).await.unwrap();
 
     let (status, body) = post(
         &app,
@@ -214,8 +218,8 @@ async fn a_batch_moves_many_deals_like_as_many_drags() {
     assert_eq!(status, StatusCode::OK, "{body}");
 
     let board = owner.board().await;
-    let booked = Uuid::parse_str(&stage_id(&board, "Call réservé")).unwrap();
-    let won = Uuid::parse_str(&stage_id(&board, "Gagné")).unwrap();
+    let booked = stage_id(&board, "Call réservé").0;
+    let won = stage_id(&board, "Gagné").0;
     let mut deals = Vec::new();
     for i in 0..n {
         deals.push(deal_of(&app, &format!("ig-{i}")).await);
@@ -264,12 +268,14 @@ async fn stages_are_linked_to_statuses_in_the_settings() {
     let board = owner.board().await;
     let follow_up = stage_id(&board, "À relancer");
     // A status goes with a stage of its kind.
-    let refused = edit_stage(&owner, &follow_up, "À relancer", "#f97316", Some("won")).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("setter_status"), "{}", refused.body);
+    let refused = edit_stage(&owner, follow_up, "À relancer", "#f97316", Some("won"))
+        .await
+        .expect_err("a won status on an open stage");
+    assert!(refused.field_message("setter_status").is_some(), "{refused:?}");
     // Qualified prospects now go to « À relancer » (and no longer to « Qualifié »).
-    let ok = edit_stage(&owner, &follow_up, "À relancer", "#f97316", Some("qualified")).await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    edit_stage(&owner, follow_up, "À relancer", "#f97316", Some("qualified"))
+        .await
+        .unwrap();
     let (status, body) = post(
         &app,
         Some(&key),
@@ -284,23 +290,23 @@ async fn stages_are_linked_to_statuses_in_the_settings() {
         stage_name(&app, deal_of(&app, "ig-2").await.stage_id).await,
         "À relancer"
     );
-    let settings = owner.call("fetch_pipeline_settings", &[]).await.ok();
-    let qualified: Vec<&str> = settings["stages"]
-        .as_array()
-        .unwrap()
+    let settings = owner.run(FetchPipelineSettings { pipeline: None }).await.unwrap();
+    let qualified: Vec<&str> = settings
+        .stages
         .iter()
-        .filter(|s| s["setter_status"] == "Qualified")
-        .map(|s| s["stage"]["name"].as_str().unwrap())
+        .filter(|s| s.setter_status == Some(SetterStatus::Qualified))
+        .map(|s| s.stage.name.as_str())
         .collect();
     assert_eq!(qualified, ["À relancer"], "one stage per status");
 
     // The feed only fills a coach's first pipeline: elsewhere a link is refused.
     let artisan = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
-    let artisan_settings = artisan.call("fetch_pipeline_settings", &[]).await.ok();
-    assert_eq!(artisan_settings["setter_feed"], false);
+    let artisan_settings = artisan.run(FetchPipelineSettings { pipeline: None }).await.unwrap();
+    assert!(!artisan_settings.setter_feed);
     let nouveau = stage_id(&artisan.board().await, "Nouveau");
-    let refused = edit_stage(&artisan, &nouveau, "Nouveau", "#3b82f6", Some("new")).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("setter_status"), "{}", refused.body);
+    let refused = edit_stage(&artisan, nouveau, "Nouveau", "#3b82f6", Some("new"))
+        .await
+        .expect_err("the feed only fills a coach's first pipeline");
+    assert!(refused.field_message("setter_status").is_some(), "{refused:?}");
     app.stop().await;
 }

@@ -244,10 +244,7 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
     app.email_to("pending-b@tenant-b.test").await;
     let outbox = b.call("list_outbox", &[]).await.ok();
     let email_id = outbox["rows"][0]["id"].as_str().unwrap().to_string();
-    let deal_id = b.create_lead("Client de B", "Conseil", "1000").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let deal_id = b.create_lead("Client de B", "Conseil", "1000").await.id.to_string();
     let quote_id = b
         .call("create_quote", &[("deal_id", &deal_id)])
         .await
@@ -269,8 +266,8 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
         .unwrap()
         .to_string();
     let board = b.board().await;
-    let pipeline_id = board["pipeline_id"].as_str().unwrap().to_string();
-    let stage_id = board["columns"][1]["stage"]["id"].as_str().unwrap().to_string();
+    let pipeline_id = board.pipeline_id.to_string();
+    let stage_id = board.columns[1].stage.id.to_string();
     let foreign = Foreign {
         workspace_id,
         member_id,

@@ -108,10 +108,8 @@ async fn a_card_moved_through_one_instance_appears_live_on_the_other() {
     let a = spawn_app_with(Options::default()).await;
     let b = second(&a, false).await;
     let owner = a.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
-    let deal = owner.create_lead("Mme Claire Dubois", "Plomberie", "2 500").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let card = owner.create_lead("Mme Claire Dubois", "Plomberie", "2 500").await;
+    let deal = card.id.to_string();
     let mut stream = on(&owner, &b)
         .client
         .get(format!("{}/app/live", b.base))
@@ -121,9 +119,9 @@ async fn a_card_moved_through_one_instance_appears_live_on_the_other() {
     assert_eq!(stream.status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let board = owner.board().await;
-    move_to(&owner, &deal, &stage_id(&board, "En contact"), None, None)
+    move_to(&owner, card.id, stage_id(&board, "En contact"), None, None)
         .await
-        .ok();
+        .unwrap();
     let mut received = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while !received.contains(&deal) && tokio::time::Instant::now() < deadline {

@@ -33,15 +33,13 @@ async fn a_removed_member_stops_receiving_the_board() {
         .invite_and_join(&owner, "karim@martin.test", "member", "Karim")
         .await;
     let mut stream = open_stream(&app, &karim).await;
-    let deal = owner.create_lead("Mme Claire Dubois", "Plomberie", "2 500").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let card = owner.create_lead("Mme Claire Dubois", "Plomberie", "2 500").await;
+    let deal = card.id.to_string();
     // The stream works while Karim is a member: a move reaches him.
     let board = owner.board().await;
-    move_to(&owner, &deal, &stage_id(&board, "En contact"), None, None)
+    move_to(&owner, card.id, stage_id(&board, "En contact"), None, None)
         .await
-        .ok();
+        .unwrap();
     let (seen, _) = read_for(&mut stream, Duration::from_secs(3)).await;
     assert!(seen.contains(&deal), "a member receives the board: {seen}");
 
@@ -56,9 +54,9 @@ async fn a_removed_member_stops_receiving_the_board() {
         .unwrap()
         .to_string();
     owner.call("remove_member", &[("member_id", &karim_id)]).await.ok();
-    move_to(&owner, &deal, &stage_id(&board, "Devis"), None, None)
+    move_to(&owner, card.id, stage_id(&board, "Devis"), None, None)
         .await
-        .ok();
+        .unwrap();
     let (after, ended) = read_for(&mut stream, Duration::from_secs(15)).await;
     assert!(
         !after.contains("Claire Dubois") && !after.contains(&deal),

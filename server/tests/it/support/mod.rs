@@ -6,6 +6,8 @@
 pub mod quotes;
 pub mod smtp;
 
+use app::pipeline::api::{CreateLead, FetchBoard};
+use app::pipeline::{Board, DealCard};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -469,48 +471,72 @@ impl Browser {
     }
 
     /// Creates a lead (and its deal) with a phone number; returns the card.
-    pub async fn create_lead(&self, name: &str, trade: &str, budget: &str) -> Value {
-        self.call(
-            "create_lead",
-            &[
-                ("contact_name", name),
-                ("phone", "06 12 34 56 78"),
-                ("city", "Lyon"),
-                ("trade", trade),
-                (
-                    "description",
-                    "Fuite sous l'évier de la cuisine, intervention rapide souhaitée.",
-                ),
-                ("budget", budget),
-                ("source", "phone"),
-            ],
-        )
+    pub async fn create_lead(&self, name: &str, trade: &str, budget: &str) -> DealCard {
+        self.run(CreateLead {
+            contact_name: name.into(),
+            phone: Some("06 12 34 56 78".into()),
+            city: Some("Lyon".into()),
+            trade: trade.into(),
+            description: Some("Fuite sous l'évier de la cuisine, intervention rapide souhaitée.".into()),
+            budget: Some(budget.into()),
+            source: "phone".into(),
+            ..new_lead()
+        })
         .await
-        .ok()
+        .expect("lead created")
     }
 
-    /// Tries to create a lead; returns the raw reply.
-    pub async fn create_lead_reply(&self) -> Reply {
-        self.call(
-            "create_lead",
-            &[
-                ("contact_name", "Test"),
-                ("phone", "0612345678"),
-                ("trade", "Plomberie"),
-                ("source", "phone"),
-            ],
-        )
+    /// Tries to create a lead.
+    pub async fn try_create_lead(&self) -> Result<DealCard, app::AppError> {
+        self.run(CreateLead {
+            contact_name: "Test".into(),
+            phone: Some("0612345678".into()),
+            trade: "Plomberie".into(),
+            source: "phone".into(),
+            ..new_lead()
+        })
         .await
     }
 
-    /// The board of the default pipeline.
-    pub async fn board(&self) -> Value {
-        self.call("fetch_board", &[]).await.ok()
+    /// The board of the default pipeline, unfiltered.
+    pub async fn board(&self) -> Board {
+        self.run(board_query()).await.expect("board")
     }
 
     /// Signs in with a password; returns the reply.
     pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
         self.call("sign_in", &[("email", email), ("password", password)]).await
+    }
+}
+
+/// A lead form with every optional field empty (fill what a test needs).
+pub fn new_lead() -> CreateLead {
+    CreateLead {
+        pipeline_id: None,
+        contact_name: String::new(),
+        phone: None,
+        email: None,
+        address: None,
+        postcode: None,
+        city: None,
+        trade: String::new(),
+        description: None,
+        budget: None,
+        value: None,
+        source: "phone".into(),
+    }
+}
+
+/// The board of the default pipeline with no filter (set the fields a test needs).
+pub fn board_query() -> FetchBoard {
+    FetchBoard {
+        pipeline: None,
+        owner: None,
+        trade: None,
+        min_score: None,
+        max_score: None,
+        q: None,
+        sort: None,
     }
 }
 
