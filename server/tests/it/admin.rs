@@ -1,7 +1,8 @@
 //! The platform admin page: every workspace with its activity, admins only.
 
 use crate::support::{PASSWORD, spawn_app};
-use reqwest::StatusCode;
+use app::AppError;
+use app::admin::api::FetchAdminOverview;
 
 #[tokio::test]
 async fn platform_admins_see_every_workspace_with_its_activity() {
@@ -10,24 +11,22 @@ async fn platform_admins_see_every_workspace_with_its_activity() {
     app.invite_and_join(&artisan, "karim@martin.test", "member", "Karim Benali")
         .await;
     app.owner("lea@coaching.test", "Léa Coaching", "coach").await;
-    assert_eq!(
-        artisan.call("fetch_admin_overview", &[]).await.status,
-        StatusCode::NOT_FOUND
-    );
+    let hidden = artisan.run(FetchAdminOverview {}).await;
+    assert!(matches!(hidden, Err(AppError::NotFound)), "{hidden:?}");
 
     server::seed::create_platform_admin(&app.state.db, "ines@comptoir.test", "Inès Laurent", PASSWORD)
         .await
         .unwrap();
     let admin = app.browser();
     admin.sign_in("ines@comptoir.test", PASSWORD).await.ok();
-    let overview = admin.call("fetch_admin_overview", &[]).await.ok();
-    assert_eq!(overview["users"], 4);
-    let spaces = overview["workspaces"].as_array().unwrap();
+    let overview = admin.run(FetchAdminOverview {}).await.unwrap();
+    assert_eq!(overview.users, 4);
+    let spaces = &overview.workspaces;
     assert_eq!(spaces.len(), 2);
-    let martin = spaces.iter().find(|w| w["name"] == "Plomberie Martin").unwrap();
-    assert_eq!(martin["members"], 2);
-    assert!(martin["events_30d"].as_i64().unwrap() >= 6);
-    assert!(martin["last_activity"].is_string());
-    assert_eq!(spaces[0]["name"], "Plomberie Martin", "most active first");
+    let martin = spaces.iter().find(|w| w.name == "Plomberie Martin").unwrap();
+    assert_eq!(martin.members, 2);
+    assert!(martin.events_30d >= 6);
+    assert!(martin.last_activity.is_some());
+    assert_eq!(spaces[0].name, "Plomberie Martin", "most active first");
     app.stop().await;
 }

@@ -1,60 +1,94 @@
 //! The audit trail: every mutation recorded, hash-chained per workspace,
 //! tampering detected by the page's check and by the CLI.
 
-use crate::support::spawn_app;
+use crate::support::{Browser, spawn_app};
+use app::audit::api::{ListEvents, VerifyAuditChain};
 use app::infra::entity::event;
-use reqwest::StatusCode;
+use app::workspace::api::{InviteMember, UpdateWorkspaceSettings};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+fn events_query() -> ListEvents {
+    ListEvents {
+        before_seq: None,
+        action: None,
+        actor: None,
+        from: None,
+        to: None,
+    }
+}
+
+async fn invite(owner: &Browser, email: &str) {
+    owner
+        .run(InviteMember {
+            email: email.into(),
+            role: "member".into(),
+        })
+        .await
+        .unwrap();
+}
 
 #[tokio::test]
 async fn events_are_listed_filtered_and_verified() {
     let app = spawn_app().await;
     let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
+    invite(&owner, "karim@martin.test").await;
     owner
-        .call("invite_member", &[("email", "karim@martin.test"), ("role", "member")])
+        .run(UpdateWorkspaceSettings {
+            name: "Plomberie Martin & Fils".into(),
+            require_owner_totp: None,
+        })
         .await
-        .ok();
-    owner
-        .call("update_workspace_settings", &[("name", "Plomberie Martin & Fils")])
-        .await
-        .ok();
+        .unwrap();
 
-    let page = owner.call("list_events", &[]).await.ok();
-    let rows = page["rows"].as_array().unwrap();
-    assert_eq!(rows[0]["action_id"], "workspace.settings_changed", "newest first");
+    let page = owner.run(events_query()).await.unwrap();
+    let rows = &page.rows;
+    assert_eq!(rows[0].action_id, "workspace.settings_changed", "newest first");
     assert_eq!(
-        rows[0]["summary"],
-        "Plomberie Martin & Fils · 2FA propriétaires facultative"
+        rows[0].summary.as_deref(),
+        Some("Plomberie Martin & Fils · 2FA propriétaires facultative")
     );
-    assert!(rows[0]["ip"].as_str().unwrap().starts_with("127.0.0.1"));
-    let seqs: Vec<i64> = rows.iter().map(|r| r["seq"].as_i64().unwrap()).collect();
+    assert!(rows[0].ip.as_deref().unwrap().starts_with("127.0.0.1"));
+    let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
     assert!(
         seqs.windows(2).all(|w| w[0] == w[1] + 1),
         "contiguous sequence {seqs:?}"
     );
 
     let filtered = owner
-        .call("list_events", &[("action", "invitation.created")])
+        .run(ListEvents {
+            action: Some("invitation.created".into()),
+            ..events_query()
+        })
         .await
-        .ok();
-    assert_eq!(filtered["rows"].as_array().unwrap().len(), 1);
-    assert_eq!(filtered["rows"][0]["summary"], "karim@martin.test · Membre");
+        .unwrap();
+    assert_eq!(filtered.rows.len(), 1);
+    assert_eq!(filtered.rows[0].summary.as_deref(), Some("karim@martin.test · Membre"));
     // The filter takes Paris days: a UTC date would be yesterday after 23:00 UTC.
     let today = app::infra::time::paris_day(chrono::Utc::now())
         .format("%Y-%m-%d")
         .to_string();
     let dated = owner
-        .call("list_events", &[("from", &today), ("to", &today)])
+        .run(ListEvents {
+            from: Some(today.clone()),
+            to: Some(today),
+            ..events_query()
+        })
         .await
-        .ok();
-    assert_eq!(dated["rows"].as_array().unwrap().len(), rows.len());
-    let bad_date = owner.call("list_events", &[("from", "21/11/2026")]).await;
-    assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+        .unwrap();
+    assert_eq!(dated.rows.len(), rows.len());
+    let bad_date = owner
+        .run(ListEvents {
+            from: Some("21/11/2026".into()),
+            ..events_query()
+        })
+        .await
+        .expect_err("not a date");
+    assert!(bad_date.field_message("from").is_some(), "{bad_date:?}");
 
-    let report = owner.call("verify_audit_chain", &[]).await.ok();
-    assert!(report["first_break"].is_null());
-    assert_eq!(report["events"].as_u64().unwrap() as usize, rows.len());
+    let report = owner.run(VerifyAuditChain {}).await.unwrap();
+    assert!(report.first_break.is_none());
+    assert_eq!(report.events as usize, rows.len());
     app.stop().await;
 }
 
@@ -63,13 +97,7 @@ async fn altering_or_deleting_an_event_breaks_the_chain_at_that_event() {
     let app = spawn_app().await;
     let owner = app.owner("sophie@atelier.test", "Atelier", "workshop").await;
     for i in 0..3 {
-        owner
-            .call(
-                "invite_member",
-                &[("email", &format!("op{i}@atelier.test")), ("role", "member")],
-            )
-            .await
-            .ok();
+        invite(&owner, &format!("op{i}@atelier.test")).await;
     }
     let db = &app.state.db;
     let events = event::Entity::find()
@@ -92,9 +120,10 @@ async fn altering_or_deleting_an_event_breaks_the_chain_at_that_event() {
         .exec(db)
         .await
         .unwrap();
-    let report = owner.call("verify_audit_chain", &[]).await.ok();
-    assert_eq!(report["first_break"]["seq"], target.seq);
-    assert!(report["first_break"]["reason"].as_str().unwrap().contains("modifié"));
+    let report = owner.run(VerifyAuditChain {}).await.unwrap();
+    let broken = report.first_break.expect("the change is detected");
+    assert_eq!(broken.seq, target.seq);
+    assert!(broken.reason.contains("modifié"), "{}", broken.reason);
 
     // The command line says the same, with a failing exit code.
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
@@ -137,17 +166,11 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
     for i in 0..24 {
         let owner = owner.clone();
         tasks.push(tokio::spawn(async move {
-            owner
-                .call(
-                    "invite_member",
-                    &[("email", &format!("commercial{i}@alforis.test")), ("role", "member")],
-                )
-                .await
-                .status
+            invite(&owner, &format!("commercial{i}@alforis.test")).await
         }));
     }
     for task in tasks {
-        assert_eq!(task.await.unwrap(), StatusCode::OK);
+        task.await.unwrap();
     }
     let report = app::infra::events::verify(&app.state.db, None).await.unwrap();
     assert!(report.first_break.is_none(), "{report:?}");

@@ -4,11 +4,15 @@
 //! pipeline, and the admin's « create a coach » flow.
 
 use crate::support::{Browser, PASSWORD, TestApp, spawn_app};
+use app::AppError;
+use app::admin::api::CreateCoach;
+use app::auth::api::{ConsumeMagicLink, CurrentUser};
 use app::dashboard::Period;
 use app::dashboard::api::FetchDashboard;
+use app::dashboard::api::SaveCoachSettings;
 use app::domain::kpi::Estimates;
 use app::infra::entity::{deal, setter_lead, setter_message, stage, workspace};
-use app::setter::api::CreateApiKey;
+use app::setter::api::{CreateApiKey, ListApiKeys, RevokeApiKey};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -542,31 +546,28 @@ async fn replays_are_ignored_and_revoked_keys_are_refused() {
     // No key, a wrong key, a revoked key: 401, nothing written.
     assert_eq!(post(&app, None, &batch).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(post(&app, Some("cpt_nope"), &batch).await.0, StatusCode::UNAUTHORIZED);
-    let keys = browser.call("list_api_keys", &[]).await.ok();
-    let id = keys[0]["id"].as_str().unwrap().to_string();
-    assert!(keys[0]["last_used_at"].is_string());
-    browser.call("revoke_api_key", &[("id", &id)]).await.ok();
+    let keys = browser.run(ListApiKeys {}).await.unwrap();
+    assert!(keys[0].last_used_at.is_some());
+    browser.run(RevokeApiKey { id: keys[0].id }).await.unwrap();
     assert_eq!(post(&app, Some(&key), &batch).await.0, StatusCode::UNAUTHORIZED);
 
     // Members cannot manage keys; settings are checked.
     let member = app
         .invite_and_join(&browser, "sam@coaching.test", "member", "Sam Martin")
         .await;
-    assert_eq!(member.call("list_api_keys", &[]).await.status, StatusCode::FORBIDDEN);
+    let refused = member.run(ListApiKeys {}).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
     let bad = browser
-        .call(
-            "save_coach_settings",
-            &[
-                ("lead_magnet_pct", "140"),
-                ("no_show_pct", "17"),
-                ("ai_efficiency_pct", "94"),
-                ("minutes_per_message", "3"),
-                ("monthly_cost", "0"),
-            ],
-        )
-        .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.error().field_message("lead_magnet_pct").is_some());
+        .run(SaveCoachSettings {
+            lead_magnet_pct: "140".into(),
+            no_show_pct: "17".into(),
+            ai_efficiency_pct: "94".into(),
+            minutes_per_message: "3".into(),
+            monthly_cost: "0".into(),
+        })
+        .await
+        .expect_err("a percentage above 100");
+    assert!(bad.field_message("lead_magnet_pct").is_some(), "{bad:?}");
     app.stop().await;
 }
 
@@ -578,26 +579,28 @@ async fn the_admin_creates_a_coach_who_gets_a_magic_link() {
         .unwrap();
     let admin = app.browser();
     admin.sign_in("ines@comptoir.test", PASSWORD).await.ok();
-    let args = [
-        ("name", "Hugo Lefèvre"),
-        ("email", "hugo@coach.test"),
-        ("workspace_name", ""),
-        ("specialty", "musculation"),
-    ];
-    admin.call("create_coach", &args).await.ok();
-    let again = admin.call("create_coach", &args).await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(again.error().field_message("email").is_some());
+    let form = || CreateCoach {
+        name: "Hugo Lefèvre".into(),
+        email: "hugo@coach.test".into(),
+        workspace_name: String::new(),
+        specialty: "musculation".into(),
+    };
+    let created = admin.run(form()).await.unwrap();
+    let again = admin.run(form()).await.expect_err("the address is taken");
+    assert!(again.field_message("email").is_some(), "{again:?}");
     let link = app.link_in_email("hugo@coach.test", "/auth/magic/").await;
     let coach = app.browser();
     let token = link.rsplit('/').next().unwrap();
-    coach.call("consume_magic_link", &[("token", token)]).await.ok();
-    let me = coach.call("current_user", &[]).await.ok();
-    assert_eq!(me["workspace"]["name"], "Hugo Lefèvre Coaching");
-    assert_eq!(me["workspace"]["pack"], "coach");
-    let dashboard = coach.call("fetch_dashboard", &[]).await.ok();
-    assert_eq!(dashboard["coach"]["has_data"], false);
+    coach.run(ConsumeMagicLink { token: token.into() }).await.unwrap();
+    let me = coach.run(CurrentUser {}).await.unwrap().expect("signed in");
+    let workspace = me.workspace.expect("in the new workspace");
+    assert_eq!(workspace.id, created);
+    assert_eq!(workspace.name, "Hugo Lefèvre Coaching");
+    assert_eq!(workspace.pack, app::domain::TradePack::Coach);
+    let dashboard = coach.run(FetchDashboard { period: None }).await.unwrap();
+    assert!(!dashboard.coach.expect("a coach dashboard").has_data);
     // Nobody else may create coaches.
-    assert_eq!(coach.call("create_coach", &args).await.status, StatusCode::NOT_FOUND);
+    let refused = coach.run(form()).await;
+    assert!(matches!(refused, Err(AppError::NotFound)), "{refused:?}");
     app.stop().await;
 }

@@ -247,21 +247,15 @@ async fn a_batch_moves_many_deals_like_as_many_drags() {
 async fn stages_are_linked_to_statuses_in_the_settings() {
     let app = spawn_app().await;
     let (owner, key, _) = coach(&app, "lea@coaching.test", "Léa Coaching").await;
-    let settings = owner.call("fetch_pipeline_settings", &[]).await.ok();
-    assert_eq!(settings["setter_feed"], true);
-    let linked: Vec<(String, String)> = settings["stages"]
-        .as_array()
-        .unwrap()
+    let settings = owner.run(FetchPipelineSettings { pipeline: None }).await.unwrap();
+    assert!(settings.setter_feed);
+    let linked: Vec<(String, SetterStatus)> = settings
+        .stages
         .iter()
-        .filter_map(|s| {
-            Some((
-                s["stage"]["name"].as_str()?.to_string(),
-                s["setter_status"].as_str()?.to_string(),
-            ))
-        })
+        .filter_map(|s| Some((s.stage.name.clone(), s.setter_status?)))
         .collect();
     assert!(
-        linked.contains(&("Qualifié".to_string(), "Qualified".to_string())),
+        linked.contains(&("Qualifié".to_string(), SetterStatus::Qualified)),
         "{linked:?}"
     );
 
