@@ -11,6 +11,7 @@ mod m20261125_000005_setter;
 mod m20261129_000006_security;
 mod m20261130_000007_domain_events;
 mod m20261130_000008_setter_cohorts;
+mod m20261130_000009_external_id_first;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_security::Migration),
             Box::new(m20261130_000007_domain_events::Migration),
             Box::new(m20261130_000008_setter_cohorts::Migration),
+            Box::new(m20261130_000009_external_id_first::Migration),
         ]
     }
 }

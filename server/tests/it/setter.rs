@@ -320,8 +320,16 @@ async fn the_migration_credits_existing_replies_and_wins_by_time() {
         "the old rules' figures"
     );
 
-    // The migration, run again (down one step, then up), credits them by time.
-    Migrator::down(db, Some(1)).await.unwrap();
+    // The migration, run again (down to before it, then up), credits them by time.
+    Migrator::down(db, Some(2)).await.unwrap(); // m20261130_000009, then m20261130_000008
+    assert!(
+        Migrator::get_pending_migrations(db)
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.name() == "m20261130_000008_setter_cohorts"),
+        "the cohorts migration was undone"
+    );
     Migrator::up(db, None).await.unwrap();
     let k = shown_kpis(&browser, Period::Days7).await;
     assert_eq!(
