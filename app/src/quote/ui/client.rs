@@ -1,7 +1,7 @@
 //! The client and the site address, with the duplicate warning: an email or
 //! phone already known offers to reuse that client's record.
 
-use super::editor::{EditorCard, message};
+use super::parts::{EditorCard, message};
 use super::state::EditorState;
 use crate::error::FieldErrors;
 use crate::quote::ContactMatch;

@@ -9,10 +9,10 @@ use super::state::EditorState;
 use super::terms::TermsCard;
 use crate::domain::quote_check::Missing;
 use crate::domain::{DealId, QuoteId};
-use crate::error::{AppError, FieldErrors};
+use crate::error::AppError;
 use crate::quote::api::{create_quote, fetch_quote, new_quote_draft, save_quote, send_quote};
 use crate::quote::{QuoteDraft, QuoteView};
-use crate::ui::{Button, ButtonKind, ErrorState, GlassCard, LoadingState, PageHeader, go};
+use crate::ui::{Button, ButtonKind, ErrorState, LoadingState, PageHeader, go};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -318,21 +318,5 @@ fn LegalCheck(missing: RwSignal<Vec<Missing>>) -> impl IntoView {
                 </ul>
             </section>
         </Show>
-    }
-}
-
-/// The message of a field in the combined errors.
-pub fn message(errors: Memo<FieldErrors>, field: String) -> Signal<Option<String>> {
-    Signal::derive(move || errors.with(|e| e.get(&field).map(str::to_string)))
-}
-
-/// A glass card with a heading.
-#[component]
-pub fn EditorCard(title: &'static str, children: Children) -> impl IntoView {
-    view! {
-        <GlassCard class="mb-4">
-            <h2 class="mb-4 text-lg font-semibold text-fg">{title}</h2>
-            {children()}
-        </GlassCard>
     }
 }

@@ -1,8 +1,8 @@
 //! The body: priced lines and section titles, added by hand or from the
 //! catalogue, reordered, removed; live totals underneath.
 
-use super::editor::message;
 use super::parts::QuoteTotals;
+use super::parts::message;
 use super::state::{EditorState, LineState};
 use crate::domain::money::format_eur;
 use crate::domain::quote_totals::Deposit;

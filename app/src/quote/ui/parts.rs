@@ -4,8 +4,9 @@
 use crate::domain::money::format_eur_exact as format_eur;
 use crate::domain::quote_totals::{Deposit, Discount, Totals};
 use crate::domain::vat::{format_percent, format_quantity};
+use crate::error::FieldErrors;
 use crate::quote::{LineInput, QuoteStatus};
-use crate::ui::{Badge, Tone};
+use crate::ui::{Badge, GlassCard, Tone};
 use leptos::prelude::*;
 
 /// The colour of a status.
@@ -117,5 +118,21 @@ pub fn QuoteTotals(totals: Totals, deposit: Deposit) -> impl IntoView {
                 })
                 .collect_view()}
         </dl>
+    }
+}
+
+/// The message of a field in the editor's combined errors.
+pub fn message(errors: Memo<FieldErrors>, field: String) -> Signal<Option<String>> {
+    Signal::derive(move || errors.with(|e| e.get(&field).map(str::to_string)))
+}
+
+/// A glass card with a heading (the editor's sections).
+#[component]
+pub fn EditorCard(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <GlassCard class="mb-4">
+            <h2 class="mb-4 text-lg font-semibold text-fg">{title}</h2>
+            {children()}
+        </GlassCard>
     }
 }

@@ -1,7 +1,7 @@
 //! Title, validity, deposit, payment terms, notes, free or paid quote,
 //! template and reminders.
 
-use super::editor::{EditorCard, message};
+use super::parts::{EditorCard, message};
 use super::state::EditorState;
 use crate::error::FieldErrors;
 use crate::quote::TEMPLATES;

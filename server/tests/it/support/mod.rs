@@ -137,12 +137,15 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 }
 
 impl TestApp {
-    /// A new browser: its own cookie jar, no automatic redirects.
+    /// A new browser: its own cookie jar, no automatic redirects. A reply
+    /// that stops coming for 60 s fails the test with its URL instead of
+    /// holding the whole run (a page that never finishes is a bug to see).
     pub fn browser(&self) -> Browser {
         Browser {
             client: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
+                .read_timeout(std::time::Duration::from_secs(60))
                 .build()
                 .expect("client"),
             base: self.base.clone(),
