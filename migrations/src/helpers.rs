@@ -21,3 +21,11 @@ pub fn index(table: &'static str, name: &str, cols: &[&'static str]) -> IndexCre
     }
     stmt.to_owned()
 }
+
+/// Drops an index if it exists (plain SQL: the same statement on SQLite and PostgreSQL).
+pub async fn drop_index(m: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
+    m.get_connection()
+        .execute_unprepared(&format!("DROP INDEX IF EXISTS {name}"))
+        .await
+        .map(|_| ())
+}

@@ -1,6 +1,7 @@
 //! Won and lost columns sum the values of a stage's recently closed deals:
 //! with `value_cents` in the index on closing dates, the index answers alone.
 
+use crate::helpers::drop_index;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -15,14 +16,6 @@ fn index(name: &str, cols: &[&'static str]) -> IndexCreateStatement {
     stmt.to_owned()
 }
 
-async fn drop(m: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
-    // Plain SQL: the same statement on SQLite and PostgreSQL.
-    m.get_connection()
-        .execute_unprepared(&format!("DROP INDEX IF EXISTS {name}"))
-        .await
-        .map(|_| ())
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -31,12 +24,12 @@ impl MigrationTrait for Migration {
             &["workspace_id", "stage_id", "closed_at", "value_cents"],
         ))
         .await?;
-        drop(m, "ix_deals_closed").await
+        drop_index(m, "ix_deals_closed").await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_index(index("ix_deals_closed", &["workspace_id", "stage_id", "closed_at"]))
             .await?;
-        drop(m, "ix_deals_closed_value").await
+        drop_index(m, "ix_deals_closed_value").await
     }
 }

@@ -10,21 +10,13 @@
 //! first, both columns are index conditions whatever the statistics say
 //! (0.85 ms). The uniqueness is the same (the same two columns).
 
-use crate::helpers::index;
+use crate::helpers::{drop_index, index};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 const TABLES: [&str; 2] = ["setter_messages", "setter_status_changes"];
-
-async fn drop(m: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
-    // Plain SQL: the same statement on SQLite and PostgreSQL.
-    m.get_connection()
-        .execute_unprepared(&format!("DROP INDEX IF EXISTS {name}"))
-        .await
-        .map(|_| ())
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -36,7 +28,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-            drop(m, &format!("ix_{table}_external")).await?;
+            drop_index(m, &format!("ix_{table}_external")).await?;
         }
         Ok(())
     }
@@ -49,7 +41,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-            drop(m, &format!("ix_{table}_external_id")).await?;
+            drop_index(m, &format!("ix_{table}_external_id")).await?;
         }
         Ok(())
     }
