@@ -138,6 +138,20 @@ setup_security_tools() {
   fi
 }
 
+# The Factur-X validator of the test suite (vendor/einvoice-validator, FNFE-MPE
+# rules run with Saxon-HE): its Python packages from PyPI, in the same venv.
+EINVOICE_PACKAGES="saxonche==13.1.1 lxml==6.1.3 pypdf==7.1.1"
+setup_einvoice_validator() {
+  [ -x "$COMPTOIR_VENV/bin/python" ] || python3 -m venv "$COMPTOIR_VENV"
+  if "$COMPTOIR_VENV/bin/python" -c "import saxonche, lxml, pypdf" 2>/dev/null; then
+    step "Factur-X validator packages already installed"
+    return
+  fi
+  step "Installing the Factur-X validator's packages from PyPI ($EINVOICE_PACKAGES)"
+  # shellcheck disable=SC2086
+  "$COMPTOIR_VENV/bin/pip" install --quiet $EINVOICE_PACKAGES
+}
+
 setup_build_tools() {
   setup_rust
   setup_cargo_leptos

@@ -7,10 +7,11 @@ setup_build_tools
 setup_chromium
 setup_pdf_tools
 setup_security_tools
+setup_einvoice_validator
 
 step "Formatting and lints (ssr and hydrate)"
 cargo fmt --all -- --check
-cargo clippy -p app -p server -p migrations -p tools --all-targets --features app/ssr -- -D warnings
+cargo clippy -p app -p facturx -p server -p migrations -p tools --all-targets --features app/ssr -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "Dependencies: cargo deny (licences, bans, sources, advisories) and npm audit"
@@ -19,6 +20,7 @@ step "Dependencies: cargo deny (licences, bans, sources, advisories) and npm aud
 step "Unit and property tests"
 cargo test -p app --features ssr
 cargo test -p migrations
+cargo test -p facturx
 
 step "Integration tests on SQLite"
 cargo test -p server

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod infra;
+pub mod invoice;
 pub mod outbox;
 pub mod pipeline;
 pub mod portal;

@@ -12,6 +12,7 @@ mod m20261129_000006_security;
 mod m20261130_000007_domain_events;
 mod m20261130_000008_setter_cohorts;
 mod m20261130_000009_external_id_first;
+mod m20261201_000010_invoices;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_domain_events::Migration),
             Box::new(m20261130_000008_setter_cohorts::Migration),
             Box::new(m20261130_000009_external_id_first::Migration),
+            Box::new(m20261201_000010_invoices::Migration),
         ]
     }
 }

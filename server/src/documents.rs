@@ -50,6 +50,27 @@ pub async fn quote_pdf(
     }
 }
 
+/// `GET /app/invoices/{id}/pdf` (signed in): the invoice's Factur-X PDF.
+pub async fn invoice_pdf(
+    State(state): State<crate::http::ServerState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return error_response(app::AppError::NotFound);
+    };
+    let (parts, _) = request.into_parts();
+    let result = async {
+        let scope = app::infra::scope::scope_of(&state.app, &parts).await?;
+        app::invoice::download::invoice_pdf(&state.app, &scope, id).await
+    }
+    .await;
+    match result {
+        Ok(download) => pdf_response(download),
+        Err(error) => error_response(error),
+    }
+}
+
 /// `GET /portal/{token}/pdf`: the quote behind a portal link (the signed copy once signed).
 pub async fn portal_pdf(
     State(state): State<crate::http::ServerState>,
@@ -62,4 +83,79 @@ pub async fn portal_pdf(
         Ok(download) => pdf_response(download),
         Err(error) => error_response(error),
     }
+}
+
+/// `GET /portal/{token}/documents/{id}/pdf`: one of the link's client's
+/// quotes or issued invoices (never another client's).
+pub async fn portal_document_pdf(
+    State(state): State<crate::http::ServerState>,
+    axum::extract::Path((token, id)): axum::extract::Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return error_response(app::AppError::NotFound);
+    };
+    let (parts, _) = request.into_parts();
+    let meta = app::infra::request::meta_from_parts(&parts, state.app.config.proxy_hops);
+    match app::portal::service::document_pdf(&state.app, &token, id, &meta).await {
+        Ok(download) => pdf_response(download),
+        Err(error) => error_response(error),
+    }
+}
+
+/// `GET /app/accounting/fec?from=YYYY-MM-DD&to=YYYY-MM-DD` (accounting
+/// roles): the FEC of the period as an attachment `SIRENFECAAAAMMJJ.txt`,
+/// streamed page by page.
+pub async fn fec(State(state): State<crate::http::ServerState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let query = parts.uri.query().unwrap_or_default().to_string();
+    let param = |name: &str| {
+        query
+            .split('&')
+            .find_map(|p| p.strip_prefix(&format!("{name}=")))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let prepared = async {
+        let scope = app::infra::scope::scope_of(&state.app, &parts).await?;
+        let (from, to) = app::invoice::fec::parse_period(&param("from"), &param("to"))?;
+        let export = app::invoice::fec::FecExport::new(&scope, from, to)?;
+        let name = export.file_name(&state.app.db).await?;
+        Ok::<_, app::AppError>((export, name))
+    }
+    .await;
+    let (export, name) = match prepared {
+        Ok(ok) => ok,
+        Err(error) => return error_response(error),
+    };
+    let db = state.app.db.clone();
+    let stream = futures::stream::unfold((export, db, false), |(mut export, db, failed)| async move {
+        if failed {
+            return None;
+        }
+        match export.next_chunk(&db).await {
+            Ok(Some(text)) => Some((
+                Ok::<_, std::io::Error>(axum::body::Bytes::from(text)),
+                (export, db, false),
+            )),
+            Ok(None) => None,
+            Err(error) => {
+                tracing::error!(%error, "FEC export failed mid-stream");
+                Some((Err(std::io::Error::other("FEC export failed")), (export, db, true)))
+            }
+        }
+    });
+    (
+        [
+            (http::header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
+            (
+                http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (http::header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        // Fused: the body may poll once more after the end.
+        axum::body::Body::from_stream(futures::StreamExt::fuse(stream)),
+    )
+        .into_response()
 }

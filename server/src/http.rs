@@ -276,7 +276,13 @@ pub fn router(state: ServerState) -> Router {
         )
         .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
         .route("/app/quotes/{id}/pdf", get(crate::documents::quote_pdf))
+        .route("/app/invoices/{id}/pdf", get(crate::documents::invoice_pdf))
+        .route("/app/accounting/fec", get(crate::documents::fec))
         .route("/portal/{token}/pdf", get(crate::documents::portal_pdf))
+        .route(
+            "/portal/{token}/documents/{id}/pdf",
+            get(crate::documents::portal_document_pdf),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
             context, shell,

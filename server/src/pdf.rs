@@ -1,10 +1,16 @@
 //! The PdfRenderer adapter: typst as a library. The document arrives as JSON
-//! in a virtual file that `templates/quote.typ` reads, so no client-typed
-//! text is ever parsed as typst markup. Fonts (Inter, OFL) are compiled into
-//! the binary; no date or random id reaches the PDF, so the same document
+//! in a virtual file that `templates/quote.typ` or `templates/invoice.typ`
+//! reads, so no client-typed text is ever parsed as typst markup. Fonts
+//! (Inter, OFL) are compiled into the binary; no clock time or random id
+//! reaches the PDF (an invoice carries its issue day), so the same document
 //! always gives the same bytes.
+//!
+//! Invoices are Factur-X: typst writes a PDF/A-3b with the CII XML attached
+//! as `factur-x.xml` (relationship `Data`, listed in the catalog's `/AF`),
+//! then `facturx::pdfa` appends the Factur-X XMP properties.
 
 use app::infra::ports::PdfRenderer;
+use app::invoice::document::InvoiceDocument;
 use app::quote::document::QuoteDocument;
 use std::sync::{Arc, OnceLock};
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
@@ -15,6 +21,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 const TEMPLATE: &str = include_str!("../templates/quote.typ");
+const INVOICE_TEMPLATE: &str = include_str!("../templates/invoice.typ");
 
 const FONTS: [&[u8]; 4] = [
     include_bytes!("../fonts/Inter_400Regular.ttf"),
@@ -47,15 +54,14 @@ fn file_id(path: &str) -> FileId {
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
 
-/// One compilation: the template, the document's data, the signature image.
-struct QuoteWorld {
+/// One compilation: the template and the files it may read (the document's
+/// data, the signature image, the logo, the Factur-X XML).
+struct DocWorld {
     main: Source,
-    data: Bytes,
-    signature: Option<Bytes>,
-    logo: Option<(FileId, Bytes)>,
+    files: Vec<(FileId, Bytes)>,
 }
 
-impl World for QuoteWorld {
+impl World for DocWorld {
     fn library(&self) -> &LazyHash<Library> {
         &shared().library
     }
@@ -77,19 +83,11 @@ impl World for QuoteWorld {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == file_id("/data.json") {
-            Ok(self.data.clone())
-        } else if id == file_id("/signature.png")
-            && let Some(signature) = &self.signature
-        {
-            Ok(signature.clone())
-        } else if let Some((logo_id, logo)) = &self.logo
-            && id == *logo_id
-        {
-            Ok(logo.clone())
-        } else {
-            Err(FileError::AccessDenied)
-        }
+        self.files
+            .iter()
+            .find(|(file, _)| *file == id)
+            .map(|(_, bytes)| bytes.clone())
+            .ok_or(FileError::AccessDenied)
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -99,6 +97,20 @@ impl World for QuoteWorld {
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         // Documents carry their own dates; none comes from the clock.
         None
+    }
+}
+
+impl DocWorld {
+    fn new(template: &str, data: Vec<u8>) -> DocWorld {
+        DocWorld {
+            main: Source::new(file_id("/main.typ"), template.to_string()),
+            files: vec![(file_id("/data.json"), Bytes::new(data))],
+        }
+    }
+
+    fn with(mut self, path: &str, bytes: Vec<u8>) -> DocWorld {
+        self.files.push((file_id(path), Bytes::new(bytes)));
+        self
     }
 }
 
@@ -116,30 +128,55 @@ const EVICT_AFTER: usize = 3;
 /// Renders with typst.
 pub struct TypstRenderer;
 
+fn compile(world: &DocWorld, options: &typst_pdf::PdfOptions) -> Result<Vec<u8>, String> {
+    let document = typst::compile(world).output.map_err(|e| describe(&e));
+    let pdf = document.and_then(|document| typst_pdf::pdf(&document, options).map_err(|e| describe(&e)));
+    // typst memoizes every compilation in a process-wide cache that is
+    // never emptied on its own: each distinct document kept ~7 MB for
+    // good. Keep only what the last few renders used (the library and
+    // fonts stay warm: every render hits them).
+    typst::comemo::evict(EVICT_AFTER);
+    pdf
+}
+
 impl PdfRenderer for TypstRenderer {
     fn render_quote(&self, doc: &QuoteDocument) -> Result<Vec<u8>, String> {
         let data = serde_json::to_vec(doc).map_err(|e| e.to_string())?;
-        let world = QuoteWorld {
-            main: Source::new(file_id("/main.typ"), TEMPLATE.to_string()),
-            data: Bytes::new(data),
-            signature: doc.signature.as_ref().map(|s| Bytes::new(s.image.clone())),
-            logo: (!doc.logo_file.is_empty())
-                .then(|| (file_id(&format!("/{}", doc.logo_file)), Bytes::new(doc.logo.clone()))),
-        };
-        let document = typst::compile(&world).output.map_err(|e| describe(&e));
+        let mut world = DocWorld::new(TEMPLATE, data);
+        if let Some(signature) = &doc.signature {
+            world = world.with("/signature.png", signature.image.clone());
+        }
+        if !doc.logo_file.is_empty() {
+            world = world.with(&format!("/{}", doc.logo_file), doc.logo.clone());
+        }
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(doc.ident.clone()),
             creator: Smart::Custom(Some("Comptoir".into())),
             timestamp: None,
             ..Default::default()
         };
-        let pdf = document.and_then(|document| typst_pdf::pdf(&document, &options).map_err(|e| describe(&e)));
-        // typst memoizes every compilation in a process-wide cache that is
-        // never emptied on its own: each distinct document kept ~7 MB for
-        // good. Keep only what the last few renders used (the library and
-        // fonts stay warm: every render hits them).
-        typst::comemo::evict(EVICT_AFTER);
-        pdf
+        compile(&world, &options)
+    }
+
+    fn render_invoice(&self, doc: &InvoiceDocument, xml: &str) -> Result<Vec<u8>, String> {
+        let data = serde_json::to_vec(doc).map_err(|e| e.to_string())?;
+        let mut world = DocWorld::new(INVOICE_TEMPLATE, data).with("/factur-x.xml", xml.as_bytes().to_vec());
+        if !doc.logo_file.is_empty() {
+            world = world.with(&format!("/{}", doc.logo_file), doc.logo.clone());
+        }
+        let (year, month, day) = doc.day;
+        let date = Datetime::from_ymd_hms(year, month, day, 0, 0, 0).ok_or("invalid issue day")?;
+        let standards =
+            typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_3b]).map_err(|e| e.message().to_string())?;
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom(doc.ident.clone()),
+            creator: Smart::Custom(Some("Comptoir".into())),
+            timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
+            standards,
+            ..Default::default()
+        };
+        let pdf = compile(&world, &options)?;
+        facturx::pdfa::add_facturx_metadata(&pdf, "INVOICE").map_err(|e| e.to_string())
     }
 }
 

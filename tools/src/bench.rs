@@ -210,6 +210,10 @@ pub async fn run() -> Result<(), String> {
         let _ = std::fs::remove_dir_all(&dir);
         return crate::bench_quotes::run();
     }
+    if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("invoices") {
+        let _ = std::fs::remove_dir_all(&dir);
+        return crate::bench_quotes::run_invoice().map(|path| println!("  last PDF: {}", path.display()));
+    }
     if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("dashboard") {
         let result = crate::bench_dashboard::run(&exe, &dir).await;
         let _ = std::fs::remove_dir_all(&dir);
@@ -320,8 +324,9 @@ pub async fn run() -> Result<(), String> {
     let _ = child.kill();
     let _ = child.wait();
 
-    // 4. Quote PDFs.
+    // 4. Quote PDFs, then the invoice's Factur-X.
     crate::bench_quotes::run()?;
+    crate::bench_quotes::run_invoice()?;
 
     // 5. Memory an account can make the server hold.
     crate::bench_memory::run(&exe, &dir).await?;

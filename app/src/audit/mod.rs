@@ -127,6 +127,24 @@ string_enum!(
         QuoteVersioned = "quote.new_version" => "Nouvelle version du devis",
         /// A reminder was sent to the client.
         QuoteReminded = "quote.reminder_sent" => "Relance envoyée",
+        /// An invoice or credit note draft was started.
+        InvoiceCreated = "invoice.created" => "Facture créée",
+        /// An invoice draft was saved.
+        InvoiceSaved = "invoice.saved" => "Facture enregistrée",
+        /// An invoice draft was deleted.
+        InvoiceDeleted = "invoice.deleted" => "Brouillon de facture supprimé",
+        /// An invoice was numbered and locked.
+        InvoiceIssued = "invoice.issued" => "Facture émise",
+        /// An invoice was emailed to the client.
+        InvoiceSent = "invoice.sent" => "Facture envoyée au client",
+        /// A credit note was issued against an invoice.
+        InvoiceCredited = "invoice.credited" => "Avoir émis",
+        /// A payment was recorded.
+        PaymentRecorded = "payment.recorded" => "Paiement enregistré",
+        /// The holdback of an invoice became due.
+        HoldbackReleased = "invoice.holdback_released" => "Retenue de garantie libérée",
+        /// The invoicing settings changed.
+        InvoiceSettingsChanged = "invoice_settings.changed" => "Réglages de facturation modifiés",
         /// A client was added.
         ContactCreated = "contact.created" => "Client ajouté",
         /// A client's details changed.
@@ -177,6 +195,12 @@ string_enum!(
         Job = "job" => "Chantier",
         /// A quote.
         Quote = "quote" => "Devis",
+        /// An invoice or a credit note.
+        Invoice = "invoice" => "Facture",
+        /// A payment.
+        Payment = "payment" => "Paiement",
+        /// The invoicing settings.
+        InvoiceSettings = "invoice_settings" => "Réglages de facturation",
         /// A client.
         Contact = "contact" => "Client",
         /// The business's legal identity.

@@ -4,7 +4,7 @@
 //! after commit: live pages today, workflows and webhooks later. Each event
 //! names the workspace it belongs to through its outbox row.
 
-use super::ids::{DealId, InvitationId, JobId, LeadId, MemberId, PipelineId, QuoteId, StageId};
+use super::ids::{DealId, InvitationId, InvoiceId, JobId, LeadId, MemberId, PaymentId, PipelineId, QuoteId, StageId};
 use super::role::Role;
 use serde::{Deserialize, Serialize};
 
@@ -105,6 +105,29 @@ pub enum DomainEvent {
         /// The quote.
         quote: QuoteId,
     },
+    /// An invoice or credit note was numbered and locked.
+    InvoiceIssued {
+        /// The invoice.
+        invoice: InvoiceId,
+        /// Its legal number.
+        number: String,
+        /// Its TTC, cents.
+        total_ttc: i64,
+    },
+    /// A payment was recorded against an invoice.
+    PaymentRecorded {
+        /// The invoice.
+        invoice: InvoiceId,
+        /// The payment.
+        payment: PaymentId,
+        /// Amount, cents.
+        amount: i64,
+    },
+    /// An invoice is now fully paid.
+    InvoicePaid {
+        /// The invoice.
+        invoice: InvoiceId,
+    },
     /// Someone was invited to the workspace.
     MemberInvited {
         /// The invitation.
@@ -154,6 +177,9 @@ impl DomainEvent {
             DomainEvent::QuoteSigned { .. } => "quote_signed",
             DomainEvent::QuoteDeclined { .. } => "quote_declined",
             DomainEvent::QuoteExpired { .. } => "quote_expired",
+            DomainEvent::InvoiceIssued { .. } => "invoice_issued",
+            DomainEvent::PaymentRecorded { .. } => "payment_recorded",
+            DomainEvent::InvoicePaid { .. } => "invoice_paid",
             DomainEvent::MemberInvited { .. } => "member_invited",
             DomainEvent::MemberJoined { .. } => "member_joined",
             DomainEvent::MemberRoleChanged { .. } => "member_role_changed",

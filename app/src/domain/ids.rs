@@ -83,6 +83,10 @@ typed_id!(
     ApiKeyId,
     /// One domain event of the outbox.
     DomainEventId,
+    /// An invoice or a credit note.
+    InvoiceId,
+    /// A payment received against an invoice.
+    PaymentId,
 );
 
 impl WorkspaceId {

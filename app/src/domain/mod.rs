@@ -2,8 +2,10 @@
 
 pub mod deal_rules;
 pub mod events;
+pub mod fec;
 pub mod ids;
 pub mod image;
+pub mod invoice_check;
 pub mod kpi;
 pub mod money;
 pub mod pack;

@@ -76,6 +76,22 @@ impl Role {
         true
     }
 
+    /// May read invoices, credit notes and payments.
+    pub fn can_read_invoices(self) -> bool {
+        true
+    }
+
+    /// May prepare invoice drafts (from their quotes or from scratch).
+    pub fn can_write_invoices(self) -> bool {
+        true
+    }
+
+    /// May issue invoices and credit notes, record payments, export the
+    /// books and change the invoicing settings: acts with legal effect.
+    pub fn can_issue_invoices(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin | Role::Accounting)
+    }
+
     /// May change the legal identity, quote templates and the catalogue.
     pub fn can_configure_quotes(self) -> bool {
         matches!(self, Role::Owner | Role::Admin)

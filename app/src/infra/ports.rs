@@ -44,4 +44,8 @@ pub trait PdfRenderer: Send + Sync {
     /// A quote's PDF. The same document must give the same bytes: the
     /// signature proof is the SHA-256 of what the client was shown.
     fn render_quote(&self, doc: &crate::quote::document::QuoteDocument) -> Result<Vec<u8>, String>;
+
+    /// An invoice's Factur-X PDF: PDF/A-3 with `factur-x.xml` (the CII
+    /// `xml`) embedded and declared in the XMP. Same input, same bytes.
+    fn render_invoice(&self, doc: &crate::invoice::document::InvoiceDocument, xml: &str) -> Result<Vec<u8>, String>;
 }

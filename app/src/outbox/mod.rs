@@ -45,6 +45,9 @@ pub enum EmailKind {
     /// A client signed or declined: notice to the business.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "quote_notice"))]
     QuoteNotice,
+    /// An invoice or credit note sent to a client, with its Factur-X PDF.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "invoice_sent"))]
+    InvoiceSent,
 }
 
 impl EmailKind {
@@ -60,6 +63,7 @@ impl EmailKind {
             EmailKind::QuoteReminder => "Relance devis",
             EmailKind::QuoteSigned => "Devis signé",
             EmailKind::QuoteNotice => "Suivi devis",
+            EmailKind::InvoiceSent => "Facture",
         }
     }
 }

@@ -17,7 +17,12 @@ use chrono::TimeDelta;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// Messages that count against a workspace's quota.
-pub const COUNTED: [EmailKind; 3] = [EmailKind::QuoteSent, EmailKind::QuoteReminder, EmailKind::Invitation];
+pub const COUNTED: [EmailKind; 4] = [
+    EmailKind::QuoteSent,
+    EmailKind::QuoteReminder,
+    EmailKind::Invitation,
+    EmailKind::InvoiceSent,
+];
 
 /// Why the sender must prove their address first.
 pub const SENDER_UNVERIFIED: &str = "Confirmez d'abord votre adresse e-mail (lien envoyé à l'inscription, ou « Renvoyer le lien » en haut de la page) : un espace n'envoie rien tant que son expéditeur ne l'a pas prouvée.";

@@ -66,6 +66,28 @@ pub struct PortalQuote {
     pub signature: Option<SignatureView>,
     /// Once declined: the reason.
     pub decline_reason: Option<String>,
+    /// The client's other documents with this business: quotes and invoices.
+    #[serde(default)]
+    pub documents: Vec<PortalDocument>,
+}
+
+/// A quote or invoice of the client, listed in the portal with its PDF.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalDocument {
+    /// "Devis", "Facture d'acompte", "Avoir"…
+    pub kind: String,
+    /// Its number.
+    pub number: String,
+    /// Status, in French.
+    pub status: String,
+    /// Date (Paris, `DD/MM/YYYY`).
+    pub date: String,
+    /// TTC, cents (negative for a credit note).
+    pub total_ttc: i64,
+    /// Still to pay, cents (invoices).
+    pub balance: i64,
+    /// Its PDF under the portal link.
+    pub pdf: String,
 }
 
 /// The proof shown after signing.

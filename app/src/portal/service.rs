@@ -101,7 +101,10 @@ pub async fn view(w: &Write, token: &str) -> Result<PortalQuote, AppError> {
     } else {
         q
     };
-    portal_view(w, &q).await
+    let opened = Opened { token: t, quote: q };
+    let mut view = portal_view(w, &opened.quote).await?;
+    view.documents = documents(w, &opened, token).await?;
+    Ok(view)
 }
 
 /// Why a quote can no longer be signed, if it cannot.
@@ -197,6 +200,107 @@ pub async fn portal_view(db: &impl ConnectionTrait, q: &quote::Model) -> Result<
         closed_reason: closed.unwrap_or_default(),
         signature,
         decline_reason: q.decline_reason.clone(),
+        documents: Vec::new(),
+    })
+}
+
+/// The quotes and invoices of the link's client (sent or issued ones), newest first.
+pub async fn documents(
+    db: &impl ConnectionTrait,
+    opened: &Opened,
+    token: &str,
+) -> Result<Vec<super::PortalDocument>, AppError> {
+    use crate::infra::entity::invoice;
+    use crate::invoice::{InvoiceKind, InvoiceStatus};
+    use sea_orm::QueryOrder;
+    let ws = opened.token.workspace_id;
+    let contact = opened.token.contact_id;
+    let today = time::paris_day(time::now());
+    let mut out = Vec::new();
+    let invoices = invoice::Entity::find()
+        .filter(invoice::Column::WorkspaceId.eq(ws))
+        .filter(invoice::Column::ContactId.eq(contact))
+        .filter(invoice::Column::Status.ne(InvoiceStatus::Draft))
+        .order_by_desc(invoice::Column::IssuedAt)
+        .all(db)
+        .await?;
+    for i in invoices {
+        let credit = i.kind == InvoiceKind::CreditNote;
+        out.push(super::PortalDocument {
+            kind: if i.kind == InvoiceKind::Standalone {
+                "Facture".into()
+            } else {
+                i.kind.label().into()
+            },
+            number: i.number.clone().unwrap_or_default(),
+            status: crate::invoice::document::shown_status(&i, today).label().into(),
+            date: i
+                .issue_date
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+            total_ttc: if credit { -i.total_ttc_cents } else { i.total_ttc_cents },
+            balance: crate::invoice::service::balance(&i),
+            pdf: format!("/portal/{token}/documents/{}/pdf", i.id),
+        });
+    }
+    let quotes = quote::Entity::find()
+        .filter(quote::Column::WorkspaceId.eq(ws))
+        .filter(quote::Column::ContactId.eq(contact))
+        .filter(quote::Column::Status.ne(QuoteStatus::Draft))
+        .order_by_desc(quote::Column::SentAt)
+        .all(db)
+        .await?;
+    for q in quotes {
+        out.push(super::PortalDocument {
+            kind: "Devis".into(),
+            number: q.number.clone().unwrap_or_default(),
+            status: q.status.label().into(),
+            date: q
+                .sent_at
+                .map(|t| time::paris_day(t).format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+            total_ttc: q.total_ttc_cents,
+            balance: 0,
+            pdf: format!("/portal/{token}/documents/{}/pdf", q.id),
+        });
+    }
+    Ok(out)
+}
+
+/// A PDF of the link's client: one of their quotes or issued invoices.
+pub async fn document_pdf(
+    state: &AppState,
+    token: &str,
+    id: uuid::Uuid,
+    meta: &RequestMeta,
+) -> Result<PdfDownload, AppError> {
+    use crate::infra::entity::invoice;
+    limit_client(state, meta).await?;
+    let opened = open(&state.db, token).await?;
+    let ws = opened.token.workspace_id;
+    let contact = opened.token.contact_id;
+    let invoice_file = invoice::Entity::find_by_id(id)
+        .filter(invoice::Column::WorkspaceId.eq(ws))
+        .filter(invoice::Column::ContactId.eq(contact))
+        .filter(invoice::Column::Status.ne(crate::invoice::InvoiceStatus::Draft))
+        .one(&state.db)
+        .await?
+        .and_then(|i| i.pdf_file_id);
+    let file_id = match invoice_file {
+        Some(f) => f,
+        None => quote::Entity::find_by_id(id)
+            .filter(quote::Column::WorkspaceId.eq(ws))
+            .filter(quote::Column::ContactId.eq(contact))
+            .filter(quote::Column::Status.ne(QuoteStatus::Draft))
+            .one(&state.db)
+            .await?
+            .and_then(|q| q.signed_pdf_file_id.or(q.pdf_file_id))
+            .ok_or(AppError::NotFound)?,
+    };
+    let file = files::load(&state.db, ws, file_id).await?.ok_or(AppError::NotFound)?;
+    Ok(PdfDownload {
+        file_name: file.file_name,
+        bytes: file.bytes,
     })
 }
 

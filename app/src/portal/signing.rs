@@ -209,7 +209,11 @@ pub async fn sign(w: &Write, token: &str, input: CheckedSignature) -> Result<Por
     .await?;
     if let Some(deal) = q.deal_id {
         let ctx = rules::context(w, WorkspaceId(ws)).await?;
-        rules::apply_only(w, &ctx, DealId(deal), Trigger::QuoteAccepted, Placement::Auto).await?;
+        // The deal is won at the signed quote's total before VAT: the
+        // revenue it brings, as the dashboards count it.
+        let mut change = rules::Change::new(DealId(deal), Trigger::QuoteAccepted, Placement::Auto);
+        change.value_cents = Some(q.total_ht_cents);
+        rules::apply_many(w, &ctx, vec![change]).await?;
     }
     let total = format!("{} TTC", format_eur(q.total_ttc_cents));
     let valid = q

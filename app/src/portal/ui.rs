@@ -99,8 +99,10 @@ fn PortalQuoteView(initial: PortalQuote, token: String) -> impl IntoView {
                     <QuoteTotals totals=totals_again deposit />
                 </GlassCard>
             };
+            let documents = q.documents.clone();
             view! {
                 {header}
+                <Documents documents />
                 <Parties q=q.clone() />
                 {detail}
                 <Mentions q=q.clone() />
@@ -111,6 +113,43 @@ fn PortalQuoteView(initial: PortalQuote, token: String) -> impl IntoView {
             <SignForm token=token.clone() current />
         </Show>
     }
+}
+
+/// The client's quotes and invoices with this business, each with its PDF.
+#[component]
+fn Documents(documents: Vec<super::PortalDocument>) -> impl IntoView {
+    (!documents.is_empty()).then(|| {
+        view! {
+            <GlassCard class="mb-4">
+                <h2 class="mb-2 text-lg font-semibold text-fg">"Vos devis et factures"</h2>
+                <ul class="divide-y divide-white/10" data-testid="portal-documents">
+                    {documents
+                        .into_iter()
+                        .map(|d| {
+                            let amount = crate::domain::money::format_eur(d.total_ttc);
+                            let owed = (d.balance > 0)
+                                .then(|| format!(" · reste {}", crate::domain::money::format_eur(d.balance)));
+                            view! {
+                                <li class="flex flex-wrap items-center justify-between gap-2 py-2 text-sm" data-testid="portal-document">
+                                    <span class="min-w-0">
+                                        <span class="block font-medium text-fg">{format!("{} {}", d.kind, d.number)}</span>
+                                        <span class="block text-muted">{format!("{} · {}{}", d.date, d.status, owed.unwrap_or_default())}</span>
+                                    </span>
+                                    <span class="flex items-center gap-3">
+                                        <span class="tabular-nums text-fg">{amount}</span>
+                                        <a href=d.pdf class="underline" download="">
+                                            "PDF"
+                                            <span class="sr-only">{format!(" {} {}", d.kind, d.number)}</span>
+                                        </a>
+                                    </span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </GlassCard>
+        }
+    })
 }
 
 #[component]

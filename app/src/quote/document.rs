@@ -103,6 +103,9 @@ pub struct QuoteDocument {
     pub footer_text: String,
     /// The acceptance mention.
     pub acceptance: String,
+    /// The client's certification for a reduced VAT rate (10 %, 5,5 %) on
+    /// housing work, accepted by the signature; empty otherwise.
+    pub certification: String,
     /// Present on the signed copy.
     pub signature: Option<SignatureBlock>,
     /// `logo.png` / `logo.jpg` when the business has a logo.
@@ -154,17 +157,8 @@ fn row_of(line: &LineInput, net: i64) -> DocRow {
     }
 }
 
-/// What to print for a quote. `number` is `None` for a draft preview; `date`
-/// is the Paris day of sending (`YYYY-MM-DD`).
-pub fn build(
-    settings: &business_profile::Model,
-    draft: &QuoteDraft,
-    totals: &Totals,
-    number: Option<&str>,
-    version: i32,
-    date: &str,
-    signature: Option<SignatureBlock>,
-) -> QuoteDocument {
+/// The seller's block: name, form, address, SIRET, registry, VAT number, contacts.
+pub fn seller_lines(settings: &business_profile::Model) -> Vec<String> {
     let id = identity(settings);
     let mut seller = vec![id.legal_name.clone()];
     if !id.legal_form.is_empty() {
@@ -187,6 +181,86 @@ pub fn build(
         }
     }
     seller.retain(|l| !l.trim().is_empty());
+    seller
+}
+
+/// The décennale statement of a building business, empty otherwise.
+pub fn insurance_statement(settings: &business_profile::Model) -> String {
+    let id = identity(settings);
+    if id.building_work && !id.insurer.is_empty() {
+        format!(
+            "Assurance décennale : {}, contrat {} — couverture : {}",
+            id.insurer, id.insurance_policy, id.insurance_cover
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// A body row of a priced line (shared with invoices).
+pub fn line_row(line: &LineInput, net: i64) -> DocRow {
+    row_of(line, net)
+}
+
+/// The body rows with section subtotals (shared with invoices).
+pub fn body_rows(lines: &[LineInput], totals: &Totals) -> Vec<DocRow> {
+    let mut rows = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.section {
+            let subtotal = totals
+                .sections
+                .iter()
+                .find(|(at, _)| *at == i)
+                .map(|s| s.1)
+                .unwrap_or(0);
+            rows.push(DocRow::Section {
+                title: line.description.clone(),
+                subtotal: format!("Sous-total HT : {}", format_eur(subtotal)),
+            });
+        } else {
+            let net = totals.lines.get(i).copied().flatten().map(|a| a.net).unwrap_or(0);
+            rows.push(row_of(line, net));
+        }
+    }
+    rows
+}
+
+/// The totals block: HT (with discounts), VAT per rate, TTC.
+pub fn total_rows(totals: &Totals) -> Vec<(String, String)> {
+    let mut sums = Vec::new();
+    if totals.discounts > 0 {
+        sums.push(("Total HT avant remises".to_string(), format_eur(totals.gross_ht)));
+        sums.push(("Remises".to_string(), format!("−{}", format_eur(totals.discounts))));
+    }
+    sums.push(("Total HT".to_string(), format_eur(totals.total_ht)));
+    for v in &totals.vat {
+        sums.push((
+            format!("TVA {} sur {}", v.rate.label(), format_eur(v.base)),
+            format_eur(v.vat),
+        ));
+    }
+    sums.push(("Total TTC".to_string(), format_eur(totals.total_ttc)));
+    sums
+}
+
+/// `DD/MM/YYYY` from `YYYY-MM-DD`.
+pub fn dmy_date(date: &str) -> String {
+    dmy(date)
+}
+
+/// What to print for a quote. `number` is `None` for a draft preview; `date`
+/// is the Paris day of sending (`YYYY-MM-DD`).
+pub fn build(
+    settings: &business_profile::Model,
+    draft: &QuoteDraft,
+    totals: &Totals,
+    number: Option<&str>,
+    version: i32,
+    date: &str,
+    signature: Option<SignatureBlock>,
+) -> QuoteDocument {
+    let id = identity(settings);
+    let seller = seller_lines(settings);
     let c = &draft.client;
     let client: Vec<String> = [
         c.name.clone(),
@@ -204,37 +278,8 @@ pub fn build(
     } else {
         format!("{}, {} {}", draft.site_address, draft.site_postcode, draft.site_city)
     };
-    let mut rows = Vec::new();
-    for (i, line) in draft.lines.iter().enumerate() {
-        if line.section {
-            let subtotal = totals
-                .sections
-                .iter()
-                .find(|(at, _)| *at == i)
-                .map(|s| s.1)
-                .unwrap_or(0);
-            rows.push(DocRow::Section {
-                title: line.description.clone(),
-                subtotal: format!("Sous-total HT : {}", format_eur(subtotal)),
-            });
-        } else {
-            let net = totals.lines.get(i).copied().flatten().map(|a| a.net).unwrap_or(0);
-            rows.push(row_of(line, net));
-        }
-    }
-    let mut sums = Vec::new();
-    if totals.discounts > 0 {
-        sums.push(("Total HT avant remises".to_string(), format_eur(totals.gross_ht)));
-        sums.push(("Remises".to_string(), format!("−{}", format_eur(totals.discounts))));
-    }
-    sums.push(("Total HT".to_string(), format_eur(totals.total_ht)));
-    for v in &totals.vat {
-        sums.push((
-            format!("TVA {} sur {}", v.rate.label(), format_eur(v.base)),
-            format_eur(v.vat),
-        ));
-    }
-    sums.push(("Total TTC".to_string(), format_eur(totals.total_ttc)));
+    let rows = body_rows(&draft.lines, totals);
+    let sums = total_rows(totals);
     let deposit = match draft.deposit {
         Deposit::None => Vec::new(),
         d => {
@@ -287,14 +332,7 @@ pub fn build(
         },
         title: draft.title.clone(),
         seller,
-        insurance: if id.building_work && !id.insurer.is_empty() {
-            format!(
-                "Assurance décennale : {}, contrat {} — couverture : {}",
-                id.insurer, id.insurance_policy, id.insurance_cover
-            )
-        } else {
-            String::new()
-        },
+        insurance: insurance_statement(settings),
         client,
         site,
         header_text: fill_fields(&settings.header_text, &fields),
@@ -316,6 +354,16 @@ pub fn build(
         conditions_text: fill_fields(&settings.conditions_text, &fields),
         footer_text: fill_fields(&settings.footer_text, &fields),
         acceptance: ACCEPTANCE.into(),
+        certification: if id.building_work
+            && draft
+                .lines
+                .iter()
+                .any(|l| !l.section && matches!(l.vat, VatRate::Reduced | VatRate::Intermediate))
+        {
+            crate::invoice::REDUCED_RATE_CERTIFICATION.into()
+        } else {
+            String::new()
+        },
         signature,
         logo_file: String::new(),
         logo: Vec::new(),

@@ -47,10 +47,24 @@ fn items(me: &Me) -> Vec<NavItem> {
             icon: IconName::Document,
         });
         items.push(NavItem {
+            href: "/app/invoices",
+            label: "Factures",
+            short: "Factures",
+            icon: IconName::Journal,
+        });
+        items.push(NavItem {
             href: "/app/members",
             label: "Membres",
             short: "Membres",
             icon: IconName::Users,
+        });
+    }
+    if role.is_some_and(Role::can_issue_invoices) {
+        items.push(NavItem {
+            href: "/app/accounting",
+            label: "Comptabilité",
+            short: "Compta",
+            icon: IconName::Chart,
         });
     }
     if role.is_some_and(Role::can_view_audit) {

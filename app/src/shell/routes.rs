@@ -156,6 +156,18 @@ page_group! {
 }
 
 page_group! {
+    /// Invoices: the list and an invoice.
+    invoice_pages, __preload_invoice_pages, InvoicePages {
+        /// `/app/invoices`
+        InvoicesRoute => crate::invoice::ui::InvoicesPage;
+        /// `/app/invoices/:id`
+        InvoiceRoute => crate::invoice::ui::InvoicePage;
+        /// `/app/accounting`
+        AccountingRoute => crate::invoice::ui::AccountingPage;
+    }
+}
+
+page_group! {
     /// The KPI dashboard and its settings.
     dashboard_pages, __preload_dashboard_pages, DashboardPages {
         /// `/app/dashboard`

@@ -6,6 +6,7 @@
 
 pub mod coach;
 pub mod deals;
+pub mod invoices;
 pub mod quotes;
 
 use app::domain::{MemberId, Role, TradePack, UserId, WorkspaceId};
@@ -192,6 +193,9 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
         w.commit().await.map_err(|e| e.to_string())?;
         deals::fill(state, ws.id, demo.pack, demo.owner.name).await?;
         quotes::fill(&state.db, ws.id, demo.pack).await?;
+        if demo.pack != app::domain::TradePack::Coach {
+            invoices::fill(state, ws.id, demo.pack, owner.id, demo.owner.name).await?;
+        }
         if demo.pack == app::domain::TradePack::Coach {
             // Two months of DM-setter activity for the coach dashboard.
             coach::generate(state, ws.id, 400, 60, 1).await?;

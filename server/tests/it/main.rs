@@ -11,6 +11,7 @@ mod dashboards;
 mod domain_events;
 mod events;
 mod http_surface;
+mod invoices;
 mod mail;
 mod members;
 mod pipeline;

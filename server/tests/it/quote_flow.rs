@@ -252,6 +252,11 @@ async fn the_client_signs_in_the_portal_and_the_deal_is_won() {
         .unwrap()
         .unwrap();
     assert!(won.closed_at.is_some() && won.lost_reason.is_none());
+    assert_eq!(
+        won.value_cents,
+        189_000 + 15_750 + 3_500,
+        "won at the signed quote's total HT"
+    );
     assert_eq!(lost.lost_reason.as_deref(), Some("Attribué à un autre artisan"));
     assert_eq!(
         job::Entity::find().all(&app.state.db).await.unwrap().len(),

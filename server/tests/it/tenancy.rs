@@ -20,6 +20,7 @@ struct Foreign {
     quote_id: String,
     catalogue_item_id: String,
     api_key_id: String,
+    invoice_id: String,
 }
 
 /// How a server function is checked.
@@ -202,6 +203,35 @@ fn cases() -> BTreeMap<&'static str, Case> {
         ("create_api_key", NoForeignInput("scope from the session")),
         ("fetch_dashboard", NoForeignInput("scope from the session")),
         ("fetch_coach_settings", NoForeignInput("scope from the session")),
+        ("create_invoice", NoForeignInput("scope from the session")),
+        (
+            "invoice_quote",
+            ForeignJson(|f| serde_json::json!({"quote_id": f.quote_id, "what": {"kind": "final"}})),
+        ),
+        (
+            "create_credit_note",
+            ForeignIds(|f| vec![("id", f.invoice_id.clone()), ("full", "true".into())]),
+        ),
+        (
+            "save_invoice",
+            ForeignJson(|f| serde_json::json!({"id": f.invoice_id, "draft": foreign_invoice_draft()})),
+        ),
+        ("delete_invoice", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
+        ("fetch_invoice", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
+        ("issue_invoice", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
+        ("send_invoice", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
+        ("release_holdback", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
+        (
+            "record_payment",
+            ForeignJson(|f| {
+                serde_json::json!({"id": f.invoice_id, "payment": {"paid_on": "2026-01-02", "amount": 100,
+                    "method": "transfer", "reference": "", "confirm_overpayment": false}})
+            }),
+        ),
+        ("list_invoices", NoForeignInput("scope from the session")),
+        ("quote_invoices", ForeignIds(|f| vec![("quote_id", f.quote_id.clone())])),
+        ("fetch_invoice_settings", NoForeignInput("scope from the session")),
+        ("save_invoice_settings", NoForeignInput("scope from the session")),
         ("save_coach_settings", NoForeignInput("scope from the session")),
     ])
 }
@@ -214,6 +244,17 @@ fn foreign_draft() -> serde_json::Value {
         "deal_id": null, "site_address": "", "site_postcode": "", "site_city": "", "lines": [],
         "deposit": {"kind": "none"}, "valid_until": "", "payment_terms": "", "notes": "", "free_quote": true,
         "quote_fee": 0, "template": "modern", "reminders_enabled": false,
+    })
+}
+
+/// A valid invoice draft (what A's editor would send).
+fn foreign_invoice_draft() -> serde_json::Value {
+    serde_json::json!({
+        "title": "Intrus", "client": {"contact_id": null, "name": "", "company": "", "email": "", "address": "",
+            "postcode": "", "city": "", "siren": "", "vat_number": ""},
+        "site_address": "", "site_postcode": "", "site_city": "", "operation": "services", "reverse_charge": false,
+        "vat_on_debits": false, "reduced_rate_certified": false, "holdback_bp": 0, "supply_date": "", "due_days": 30,
+        "payment_terms": "", "late_penalty": "", "early_discount": "", "notes": "", "lines": [],
     })
 }
 
@@ -265,6 +306,7 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
         .as_str()
         .unwrap()
         .to_string();
+    let invoice_id = b.call("create_invoice", &[]).await.ok().as_str().unwrap().to_string();
     let board = b.board().await;
     let pipeline_id = board.pipeline_id.to_string();
     let stage_id = board.columns[1].stage.id.to_string();
@@ -279,6 +321,7 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
         quote_id,
         catalogue_item_id,
         api_key_id,
+        invoice_id,
     };
     (a, b, foreign)
 }

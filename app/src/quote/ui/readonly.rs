@@ -72,6 +72,9 @@ pub fn SentQuote(view: QuoteView) -> impl IntoView {
             </dl>
             {view.decline_reason.clone().map(|r| view! { <p class="mt-3 text-sm text-fg">{format!("Motif du refus : {r}")}</p> })}
         </GlassCard>
+        {signed.then(|| view! {
+            <crate::invoice::ui::QuoteBilling quote_id=id has_deposit=view.draft.deposit != crate::domain::quote_totals::Deposit::None />
+        })}
         <GlassCard class="mb-4">
             <QuoteBody lines=view.draft.lines.clone() totals=view.totals.clone() />
             <QuoteTotals totals=view.totals.clone() deposit=view.draft.deposit />

@@ -1,0 +1,107 @@
+//! `/app/accounting`: the FEC of a period for the accountant, and the
+//! accounts its entries use.
+
+use crate::domain::fec::Accounts;
+use crate::ui::{ButtonKind, GlassCard, PageHeader, button_class};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The accounting page.
+#[component]
+pub fn AccountingPage() -> impl IntoView {
+    let year = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        year.set(format!("{}", js_sys_year()));
+    });
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let href = move || {
+        let y = year.get();
+        let (f, t) = (from.get(), to.get());
+        let f = if f.is_empty() && !y.is_empty() {
+            format!("{y}-01-01")
+        } else {
+            f
+        };
+        let t = if t.is_empty() && !y.is_empty() {
+            format!("{y}-12-31")
+        } else {
+            t
+        };
+        format!("/app/accounting/fec?from={f}&to={t}")
+    };
+    let accounts = Accounts::default();
+    let mut rows: Vec<(String, String)> = vec![
+        (
+            accounts.clients.clone(),
+            "Clients (un compte auxiliaire par client)".into(),
+        ),
+        (accounts.services.clone(), "Prestations de services".into()),
+        (accounts.goods.clone(), "Ventes de marchandises".into()),
+    ];
+    for (rate, account) in &accounts.vat {
+        rows.push((account.clone(), format!("TVA collectée à {}", rate.label())));
+    }
+    rows.push((accounts.bank.clone(), "Banque".into()));
+    view! {
+        <Title text="Comptabilité" />
+        <PageHeader title="Comptabilité".to_string() subtitle="Le fichier des écritures comptables (FEC) de vos ventes et encaissements, pour votre expert-comptable.">
+            <a href="/app/invoices" class=button_class(ButtonKind::Secondary)>"Factures"</a>
+        </PageHeader>
+        <GlassCard class="mb-4">
+            <h2 class="mb-3 text-lg font-semibold text-fg">"Exporter le FEC"</h2>
+            <p class="mb-4 text-sm text-muted">
+                "Journal des ventes (factures et avoirs émis) et journal de banque (paiements reçus), écritures équilibrées et lettrées par facture. Format : SIRENFECAAAAMMJJ.txt, 18 colonnes séparées par des tabulations."
+            </p>
+            <form method="get" action="/app/accounting/fec" class="flex flex-wrap items-end gap-3">
+                <div>
+                    <label for="fec-from" class="mb-1 block text-sm text-fg">"Du"</label>
+                    <input id="fec-from" name="from" type="date" required class="field-input rounded-xl px-3 py-2 text-fg"
+                        prop:value=move || from.get()
+                        on:input=move |ev| from.set(event_target_value(&ev)) />
+                </div>
+                <div>
+                    <label for="fec-to" class="mb-1 block text-sm text-fg">"Au"</label>
+                    <input id="fec-to" name="to" type="date" required class="field-input rounded-xl px-3 py-2 text-fg"
+                        prop:value=move || to.get()
+                        on:input=move |ev| to.set(event_target_value(&ev)) />
+                </div>
+                <button type="submit" class=button_class(ButtonKind::Primary) data-testid="download-fec">
+                    "Télécharger le FEC"
+                </button>
+                <a href=href class="text-sm underline" data-testid="fec-this-year">"Année civile en cours"</a>
+            </form>
+        </GlassCard>
+        <GlassCard class="mb-4">
+            <h2 class="mb-3 text-lg font-semibold text-fg">"Plan de comptes utilisé"</h2>
+            <table class="w-full text-sm">
+                <caption class="sr-only">"Comptes du plan comptable général utilisés par le FEC"</caption>
+                <thead>
+                    <tr class="text-left text-muted">
+                        <th scope="col" class="py-1 pr-4 font-medium">"Compte"</th>
+                        <th scope="col" class="py-1 font-medium">"Usage"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|(account, usage)| view! {
+                            <tr class="border-t border-white/10">
+                                <td class="py-1.5 pr-4 font-mono text-fg">{account}</td>
+                                <td class="py-1.5 text-fg">{usage}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </GlassCard>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn js_sys_year() -> u32 {
+    // The browser's year (a default only: the server checks the period).
+    let now = web_sys::js_sys::Date::new_0();
+    now.get_full_year()
+}
