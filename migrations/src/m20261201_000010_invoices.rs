@@ -70,6 +70,8 @@ impl MigrationTrait for Migration {
                 .col(text("late_penalty"))
                 .col(text("early_discount"))
                 .col(text("notes"))
+                .col(boolean("reminders_enabled"))
+                .col(integer("reminders_sent"))
                 .col(big_integer("total_ht_cents"))
                 .col(big_integer("total_vat_cents"))
                 .col(big_integer("total_ttc_cents"))

@@ -103,31 +103,34 @@ pub async fn portal_document_pdf(
     }
 }
 
-/// `GET /app/accounting/fec?from=YYYY-MM-DD&to=YYYY-MM-DD` (accounting
-/// roles): the FEC of the period as an attachment `SIRENFECAAAAMMJJ.txt`,
-/// streamed page by page.
-pub async fn fec(State(state): State<crate::http::ServerState>, request: Request) -> Response {
-    let (parts, _) = request.into_parts();
-    let query = parts.uri.query().unwrap_or_default().to_string();
-    let param = |name: &str| {
-        query
-            .split('&')
-            .find_map(|p| p.strip_prefix(&format!("{name}=")))
-            .unwrap_or_default()
-            .to_string()
-    };
-    let prepared = async {
-        let scope = app::infra::scope::scope_of(&state.app, &parts).await?;
-        let (from, to) = app::invoice::fec::parse_period(&param("from"), &param("to"))?;
-        let export = app::invoice::fec::FecExport::new(&scope, from, to)?;
-        let name = export.file_name(&state.app.db).await?;
-        Ok::<_, app::AppError>((export, name))
+/// An export written page by page (FEC or CSV).
+enum Export {
+    Fec(app::invoice::fec::FecExport),
+    Csv(app::invoice::csv::CsvExport),
+}
+
+impl Export {
+    async fn next_chunk(&mut self, db: &sea_orm::DatabaseConnection) -> Result<Option<String>, app::AppError> {
+        match self {
+            Export::Fec(e) => e.next_chunk(db).await,
+            Export::Csv(e) => e.next_chunk(db).await,
+        }
     }
-    .await;
-    let (export, name) = match prepared {
-        Ok(ok) => ok,
-        Err(error) => return error_response(error),
-    };
+}
+
+fn query_param(parts: &http::request::Parts, name: &str) -> String {
+    parts
+        .uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|p| p.strip_prefix(&format!("{name}=")))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Streams an export as an attachment, in constant memory.
+fn attachment(state: &crate::http::ServerState, export: Export, name: &str, content_type: &str) -> Response {
     let db = state.app.db.clone();
     let stream = futures::stream::unfold((export, db, false), |(mut export, db, failed)| async move {
         if failed {
@@ -140,14 +143,14 @@ pub async fn fec(State(state): State<crate::http::ServerState>, request: Request
             )),
             Ok(None) => None,
             Err(error) => {
-                tracing::error!(%error, "FEC export failed mid-stream");
-                Some((Err(std::io::Error::other("FEC export failed")), (export, db, true)))
+                tracing::error!(%error, "export failed mid-stream");
+                Some((Err(std::io::Error::other("export failed")), (export, db, true)))
             }
         }
     });
     (
         [
-            (http::header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
+            (http::header::CONTENT_TYPE, content_type.to_string()),
             (
                 http::header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),
@@ -158,4 +161,50 @@ pub async fn fec(State(state): State<crate::http::ServerState>, request: Request
         axum::body::Body::from_stream(futures::StreamExt::fuse(stream)),
     )
         .into_response()
+}
+
+/// `GET /app/accounting/fec?from=YYYY-MM-DD&to=YYYY-MM-DD` (accounting
+/// roles): the FEC of the period as an attachment `SIRENFECAAAAMMJJ.txt`,
+/// streamed page by page.
+pub async fn fec(State(state): State<crate::http::ServerState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let prepared = async {
+        let scope = app::infra::scope::scope_of(&state.app, &parts).await?;
+        let (from, to) = app::invoice::fec::parse_period(&query_param(&parts, "from"), &query_param(&parts, "to"))?;
+        let export = app::invoice::fec::FecExport::new(&scope, from, to)?;
+        let name = export.file_name(&state.app.db).await?;
+        Ok::<_, app::AppError>((export, name))
+    }
+    .await;
+    match prepared {
+        Ok((export, name)) => attachment(&state, Export::Fec(export), &name, "text/plain; charset=utf-8"),
+        Err(error) => error_response(error),
+    }
+}
+
+/// `GET /app/accounting/{invoices|payments}.csv?from=…&to=…` (accounting roles).
+pub async fn csv(
+    State(state): State<crate::http::ServerState>,
+    axum::extract::Path(what): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let kind = match what.as_str() {
+        "invoices.csv" => app::invoice::csv::CsvKind::Invoices,
+        "payments.csv" => app::invoice::csv::CsvKind::Payments,
+        _ => return error_response(app::AppError::NotFound),
+    };
+    let (parts, _) = request.into_parts();
+    let prepared = async {
+        let scope = app::infra::scope::scope_of(&state.app, &parts).await?;
+        let (from, to) = app::invoice::fec::parse_period(&query_param(&parts, "from"), &query_param(&parts, "to"))?;
+        app::invoice::csv::CsvExport::new(&scope, kind, from, to)
+    }
+    .await;
+    match prepared {
+        Ok(export) => {
+            let name = export.file_name();
+            attachment(&state, Export::Csv(export), &name, "text/csv; charset=utf-8")
+        }
+        Err(error) => error_response(error),
+    }
 }

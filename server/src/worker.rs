@@ -54,6 +54,11 @@ pub async fn run_one(state: &AppState, mailer: &dyn Mailer) -> Result<bool, sea_
         Ok(QueuePayload::ExpireQuote { quote_id }) => app::quote::scheduled::expire(state, quote_id)
             .await
             .map_err(|e| format!("quote expiry: {e}")),
+        Ok(QueuePayload::InvoiceReminder { invoice_id, days }) => {
+            app::invoice::scheduled::remind(state, invoice_id, days)
+                .await
+                .map_err(|e| format!("invoice reminder: {e}"))
+        }
     };
     let kind = job.kind.clone();
     match outcome {

@@ -214,6 +214,11 @@ pub async fn run() -> Result<(), String> {
         let _ = std::fs::remove_dir_all(&dir);
         return crate::bench_quotes::run_invoice().map(|path| println!("  last PDF: {}", path.display()));
     }
+    if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("fec") {
+        let result = crate::bench_fec::run(&dir).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        return result;
+    }
     if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("dashboard") {
         let result = crate::bench_dashboard::run(&exe, &dir).await;
         let _ = std::fs::remove_dir_all(&dir);
@@ -327,6 +332,7 @@ pub async fn run() -> Result<(), String> {
     // 4. Quote PDFs, then the invoice's Factur-X.
     crate::bench_quotes::run()?;
     crate::bench_quotes::run_invoice()?;
+    crate::bench_fec::run(&dir).await?;
 
     // 5. Memory an account can make the server hold.
     crate::bench_memory::run(&exe, &dir).await?;

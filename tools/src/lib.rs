@@ -7,6 +7,7 @@
 
 pub mod bench;
 pub mod bench_dashboard;
+pub mod bench_fec;
 pub mod bench_memory;
 pub mod bench_pipeline;
 pub mod bench_quotes;

@@ -139,6 +139,10 @@ string_enum!(
         InvoiceSent = "invoice.sent" => "Facture envoyée au client",
         /// A credit note was issued against an invoice.
         InvoiceCredited = "invoice.credited" => "Avoir émis",
+        /// An unpaid-invoice reminder was sent.
+        InvoiceReminded = "invoice.reminder_sent" => "Relance d'impayé envoyée",
+        /// Reminders of an invoice were stopped or resumed.
+        InvoiceRemindersChanged = "invoice.reminders_changed" => "Relances de la facture modifiées",
         /// A payment was recorded.
         PaymentRecorded = "payment.recorded" => "Paiement enregistré",
         /// The holdback of an invoice became due.

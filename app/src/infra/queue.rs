@@ -29,6 +29,14 @@ pub enum QueuePayload {
         /// The quote.
         quote_id: Uuid,
     },
+    /// Remind the client of an unpaid invoice (skipped once paid, credited,
+    /// or when reminders were stopped).
+    InvoiceReminder {
+        /// The invoice.
+        invoice_id: Uuid,
+        /// Days from the due date (negative: before it).
+        days: i64,
+    },
 }
 
 impl QueuePayload {
@@ -38,6 +46,7 @@ impl QueuePayload {
             QueuePayload::SendEmail { .. } => "send_email",
             QueuePayload::QuoteReminder { .. } => "quote_reminder",
             QueuePayload::ExpireQuote { .. } => "expire_quote",
+            QueuePayload::InvoiceReminder { .. } => "invoice_reminder",
         }
     }
 }

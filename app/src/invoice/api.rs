@@ -116,6 +116,16 @@ pub async fn release_holdback(id: InvoiceId) -> Result<InvoiceView, AppError> {
     super::service::view(&state.db, &scope, id.0).await
 }
 
+/// Stops or resumes the unpaid reminders of an invoice.
+#[server(endpoint = "set_invoice_reminders")]
+pub async fn set_invoice_reminders(id: InvoiceId, enabled: bool) -> Result<InvoiceView, AppError> {
+    let (state, scope) = support::caller().await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    super::payments::set_reminders(&w, &scope, id.0, enabled).await?;
+    w.commit().await?;
+    super::service::view(&state.db, &scope, id.0).await
+}
+
 /// The invoices list (status filter, search, page of 50).
 #[server(endpoint = "list_invoices")]
 pub async fn list_invoices(

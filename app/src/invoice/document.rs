@@ -8,7 +8,7 @@ use crate::domain::quote_totals::Totals;
 use crate::domain::vat::{Unit, VatRate, format_percent};
 use crate::infra::entity::{business_profile, invoice, invoice_settings};
 use crate::quote::LineInput;
-use crate::quote::document::{DocRow, body_rows, dmy_date, insurance_statement, seller_lines, total_rows};
+use crate::quote::document::{DocRow, body_rows, dmy_date, fill_fields, insurance_statement, seller_lines, total_rows};
 use crate::quote::profile::identity;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -246,7 +246,17 @@ pub fn build(src: &Source<'_>) -> InvoiceDocument {
         mentions: mentions(src),
         payment: payment_lines(src),
         notes: m.notes.clone(),
-        footer_text: src.profile.footer_text.clone(),
+        footer_text: fill_fields(
+            &src.profile.footer_text,
+            &[
+                ("client_name", m.client_name.as_str()),
+                ("company", src.profile.legal_name.as_str()),
+                ("number", m.number.as_deref().unwrap_or("")),
+                ("date", dmy_date(&issued).as_str()),
+                ("total", format_eur(src.totals.total_ttc).as_str()),
+                ("validity", ""),
+            ],
+        ),
         logo_file: String::new(),
         logo: Vec::new(),
         day: (

@@ -78,6 +78,51 @@ pub fn invoice_sent(m: &InvoiceMail<'_>) -> Rendered {
     }
 }
 
+/// A reminder of an unpaid invoice, `days` from its due date, `owed` still to pay.
+pub fn reminder(m: &InvoiceMail<'_>, owed: &str, days: i64) -> Rendered {
+    let intro = greeting(m.client);
+    let body = if days < 0 {
+        format!(
+            "La facture {} de {} arrive à échéance le {} : il reste {owed} à régler.",
+            m.number, m.company, m.due
+        )
+    } else {
+        format!(
+            "Sauf erreur de notre part, la facture {} de {}, échue le {}, n'est pas entièrement réglée : il reste {owed} à payer.",
+            m.number, m.company, m.due
+        )
+    };
+    let note = "Si votre paiement est déjà parti, merci de ne pas tenir compte de ce message.";
+    let subject = if days < 0 {
+        format!("Échéance proche : facture {} — {}", m.number, m.company)
+    } else {
+        format!("Rappel : facture {} impayée — {}", m.number, m.company)
+    };
+    let mut paragraphs = vec![intro, body, "La facture est jointe à ce message.".into()];
+    if !m.portal.is_empty() {
+        paragraphs.push("Elle est aussi dans votre espace client.".into());
+    }
+    Rendered {
+        subject,
+        text: format!(
+            "{}\n\n{}{note}\n\n{}\n",
+            paragraphs.join("\n\n"),
+            if m.portal.is_empty() {
+                String::new()
+            } else {
+                format!("{}\n\n", m.portal)
+            },
+            m.company
+        ),
+        html: layout(
+            &format!("Facture {}", m.number),
+            &paragraphs,
+            (!m.portal.is_empty()).then_some(("Mon espace client", m.portal)),
+            note,
+        ),
+    }
+}
+
 /// A fresh portal link for the client of an invoice made from a quote (the
 /// portal lists the client's quotes and invoices); empty otherwise.
 pub async fn portal_link(w: &Write, state: &AppState, m: &invoice::Model) -> Result<String, AppError> {

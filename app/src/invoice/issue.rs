@@ -195,6 +195,7 @@ pub async fn issue_at(
         active.reset(column);
     }
     active.update(w).await?;
+    super::scheduled::plan(w, &row).await?;
     if let Some(c) = corrected {
         let credited = c.credited_cents + totals.total_ttc;
         let mut corrected_row = c.clone().into_active_model();

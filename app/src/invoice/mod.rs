@@ -6,6 +6,8 @@
 pub mod api;
 pub mod billing;
 #[cfg(feature = "ssr")]
+pub mod csv;
+#[cfg(feature = "ssr")]
 pub mod document;
 #[cfg(feature = "ssr")]
 pub mod download;
@@ -19,6 +21,8 @@ pub mod issue;
 pub mod numbering;
 #[cfg(feature = "ssr")]
 pub mod payments;
+#[cfg(feature = "ssr")]
+pub mod scheduled;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

@@ -155,6 +155,25 @@ pub async fn record(w: &Write, scope: &Scope, id: Uuid, input: PaymentInput) -> 
     Ok(PaymentId(payment_id))
 }
 
+/// Stops (or resumes) the unpaid reminders of one invoice.
+pub async fn set_reminders(w: &Write, scope: &Scope, id: Uuid, enabled: bool) -> Result<(), AppError> {
+    scope.require(Role::can_issue_invoices)?;
+    let ws = scope.workspace_id.0;
+    store::find(w, ws, id).await?;
+    let Some(m) = store::claim(w, ws, id, InvoiceStatus::ALL).await? else {
+        return Err(AppError::NotFound);
+    };
+    let mut row = m.clone().into_active_model();
+    row.reminders_enabled = Set(enabled);
+    row.update(w).await?;
+    w.audit(
+        Audit::of(EventEntity::Invoice, Some(id), EventAction::InvoiceRemindersChanged)
+            .after(json!({ "number": m.number, "reminders": enabled })),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Makes the holdback due (a year after acceptance of the work, or against a
 /// bank guarantee): what is left to pay grows by it.
 pub async fn release_holdback(w: &Write, scope: &Scope, id: Uuid) -> Result<(), AppError> {

@@ -577,6 +577,8 @@ pub async fn view(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<
         editable,
         can_manage: scope.role.can_issue_invoices(),
         today: today.format("%Y-%m-%d").to_string(),
+        reminders_enabled: m.reminders_enabled,
+        reminders_sent: m.reminders_sent,
         draft,
     })
 }

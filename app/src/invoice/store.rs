@@ -66,6 +66,8 @@ pub fn blank(ws: Uuid, kind: InvoiceKind, now: DateTime<Utc>, s: &invoice_settin
         late_penalty: s.late_penalty.clone(),
         early_discount: s.early_discount.clone(),
         notes: String::new(),
+        reminders_enabled: true,
+        reminders_sent: 0,
         total_ht_cents: 0,
         total_vat_cents: 0,
         total_ttc_cents: 0,

@@ -268,6 +268,10 @@ pub struct InvoiceView {
     pub can_manage: bool,
     /// Today in Paris (`YYYY-MM-DD`): the payment form's default date.
     pub today: String,
+    /// Unpaid reminders go out for this invoice.
+    pub reminders_enabled: bool,
+    /// Reminders sent so far.
+    pub reminders_sent: i32,
 }
 
 /// A row of the invoices list.

@@ -48,6 +48,9 @@ pub enum EmailKind {
     /// An invoice or credit note sent to a client, with its Factur-X PDF.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "invoice_sent"))]
     InvoiceSent,
+    /// A reminder of an unpaid invoice.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "invoice_reminder"))]
+    InvoiceReminder,
 }
 
 impl EmailKind {
@@ -64,6 +67,7 @@ impl EmailKind {
             EmailKind::QuoteSigned => "Devis signé",
             EmailKind::QuoteNotice => "Suivi devis",
             EmailKind::InvoiceSent => "Facture",
+            EmailKind::InvoiceReminder => "Relance facture",
         }
     }
 }

@@ -17,11 +17,12 @@ use chrono::TimeDelta;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// Messages that count against a workspace's quota.
-pub const COUNTED: [EmailKind; 4] = [
+pub const COUNTED: [EmailKind; 5] = [
     EmailKind::QuoteSent,
     EmailKind::QuoteReminder,
     EmailKind::Invitation,
     EmailKind::InvoiceSent,
+    EmailKind::InvoiceReminder,
 ];
 
 /// Why the sender must prove their address first.

@@ -300,6 +300,29 @@ async fn deposit_payments_final_and_credit_note() {
         3,
         "the client line of the invoice and of both payments: {lettered:?}"
     );
+
+    // The CSV lists, as French spreadsheets read them.
+    let period = format!("from={0}-01-01&to={0}-12-31", year());
+    for (file, rows, first) in [("invoices.csv", 3, "Numéro;Type"), ("payments.csv", 2, "Date;Facture")] {
+        let reply = owner
+            .client
+            .get(format!("{}/app/accounting/{file}?{period}", owner.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 200);
+        let text = reply.text().await.unwrap();
+        assert!(text.starts_with(&format!("\u{feff}{first}")), "{text}");
+        assert_eq!(text.split("\r\n").filter(|l| !l.is_empty()).count(), rows + 1, "{text}");
+    }
+    let member = app.invite_and_join(&owner, "paul@martin.test", "member", "Paul").await;
+    let refused = member
+        .client
+        .get(format!("{}/app/accounting/fec?{period}", member.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403, "the books are for owners, admins and accounting");
     app.stop().await;
 }
 
@@ -661,5 +684,77 @@ async fn another_workspace_sees_nothing_and_members_cannot_issue() {
     let member = app.invite_and_join(&owner, "paul@martin.test", "member", "Paul").await;
     let forbidden = member.run(IssueInvoice { id }).await;
     assert!(matches!(forbidden, Err(AppError::Forbidden)), "{forbidden:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unpaid_reminders_are_planned_rechecked_and_stoppable() {
+    use app::infra::entity::queue_job;
+    use app::invoice::api::SetInvoiceReminders;
+    let app = spawn_app().await;
+    let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
+    with_identity(&owner).await;
+    let quote = signed_quote(&app, &owner, "claire@example.fr").await;
+    let id = owner
+        .run_json(InvoiceQuote {
+            quote_id: quote,
+            what: FromQuote::Deposit(Deposit::Percent(3_000)),
+        })
+        .await
+        .unwrap();
+    let issued = issue(&owner, id).await;
+    let due = chrono::NaiveDate::parse_from_str(&issued.due_date, "%Y-%m-%d").unwrap();
+    let mut planned: Vec<chrono::DateTime<chrono::Utc>> = queue_job::Entity::find()
+        .filter(queue_job::Column::Kind.eq("invoice_reminder"))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|j| j.run_at)
+        .collect();
+    planned.sort();
+    let expected: Vec<_> = [-3, 7, 30]
+        .into_iter()
+        .map(|d| app::invoice::scheduled::reminder_instant(due, d))
+        .collect();
+    assert_eq!(planned, expected, "D-3, D+7, D+30 at 9:00 Paris");
+
+    let reminders = |app: &TestApp| {
+        let db = app.state.db.clone();
+        async move {
+            email::Entity::find()
+                .filter(email::Column::ToAddress.eq("claire@example.fr"))
+                .filter(email::Column::Kind.eq(app::outbox::EmailKind::InvoiceReminder))
+                .all(&db)
+                .await
+                .unwrap()
+        }
+    };
+    // The D+7 job, run now: the client is reminded, with the PDF.
+    app::invoice::scheduled::remind(&app.state, id.0, 7).await.unwrap();
+    let sent = reminders(&app).await;
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].subject.starts_with("Rappel : facture F-"),
+        "{}",
+        sent[0].subject
+    );
+    assert!(sent[0].attachment_file_id.is_some());
+    // Stopped on the invoice: the next job does nothing.
+    let stopped = owner.run(SetInvoiceReminders { id, enabled: false }).await.unwrap();
+    assert!(!stopped.reminders_enabled);
+    app::invoice::scheduled::remind(&app.state, id.0, 30).await.unwrap();
+    assert_eq!(reminders(&app).await.len(), 1);
+    // Resumed, then paid: still nothing (the job re-checks the invoice).
+    owner.run(SetInvoiceReminders { id, enabled: true }).await.unwrap();
+    owner
+        .run_json(RecordPayment {
+            id,
+            payment: payment(issued.totals.total_ttc, false),
+        })
+        .await
+        .unwrap();
+    app::invoice::scheduled::remind(&app.state, id.0, 30).await.unwrap();
+    assert_eq!(reminders(&app).await.len(), 1);
     app.stop().await;
 }

@@ -222,6 +222,10 @@ fn cases() -> BTreeMap<&'static str, Case> {
         ("send_invoice", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
         ("release_holdback", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
         (
+            "set_invoice_reminders",
+            ForeignIds(|f| vec![("id", f.invoice_id.clone()), ("enabled", "false".into())]),
+        ),
+        (
             "record_payment",
             ForeignJson(|f| {
                 serde_json::json!({"id": f.invoice_id, "payment": {"paid_on": "2026-01-02", "amount": 100,

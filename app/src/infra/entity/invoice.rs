@@ -46,6 +46,9 @@ pub struct Model {
     pub late_penalty: String,
     pub early_discount: String,
     pub notes: String,
+    /// Unpaid reminders for this invoice (stoppable one by one).
+    pub reminders_enabled: bool,
+    pub reminders_sent: i32,
     pub total_ht_cents: i64,
     pub total_vat_cents: i64,
     pub total_ttc_cents: i64,

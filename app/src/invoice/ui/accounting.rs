@@ -50,7 +50,7 @@ pub fn AccountingPage() -> impl IntoView {
             <a href="/app/invoices" class=button_class(ButtonKind::Secondary)>"Factures"</a>
         </PageHeader>
         <GlassCard class="mb-4">
-            <h2 class="mb-3 text-lg font-semibold text-fg">"Exporter le FEC"</h2>
+            <h2 class="mb-3 text-lg font-semibold text-fg">"Exporter le FEC et les listes"</h2>
             <p class="mb-4 text-sm text-muted">
                 "Journal des ventes (factures et avoirs émis) et journal de banque (paiements reçus), écritures équilibrées et lettrées par facture. Format : SIRENFECAAAAMMJJ.txt, 18 colonnes séparées par des tabulations."
             </p>
@@ -70,9 +70,16 @@ pub fn AccountingPage() -> impl IntoView {
                 <button type="submit" class=button_class(ButtonKind::Primary) data-testid="download-fec">
                     "Télécharger le FEC"
                 </button>
+                <button type="submit" formaction="/app/accounting/invoices.csv" class=button_class(ButtonKind::Secondary)>
+                    "Factures (CSV)"
+                </button>
+                <button type="submit" formaction="/app/accounting/payments.csv" class=button_class(ButtonKind::Secondary)>
+                    "Paiements (CSV)"
+                </button>
                 <a href=href class="text-sm underline" data-testid="fec-this-year">"Année civile en cours"</a>
             </form>
         </GlassCard>
+        <super::settings::InvoiceSettingsCard />
         <GlassCard class="mb-4">
             <h2 class="mb-3 text-lg font-semibold text-fg">"Plan de comptes utilisé"</h2>
             <table class="w-full text-sm">

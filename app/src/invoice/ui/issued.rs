@@ -5,7 +5,7 @@ use super::parts::{InvoiceBadge, dmy, title_of};
 use super::payment::PaymentForm;
 use crate::domain::money::format_eur_exact as format_eur;
 use crate::error::AppError;
-use crate::invoice::api::{create_credit_note, release_holdback, send_invoice};
+use crate::invoice::api::{create_credit_note, release_holdback, send_invoice, set_invoice_reminders};
 use crate::invoice::{InvoiceKind, InvoiceStatus, InvoiceView};
 use crate::quote::ui::parts::{QuoteBody, QuoteTotals};
 use crate::ui::{Button, ButtonKind, FormAlert, GlassCard, PageHeader, button_class, go};
@@ -47,6 +47,14 @@ pub fn IssuedInvoice(current: RwSignal<InvoiceView>) -> impl IntoView {
     let release = move |_| {
         spawn_local(async move {
             match release_holdback(id).await {
+                Ok(v) => current.set(v),
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    let toggle_reminders = move |enabled: bool| {
+        spawn_local(async move {
+            match set_invoice_reminders(id, enabled).await {
                 Ok(v) => current.set(v),
                 Err(e) => error.set(Some(e)),
             }
@@ -115,6 +123,21 @@ pub fn IssuedInvoice(current: RwSignal<InvoiceView>) -> impl IntoView {
                             <a class="underline" href=format!("/app/invoices/{}", c.id)>{c.number.unwrap_or_default()}</a>
                         </p>
                     })}
+                    {(v.can_manage && !credit_note && v.balance > 0).then(|| {
+                        let enabled = v.reminders_enabled;
+                        view! {
+                            <p class="mt-3 flex flex-wrap items-center gap-3 text-sm text-muted">
+                                {if enabled {
+                                    format!("Relances automatiques actives ({} envoyée(s)).", v.reminders_sent)
+                                } else {
+                                    "Relances automatiques arrêtées pour cette facture.".to_string()
+                                }}
+                                <button type="button" class="underline" data-testid="toggle-reminders" on:click=move |_| toggle_reminders(!enabled)>
+                                    {if enabled { "Arrêter les relances" } else { "Reprendre les relances" }}
+                                </button>
+                            </p>
+                        }
+                    })}
                     {(v.holdback > 0 && v.can_manage).then(|| view! {
                         <button type="button" class=format!("{} mt-3", button_class(ButtonKind::Secondary)) on:click=release>
                             "Libérer la retenue de garantie"
@@ -125,7 +148,7 @@ pub fn IssuedInvoice(current: RwSignal<InvoiceView>) -> impl IntoView {
                     <QuoteBody lines=v.draft.lines.clone() totals=v.totals.clone() />
                     <QuoteTotals totals=v.totals.clone() deposit=crate::domain::quote_totals::Deposit::None />
                 </GlassCard>
-                {can_pay.then(|| view! { <PaymentForm current balance=v.balance /> })}
+                {(can_pay && v.balance > 0).then(|| view! { <PaymentForm current balance=v.balance /> })}
                 {(!v.payments.is_empty()).then(|| view! {
                     <GlassCard class="mb-4">
                         <h2 class="mb-3 text-lg font-semibold text-fg">"Paiements reçus"</h2>

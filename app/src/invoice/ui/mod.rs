@@ -9,6 +9,7 @@ mod page;
 mod parts;
 mod payment;
 mod quote_billing;
+mod settings;
 
 pub use accounting::AccountingPage;
 pub use list::InvoicesPage;
