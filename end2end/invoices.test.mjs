@@ -113,6 +113,13 @@ test("a signed quote is invoiced, paid, credited, seen in the portal and exporte
   const pdf = await phone.request.get(new URL(href, env.server.base).href);
   assert.equal(pdf.headers()["content-type"], "application/pdf");
 
+  // The finances on the dashboard.
+  await visit(page, `${env.server.base}/app/dashboard`);
+  const finance = page.locator("[data-testid=finance-pack]");
+  await finance.waitFor();
+  assert.match(await finance.textContent(), /Encaissé ce mois/);
+  await shot(page, "desktop-dashboard-finances");
+
   // The FEC of the year: its name, 18 columns, every entry balanced.
   const year = new Date().getFullYear();
   await visit(page, `${env.server.base}/app/accounting`);

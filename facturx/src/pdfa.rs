@@ -111,7 +111,9 @@ fn dict_entry<'a>(dict: &'a str, key: &str) -> Option<&'a str> {
 /// Adds the Factur-X XMP to a PDF/A-3 written by typst. `document_type` is
 /// `INVOICE` (credit notes included, as the specification says).
 pub fn add_facturx_metadata(pdf: &[u8], document_type: &str) -> Result<Vec<u8>, PdfaError> {
-    let begin = find(pdf, b"<?xpacket begin").ok_or(PdfaError("no XMP packet"))?;
+    // The document's metadata is the last object typst writes: an image
+    // (a JPEG logo) may carry an XMP packet of its own earlier in the file.
+    let begin = rfind(pdf, b"<?xpacket begin").ok_or(PdfaError("no XMP packet"))?;
     let end_marker = b"<?xpacket end=\"r\"?>";
     let end = find(&pdf[begin..], end_marker).ok_or(PdfaError("unterminated XMP packet"))? + begin + end_marker.len();
     let xmp = std::str::from_utf8(&pdf[begin..end]).map_err(|_| PdfaError("XMP is not UTF-8"))?;

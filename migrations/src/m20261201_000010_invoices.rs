@@ -166,11 +166,30 @@ impl MigrationTrait for Migration {
             .await?;
         m.create_index(index("payments", "paid_on", &["workspace_id", "paid_on"]))
             .await?;
+
+        m.create_table(
+            Table::create()
+                .table("finance_months")
+                .col(uuid("workspace_id"))
+                .col(string("month"))
+                .col(big_integer("invoiced_cents"))
+                .col(big_integer("credited_cents"))
+                .col(big_integer("collected_cents"))
+                .col(big_integer("deposits_cents"))
+                .col(big_integer("finals_cents"))
+                .col(big_integer("paid_invoices"))
+                .col(big_integer("days_to_pay"))
+                .primary_key(Index::create().col("workspace_id").col("month"))
+                .foreign_key(&mut fk("finance_months", "workspace_id", "workspaces"))
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            "finance_months",
             "payments",
             "invoice_counters",
             "invoice_lines",

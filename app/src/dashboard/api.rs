@@ -39,12 +39,18 @@ pub async fn fetch_dashboard(period: Option<String>) -> Result<Dashboard, AppErr
     } else {
         None
     };
+    let finance = if pack != TradePack::Coach && scope.role.can_issue_invoices() {
+        Some(crate::invoice::finance::pack(&state.db, &scope).await?)
+    } else {
+        None
+    };
     Ok(Dashboard {
         pack,
         period,
         coach,
         mine,
         workspace,
+        finance,
         computed_at: time::display_seconds(time::now()),
         can_configure: Role::can_manage_workspace(scope.role),
     })

@@ -195,6 +195,9 @@ pub struct Dashboard {
     pub mine: Option<Pack>,
     /// The workspace's figures (owners, admins, accounting).
     pub workspace: Option<Pack>,
+    /// Invoiced, collected, owed (owners, admins, accounting).
+    #[serde(default)]
+    pub finance: Option<Pack>,
     /// Computed at, Paris time.
     pub computed_at: String,
     /// Whether the caller may change the settings and API keys.

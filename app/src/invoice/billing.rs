@@ -136,11 +136,9 @@ pub fn progress_lines(
         };
         let billed = |bp: i32| div_round(net as i128 * bp as i128, 10_000) as i64;
         let delta = billed(progress_bp) - billed(before);
-        let mut text = format!(
-            "{} — avancement {}",
-            line.description,
-            format_percent(progress_bp as i64)
-        );
+        // Room for the suffix within a line's 2,000 characters.
+        let description: String = line.description.chars().take(1_900).collect();
+        let mut text = format!("{description} — avancement {}", format_percent(progress_bp as i64));
         if before > 0 {
             text.push_str(&format!(" (déjà facturé {})", format_percent(before as i64)));
         }

@@ -35,7 +35,11 @@ pub struct CsvExport {
 }
 
 fn cell(text: &str) -> String {
-    let clean = text.replace(['\r', '\n'], " ");
+    let mut clean = text.replace(['\r', '\n'], " ");
+    // A spreadsheet would run a cell starting like a formula.
+    if clean.starts_with(['=', '+', '-', '@', '\t']) {
+        clean.insert(0, '\'');
+    }
     if clean.contains([';', '"']) {
         format!("\"{}\"", clean.replace('"', "\"\""))
     } else {
@@ -223,5 +227,7 @@ mod tests {
         assert_eq!(cell("Dupont"), "Dupont");
         assert_eq!(cell("SARL \"Les Pins\"; Lyon"), "\"SARL \"\"Les Pins\"\"; Lyon\"");
         assert_eq!(euros(-123_405), "-1234,05");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
     }
 }

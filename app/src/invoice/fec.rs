@@ -141,7 +141,9 @@ impl FecExport {
         }
     }
 
-    /// The date each settled invoice was settled (its last payment), for lettering.
+    /// The date each settled invoice was settled (its last payment), for
+    /// lettering: settled when payments and credit notes cover its TTC (the
+    /// client account of its lines, payments and credit notes sums to zero).
     async fn settled_on(
         &self,
         db: &impl ConnectionTrait,
@@ -149,7 +151,11 @@ impl FecExport {
     ) -> Result<HashMap<Uuid, NaiveDate>, AppError> {
         let ids: Vec<Uuid> = invoices
             .iter()
-            .filter(|m| matches!(m.status, InvoiceStatus::Paid | InvoiceStatus::Credited))
+            .filter(|m| {
+                m.kind != InvoiceKind::CreditNote
+                    && m.total_ttc_cents > 0
+                    && m.paid_cents + m.credited_cents >= m.total_ttc_cents
+            })
             .map(|m| m.id)
             .collect();
         let mut out: HashMap<Uuid, NaiveDate> = invoices
@@ -172,7 +178,8 @@ impl FecExport {
             .await?;
         for (id, day) in last {
             if let Some(day) = day {
-                out.insert(id, day);
+                let entry = out.entry(id).or_insert(day);
+                *entry = Ord::max(*entry, day);
             }
         }
         Ok(out)
@@ -217,7 +224,22 @@ impl FecExport {
                 lines.entry(l.invoice_id).or_default().push(l);
             }
         }
-        let refs: Vec<&invoice::Model> = rows.iter().collect();
+        // Credit notes are lettered with the invoice they correct.
+        let corrected_ids: Vec<Uuid> = rows.iter().filter_map(|m| m.corrects_id).collect();
+        let corrected: HashMap<Uuid, invoice::Model> = if corrected_ids.is_empty() {
+            HashMap::new()
+        } else {
+            invoice::Entity::find()
+                .filter(invoice::Column::WorkspaceId.eq(self.workspace))
+                .filter(invoice::Column::Id.is_in(corrected_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|m| (m.id, m))
+                .collect()
+        };
+        let mut refs: Vec<&invoice::Model> = rows.iter().collect();
+        refs.extend(corrected.values());
         let settled = self.settled_on(db, &refs).await?;
         let mut text = String::new();
         for m in &rows {
@@ -227,7 +249,9 @@ impl FecExport {
             let (aux, aux_name) = aux_account(m);
             let number = m.number.clone().unwrap_or_default();
             let date = ymd(m.issue_date.unwrap_or(self.from));
-            let letter_date = settled.get(&m.id).map(|d| ymd(*d));
+            let lettered = m.corrects_id.and_then(|c| corrected.get(&c)).unwrap_or(m);
+            let letter_code = lettered.number.clone().unwrap_or_default();
+            let letter_date = settled.get(&lettered.id).map(|d| ymd(*d));
             self.sales += 1;
             let entry = fec::sale_entry(
                 &self.accounts,
@@ -240,7 +264,7 @@ impl FecExport {
                     client: (&aux, &aux_name),
                     vat: totals.vat.iter().map(|v| (v.rate, v.base, v.vat)).collect(),
                     total: totals.total_ttc,
-                    letter: letter_date.as_deref().map(|d| (number.as_str(), d)),
+                    letter: letter_date.as_deref().map(|d| (letter_code.as_str(), d)),
                 },
             );
             self.balanced &= entry.is_balanced();

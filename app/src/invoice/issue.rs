@@ -6,9 +6,10 @@ use super::document::{self, Source};
 use super::numbering::{self, Series};
 use super::store::{self, draft_of, lines_of};
 use super::validate::check_draft;
-use super::{InvoiceKind, InvoiceStatus, service, settings};
+use super::{FromQuote, InvoiceKind, InvoiceStatus, service, settings};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::money::format_eur;
+use crate::domain::quote_totals::Deposit;
 use crate::domain::{DomainEvent, InvoiceId, Role};
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{invoice, quote};
@@ -119,6 +120,24 @@ pub async fn issue_at(
     };
     let draft = draft_of(&m, &lines_of(w, ws, id).await?);
     check_draft(&draft).into_result()?;
+    // Billing a quote: what was billed on it may have changed since the draft
+    // was made (a credit note, another invoice). Plan it again, the quote's
+    // row held, and refuse a draft that no longer matches.
+    if let (Some(quote_id), true) = (m.quote_id, m.kind != InvoiceKind::CreditNote) {
+        let what = match m.kind {
+            InvoiceKind::Final => FromQuote::Final,
+            InvoiceKind::Progress => FromQuote::Progress(m.progress_bp),
+            _ => FromQuote::Deposit(Deposit::Amount(draft.totals().total_ttc)),
+        };
+        let planned = service::plan(w, ws, quote_id, what, Some(id)).await?;
+        let lines: Vec<_> = planned.lines.iter().map(|b| b.line.clone()).collect();
+        if m.kind != InvoiceKind::Deposit && lines != draft.lines {
+            return Err(AppError::Conflict(
+                "Les factures de ce devis ont changé depuis ce brouillon (avoir, autre facture) : supprimez-le et recréez-le."
+                    .into(),
+            ));
+        }
+    }
     let totals = draft.totals();
     let profile = profile::load(w, ws).await?;
     let missing = service::missing(&profile, &m, &draft, &totals);
@@ -136,6 +155,22 @@ pub async fn issue_at(
                 return Err(AppError::NotFound);
             };
             let remaining = c.total_ttc_cents - c.credited_cents;
+            // Rate by rate too: a credit note takes back only VAT that was charged.
+            let left = service::net_per_rate(w, ws, &c).await?;
+            for v in &totals.vat {
+                let base = left.iter().find(|(r, _)| *r == v.rate).map(|(_, b)| *b).unwrap_or(0);
+                if v.base > base {
+                    return Err(AppError::field(
+                        "lines",
+                        format!(
+                            "La facture {} n'a plus que {} HT à TVA {} à annuler.",
+                            c.number.clone().unwrap_or_default(),
+                            format_eur(base.max(0)),
+                            v.rate.label()
+                        ),
+                    ));
+                }
+            }
             if totals.total_ttc > remaining {
                 return Err(AppError::field(
                     "lines",
@@ -160,6 +195,13 @@ pub async fn issue_at(
     // The time, after the number: numbers follow the order of issuing.
     let now = at.unwrap_or_else(time::now);
     let issued = time::paris_day(now);
+    if issued.year() != year {
+        // Midnight of 31 December passed between the two: the whole issue
+        // rolls back (number included) and the user tries again.
+        return Err(AppError::Conflict(
+            "Changement d'année pendant l'émission : réessayez.".into(),
+        ));
+    }
     let mut row = m.clone();
     row.number = Some(number.clone());
     row.status = InvoiceStatus::Issued;
@@ -196,6 +238,7 @@ pub async fn issue_at(
     }
     active.update(w).await?;
     super::scheduled::plan(w, &row).await?;
+    super::finance::record(w, ws, issued, super::finance::issued(&row)).await?;
     if let Some(c) = corrected {
         let credited = c.credited_cents + totals.total_ttc;
         let mut corrected_row = c.clone().into_active_model();
@@ -233,10 +276,25 @@ pub async fn send(w: &Write, scope: &Scope, id: Uuid) -> Result<(), AppError> {
     scope.require(Role::can_issue_invoices)?;
     let state = w.state();
     let ws = scope.workspace_id.0;
-    let m = store::find(w, ws, id).await?;
-    if m.status == InvoiceStatus::Draft {
+    store::find(w, ws, id).await?;
+    // Held until commit: a payment recorded meanwhile waits, and this send
+    // never writes back a status older than it.
+    let Some(m) = store::claim(
+        w,
+        ws,
+        id,
+        &[
+            InvoiceStatus::Issued,
+            InvoiceStatus::Sent,
+            InvoiceStatus::PartiallyPaid,
+            InvoiceStatus::Paid,
+            InvoiceStatus::Credited,
+        ],
+    )
+    .await?
+    else {
         return Err(AppError::Conflict("Émettez la facture avant de l'envoyer.".into()));
-    }
+    };
     if m.client_email.trim().is_empty() {
         return Err(AppError::field("client.email", "Le client n'a pas d'email."));
     }

@@ -16,6 +16,8 @@ pub mod emails;
 #[cfg(feature = "ssr")]
 pub mod fec;
 #[cfg(feature = "ssr")]
+pub mod finance;
+#[cfg(feature = "ssr")]
 pub mod issue;
 #[cfg(feature = "ssr")]
 pub mod numbering;

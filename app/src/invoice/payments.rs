@@ -63,6 +63,9 @@ fn check(input: &PaymentInput, today: NaiveDate) -> Result<NaiveDate, AppError> 
     match day {
         None => errors.push("paid_on", "Indiquez la date du paiement."),
         Some(d) if d > today => errors.push("paid_on", "La date du paiement ne peut pas être dans le futur."),
+        Some(d) if d < today - chrono::TimeDelta::days(3 * 366) => {
+            errors.push("paid_on", "Date trop ancienne : vérifiez l'année.")
+        }
         _ => {}
     }
     if input.amount <= 0 || input.amount > MAX_PAYMENT {
@@ -131,6 +134,20 @@ pub async fn record(w: &Write, scope: &Scope, id: Uuid, input: PaymentInput) -> 
     .await?;
     let paid = m.paid_cents + input.amount;
     let status = status_after(&m, paid, m.credited_cents, m.holdback_cents);
+    let settled = status == InvoiceStatus::Paid && m.status != InvoiceStatus::Paid;
+    let days = m.issue_date.map(|d| (paid_on - d).num_days().max(0)).unwrap_or(0);
+    super::finance::record(
+        w,
+        ws,
+        paid_on,
+        super::finance::Delta {
+            collected: input.amount,
+            paid_invoices: i64::from(settled),
+            days_to_pay: if settled { days } else { 0 },
+            ..Default::default()
+        },
+    )
+    .await?;
     let mut row = m.clone().into_active_model();
     row.paid_cents = Set(paid);
     row.status = Set(status);

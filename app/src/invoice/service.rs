@@ -96,7 +96,7 @@ async fn billed_on_quote(db: &impl ConnectionTrait, ws: Uuid, quote_id: Uuid) ->
 }
 
 /// Net HT per rate of an invoice, minus its credit notes.
-async fn net_per_rate(
+pub(crate) async fn net_per_rate(
     db: &impl ConnectionTrait,
     ws: Uuid,
     inv: &invoice::Model,
@@ -123,23 +123,44 @@ async fn net_per_rate(
     Ok(per_rate)
 }
 
-/// Starts an invoice on a signed quote: a deposit, a progress invoice or the final one.
-pub async fn create_from_quote(w: &Write, scope: &Scope, quote_id: Uuid, what: FromQuote) -> Result<Uuid, AppError> {
-    scope.require(Role::can_write_invoices)?;
-    let ws = scope.workspace_id.0;
-    let q = quote::Entity::find_by_id(quote_id)
-        .filter(quote::Column::WorkspaceId.eq(ws))
-        .one(w)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if q.status != QuoteStatus::Signed {
+/// What billing a signed quote gives now, given the invoices already made on it.
+pub struct Plan {
+    /// The quote.
+    pub quote: quote::Model,
+    /// The kind of invoice.
+    pub kind: InvoiceKind,
+    /// Its lines.
+    pub lines: Vec<BilledLine>,
+    /// Overall progress of a situation, basis points.
+    pub progress: i32,
+    /// The earlier invoices a deduction line may name (by index).
+    pub deducted: Vec<Uuid>,
+    /// The quote's line ids (by entry index).
+    pub quote_lines: Vec<Uuid>,
+    /// The invoices made on the quote before.
+    pub earlier: Vec<invoice::Model>,
+}
+
+/// Plans an invoice on a signed quote, the quote's row held until the
+/// transaction ends (two people billing the same quote take turns). `exclude`
+/// is a draft being issued (it does not count as an earlier invoice).
+pub async fn plan(
+    w: &Write,
+    ws: Uuid,
+    quote_id: Uuid,
+    what: FromQuote,
+    exclude: Option<Uuid>,
+) -> Result<Plan, AppError> {
+    crate::quote::service::find(w, ws, quote_id).await?;
+    let Some(q) = crate::quote::store::claim(w, ws, quote_id, &[QuoteStatus::Signed]).await? else {
         return Err(AppError::Conflict("Seul un devis signé se facture.".into()));
-    }
+    };
     let quote_lines = crate::quote::store::lines_of(w, ws, quote_id).await?;
     let quote_draft = crate::quote::store::draft_of(&q, &quote_lines);
     let quote_totals = quote_draft.totals();
     let number = q.number.clone().unwrap_or_default();
-    let earlier = billed_on_quote(w, ws, quote_id).await?;
+    let mut earlier = billed_on_quote(w, ws, quote_id).await?;
+    earlier.retain(|i| Some(i.id) != exclude);
     if earlier.iter().any(|i| i.status == InvoiceStatus::Draft) {
         return Err(AppError::Conflict(
             "Un brouillon de facture existe déjà sur ce devis : émettez-le ou supprimez-le d'abord.".into(),
@@ -225,6 +246,31 @@ pub async fn create_from_quote(w: &Write, scope: &Scope, quote_id: Uuid, what: F
     }
     let deducted: Vec<Uuid> = counted.iter().map(|i| i.id).collect();
     let quote_line_ids: Vec<Uuid> = quote_lines.iter().map(|l| l.id).collect();
+    Ok(Plan {
+        quote: q,
+        kind,
+        lines,
+        progress,
+        deducted,
+        quote_lines: quote_line_ids,
+        earlier,
+    })
+}
+
+/// Starts an invoice on a signed quote: a deposit, a progress invoice or the final one.
+pub async fn create_from_quote(w: &Write, scope: &Scope, quote_id: Uuid, what: FromQuote) -> Result<Uuid, AppError> {
+    scope.require(Role::can_write_invoices)?;
+    let ws = scope.workspace_id.0;
+    let Plan {
+        quote: q,
+        kind,
+        lines,
+        progress,
+        deducted,
+        quote_lines: quote_line_ids,
+        earlier,
+    } = plan(w, ws, quote_id, what, None).await?;
+    let totals = totals_of(&lines);
     let s = settings::load(w, ws).await?;
     let mut row = store::blank(ws, kind, time::now(), &s);
     row.created_by_member_id = Some(scope.member_id.0);
@@ -301,11 +347,13 @@ pub async fn create_credit_note(w: &Write, scope: &Scope, invoice_id: Uuid, full
             })
             .collect()
     } else {
-        let rate = source
-            .iter()
-            .filter(|l| !l.section)
-            .map(|l| l.vat)
-            .max_by_key(|r| r.basis_points())
+        // The rate with the most left to credit (a credit note only takes
+        // back VAT that was charged).
+        let rate = net_per_rate(w, ws, &inv)
+            .await?
+            .into_iter()
+            .max_by_key(|(_, base)| *base)
+            .map(|(rate, _)| rate)
             .unwrap_or(VatRate::Standard);
         vec![BilledLine {
             line: crate::quote::LineInput {
@@ -362,6 +410,9 @@ pub async fn save(w: &Write, scope: &Scope, id: Uuid, draft: InvoiceDraft) -> Re
             "Une facture émise ne se modifie plus : créez un avoir pour la corriger.".into(),
         ));
     };
+    if current.kind == InvoiceKind::CreditNote {
+        scope.require(Role::can_issue_invoices)?;
+    }
     let stored_lines = lines_of(w, ws, id).await?;
     let from_quote = matches!(
         current.kind,
@@ -421,6 +472,9 @@ pub async fn delete(w: &Write, scope: &Scope, id: Uuid) -> Result<(), AppError> 
             "Une facture émise ne se supprime jamais : créez un avoir pour l'annuler.".into(),
         ));
     };
+    if current.kind == InvoiceKind::CreditNote {
+        scope.require(Role::can_issue_invoices)?;
+    }
     invoice_line::Entity::delete_many()
         .filter(invoice_line::Column::WorkspaceId.eq(ws))
         .filter(invoice_line::Column::InvoiceId.eq(id))

@@ -88,7 +88,8 @@ pub fn blank(ws: Uuid, kind: InvoiceKind, now: DateTime<Utc>, s: &invoice_settin
 pub fn apply_draft(row: &mut invoice::ActiveModel, draft: &InvoiceDraft, totals: &Totals) {
     let c = &draft.client;
     let trim = |s: &str| s.trim().to_string();
-    row.contact_id = Set(c.contact_id.map(|c| c.0));
+    // The contact is never taken from the client: it comes from the quote
+    // (the portal link it gets opens that contact's documents).
     row.client_name = Set(trim(&c.name));
     row.client_company = Set(trim(&c.company));
     row.client_email = Set(c.email.trim().to_lowercase());

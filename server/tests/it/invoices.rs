@@ -195,6 +195,19 @@ async fn deposit_payments_final_and_credit_note() {
         (InvoiceStatus::Paid, 0, 2)
     );
 
+    // The finance dashboard, from the aggregates kept in the same transactions.
+    let d = owner
+        .run(app::dashboard::api::FetchDashboard { period: None })
+        .await
+        .unwrap();
+    let f = d.finance.expect("the owner sees the finances");
+    let k = |key: &str| f.kpis.iter().find(|k| k.key == key).and_then(|k| k.value);
+    assert_eq!(k("invoiced_month"), Some(ttc as f64));
+    assert_eq!(k("collected_month"), Some(ttc as f64));
+    assert_eq!(k("outstanding"), Some(0.0));
+    assert_eq!(k("days_to_pay"), Some(0.0));
+    assert_eq!(k("deposits_share"), Some(100.0));
+
     // The final invoice bills the quote minus the deposit, rate by rate.
     let final_id = owner
         .run_json(InvoiceQuote {
@@ -279,7 +292,9 @@ async fn deposit_payments_final_and_credit_note() {
         .unwrap();
     let refused = owner.run(IssueInvoice { id: too_much }).await.unwrap_err();
     assert!(
-        refused.field_message("lines").is_some_and(|m| m.contains("dépasse")),
+        refused
+            .field_message("lines")
+            .is_some_and(|m| m.contains("n'a plus que") || m.contains("dépasse")),
         "{refused:?}"
     );
 
@@ -756,5 +771,55 @@ async fn unpaid_reminders_are_planned_rechecked_and_stoppable() {
         .unwrap();
     app::invoice::scheduled::remind(&app.state, id.0, 30).await.unwrap();
     assert_eq!(reminders(&app).await.len(), 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_final_draft_outdated_by_a_credit_note_is_refused_at_issue() {
+    let app = spawn_app().await;
+    let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
+    with_identity(&owner).await;
+    let quote = signed_quote(&app, &owner, "claire@example.fr").await;
+    let deposit = owner
+        .run_json(InvoiceQuote {
+            quote_id: quote,
+            what: FromQuote::Deposit(Deposit::Percent(3_000)),
+        })
+        .await
+        .unwrap();
+    issue(&owner, deposit).await;
+    let final_id = owner
+        .run_json(InvoiceQuote {
+            quote_id: quote,
+            what: FromQuote::Final,
+        })
+        .await
+        .unwrap();
+    // The deposit is cancelled after the final draft deducted it.
+    let credit = owner
+        .run(CreateCreditNote {
+            id: deposit,
+            full: true,
+        })
+        .await
+        .unwrap();
+    issue(&owner, credit).await;
+    let stale = owner.run(IssueInvoice { id: final_id }).await.unwrap_err();
+    assert!(
+        matches!(&stale, AppError::Conflict(m) if m.contains("recréez")),
+        "{stale:?}"
+    );
+    // Made again, it bills the whole quote.
+    owner.run(DeleteInvoice { id: final_id }).await.unwrap();
+    let again = owner
+        .run_json(InvoiceQuote {
+            quote_id: quote,
+            what: FromQuote::Final,
+        })
+        .await
+        .unwrap();
+    let fin = issue(&owner, again).await;
+    assert_eq!(fin.totals.total_ht, 189_000 + 15_750 + 3_500);
+    assert_valid_facturx("final-after-credited-deposit", &pdf(&owner, again).await);
     app.stop().await;
 }

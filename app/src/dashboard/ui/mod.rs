@@ -101,6 +101,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
         {d.coach.map(|c| view! { <CoachSections c can_configure=d.can_configure /> })}
         {d.mine.map(|p| view! { <PackSection p testid="my-pack" /> })}
         {d.workspace.map(|p| view! { <PackSection p testid="owner-pack" /> })}
+        {d.finance.map(|p| view! { <PackSection p testid="finance-pack" /> })}
     }
     .into_any()
 }

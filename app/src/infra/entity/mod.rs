@@ -12,6 +12,7 @@ pub mod email;
 pub mod event;
 pub mod event_chain;
 pub mod file;
+pub mod finance_month;
 pub mod invitation;
 pub mod invoice;
 pub mod invoice_counter;
