@@ -823,3 +823,31 @@ async fn a_final_draft_outdated_by_a_credit_note_is_refused_at_issue() {
     assert_valid_facturx("final-after-credited-deposit", &pdf(&owner, again).await);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn two_final_invoices_requested_at_once_make_one_draft() {
+    let app = spawn_app().await;
+    let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
+    with_identity(&owner).await;
+    let quote = signed_quote(&app, &owner, "claire@example.fr").await;
+    let asks = (0..2).map(|_| {
+        let owner = owner.clone();
+        async move {
+            owner
+                .run_json(InvoiceQuote {
+                    quote_id: quote,
+                    what: FromQuote::Final,
+                })
+                .await
+        }
+    });
+    let results = futures::future::join_all(asks).await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    assert!(
+        results.iter().any(|r| matches!(r, Err(AppError::Conflict(_)))),
+        "{results:?}"
+    );
+    let drafts = invoice::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(drafts.len(), 1);
+    app.stop().await;
+}
