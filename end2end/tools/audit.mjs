@@ -30,6 +30,8 @@ const all = [
   ["/app/members", cookie],
   ["/app/audit", cookie],
   ["/app/outbox", cookie],
+  ["/app/invoices", cookie],
+  ["/app/accounting", cookie],
 ];
 const only = process.argv.slice(2);
 const pages = only.length ? all.filter(([path]) => only.includes(path)) : all;
