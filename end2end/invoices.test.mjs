@@ -41,6 +41,18 @@ test("a signed quote is invoiced, paid, credited, seen in the portal and exporte
   await shot(page, "desktop-invoices");
   await assertAccessible(page, "invoices list");
 
+  // A standalone invoice starts blank and takes lines from the catalogue.
+  await page.click("[data-testid=new-invoice]");
+  await page.waitForURL(/\/app\/invoices\/[0-9a-f-]{36}$/);
+  const picker = page.locator("[data-testid=invoice-catalogue]");
+  await picker.locator("option").nth(1).waitFor({ state: "attached" });
+  const item = await picker.locator("option").nth(1).getAttribute("value");
+  await picker.selectOption(item);
+  await page.locator("[data-testid=invoice-line]").first().waitFor();
+  assert.notEqual(await page.inputValue("#line-0-description"), "");
+  await page.click("[data-testid=delete-invoice]");
+  await page.waitForURL(/\/app\/invoices$/);
+
   // The signed quote and its billing card.
   await visit(page, `${env.server.base}/app/quotes?status=signed`);
   await page.locator("[data-testid=quote-row]", { hasText: "salle d'eau" }).first().locator("a").click();

@@ -192,10 +192,27 @@ pub fn DraftEditor(current: RwSignal<InvoiceView>) -> impl IntoView {
             }
         })
     };
-    let add_line = move |_| {
+    let push = move |line: LineInput| {
         let key = next_key.get_value();
         next_key.set_value(key + 1);
-        lines.update(|l| l.push(LineState::of(key, &LineInput::blank(VatRate::Standard))));
+        lines.update(|l| l.push(LineState::of(key, &line)));
+    };
+    let add_line = move |_| push(LineInput::blank(VatRate::Standard));
+    let catalogue = LocalResource::new(crate::quote::api::list_catalogue);
+    let pick = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let items = catalogue.get().and_then(|r| r.ok()).unwrap_or_default();
+        if let Some(item) = items.into_iter().find(|i| i.id.to_string() == value) {
+            push(LineInput {
+                section: false,
+                description: item.description,
+                quantity: 1_000,
+                unit: item.unit,
+                unit_price: item.unit_price,
+                vat: item.vat,
+                discount: Discount::None,
+            });
+        }
     };
     let operations: Vec<(String, String)> = Operation::ALL
         .iter()
@@ -255,9 +272,38 @@ pub fn DraftEditor(current: RwSignal<InvoiceView>) -> impl IntoView {
                             <LineRow line lines error />
                         </For>
                     </ol>
-                    <button type="button" class=crate::ui::button_class(ButtonKind::Secondary) on:click=add_line data-testid="add-invoice-line">
-                        "+ Ligne"
-                    </button>
+                    <div class="mt-3 flex flex-wrap items-center gap-2">
+                        <button type="button" class=crate::ui::button_class(ButtonKind::Secondary) on:click=add_line data-testid="add-invoice-line">
+                            "+ Ligne"
+                        </button>
+                        <label for="invoice-catalogue" class="sr-only">"Ajouter un article du catalogue"</label>
+                        <select
+                            id="invoice-catalogue"
+                            class="field-input w-full max-w-full rounded-xl px-3 py-2.5 text-sm text-fg sm:w-auto sm:max-w-xs"
+                            on:change=pick
+                            prop:value=""
+                            data-testid="invoice-catalogue"
+                        >
+                            <option value="">"Ajouter depuis le catalogue…"</option>
+                            {move || {
+                                catalogue
+                                    .get()
+                                    .and_then(|r| r.ok())
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|i| {
+                                        let label = format!(
+                                            "{} — {} / {}",
+                                            i.description,
+                                            crate::domain::money::format_eur(i.unit_price),
+                                            i.unit.label()
+                                        );
+                                        view! { <option value=i.id.to_string()>{label}</option> }
+                                    })
+                                    .collect_view()
+                            }}
+                        </select>
+                    </div>
                 }
                 .into_any()
             } else {
@@ -283,7 +329,7 @@ pub fn DraftEditor(current: RwSignal<InvoiceView>) -> impl IntoView {
             </Checkbox>
         </GlassCard>
         <div class="sticky bottom-20 z-10 flex flex-wrap justify-end gap-2 rounded-2xl bg-slate-900/80 p-3 backdrop-blur sm:bottom-4">
-            <Button r#type="button" kind=ButtonKind::Danger on_click=Callback::new(remove)>"Supprimer le brouillon"</Button>
+            <Button r#type="button" kind=ButtonKind::Danger on_click=Callback::new(remove) testid="delete-invoice">"Supprimer le brouillon"</Button>
             <Button r#type="button" kind=ButtonKind::Secondary busy on_click=Callback::new(move |_| save(false))>"Enregistrer"</Button>
             <Button r#type="button" busy on_click=Callback::new(move |_| save(true)) testid="issue-invoice">
                 {if kind == InvoiceKind::CreditNote { "Émettre l'avoir" } else { "Émettre la facture" }}
