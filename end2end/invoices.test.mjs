@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { ARTIFACTS, DESKTOP, PHONE, assertAccessible, linksInOutbox, newPage, serverAndBrowser, shot, signIn, visit } from "./support/helpers.mjs";
+import { ARTIFACTS, DESKTOP, PHONE, assertAccessible, hydrated, linksInOutbox, newPage, serverAndBrowser, shot, signIn, visit } from "./support/helpers.mjs";
 
 const env = serverAndBrowser();
 const ARTISAN = "artisan@comptoir.test";
@@ -25,7 +25,13 @@ function validate(name, bytes) {
 }
 
 async function status(page, value) {
-  await page.locator(`[data-testid=invoice-status][data-status=${value}]`).first().waitFor({ timeout: 20_000 });
+  try {
+    await page.locator(`[data-testid=invoice-status][data-status=${value}]`).first().waitFor({ timeout: 20_000 });
+  } catch (e) {
+    // Say what the page says (the form's alert, a field's message) rather than only "timeout".
+    const said = await page.locator("[role=alert], .field-error:not(.hidden)").allTextContents();
+    throw new Error(`no status ${value}: ${said.join(" | ")}`, { cause: e });
+  }
 }
 
 test("a signed quote is invoiced, paid, credited, seen in the portal and exported", async () => {
@@ -44,6 +50,7 @@ test("a signed quote is invoiced, paid, credited, seen in the portal and exporte
   // A standalone invoice starts blank and takes lines from the catalogue.
   await page.click("[data-testid=new-invoice]");
   await page.waitForURL(/\/app\/invoices\/[0-9a-f-]{36}$/);
+  await hydrated(page);
   const picker = page.locator("[data-testid=invoice-catalogue]");
   await picker.locator("option").nth(1).waitFor({ state: "attached" });
   const item = await picker.locator("option").nth(1).getAttribute("value");
@@ -52,6 +59,7 @@ test("a signed quote is invoiced, paid, credited, seen in the portal and exporte
   assert.notEqual(await page.inputValue("#line-0-description"), "");
   await page.click("[data-testid=delete-invoice]");
   await page.waitForURL(/\/app\/invoices$/);
+  await hydrated(page);
 
   // The signed quote and its billing card.
   await visit(page, `${env.server.base}/app/quotes?status=signed`);
@@ -61,6 +69,7 @@ test("a signed quote is invoiced, paid, credited, seen in the portal and exporte
   await page.fill("#f-deposit", "10");
   await page.click("[data-testid=invoice-deposit]");
   await page.waitForURL(/\/app\/invoices\/[0-9a-f-]{36}$/);
+  await hydrated(page);
   await page.locator("[data-testid=issue-invoice]").waitFor();
   await shot(page, "desktop-invoice-draft");
   await page.click("[data-testid=issue-invoice]");
@@ -84,6 +93,7 @@ test("a signed quote is invoiced, paid, credited, seen in the portal and exporte
   await visit(page, quoteUrl);
   await page.click("[data-testid=invoice-final]");
   await page.waitForURL(/\/app\/invoices\/[0-9a-f-]{36}$/);
+  await hydrated(page);
   await page.getByText(`Déduction de la facture ${number}`).first().waitFor();
   await page.click("[data-testid=issue-invoice]");
   await status(page, "issued");
@@ -93,6 +103,7 @@ test("a signed quote is invoiced, paid, credited, seen in the portal and exporte
   // A partial credit note on it.
   await page.click("[data-testid=credit-note]");
   await page.waitForURL((url) => url.href !== finalUrl && /\/app\/invoices\/[0-9a-f-]{36}$/.test(url.href));
+  await hydrated(page);
   await page.fill("#line-0-unit_price", "50");
   await page.click("[data-testid=issue-invoice]");
   await status(page, "issued");

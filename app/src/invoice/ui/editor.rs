@@ -198,10 +198,18 @@ pub fn DraftEditor(current: RwSignal<InvoiceView>) -> impl IntoView {
         lines.update(|l| l.push(LineState::of(key, &line)));
     };
     let add_line = move |_| push(LineInput::blank(VatRate::Standard));
-    let catalogue = LocalResource::new(crate::quote::api::list_catalogue);
+    // Loaded in the browser once the page runs (an effect never runs on the server).
+    let catalogue = RwSignal::new(Vec::<crate::quote::CatalogueItem>::new());
+    Effect::new(move |_| {
+        spawn_local(async move {
+            if let Ok(items) = crate::quote::api::list_catalogue().await {
+                catalogue.set(items);
+            }
+        })
+    });
     let pick = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        let items = catalogue.get().and_then(|r| r.ok()).unwrap_or_default();
+        let items = catalogue.get_untracked();
         if let Some(item) = items.into_iter().find(|i| i.id.to_string() == value) {
             push(LineInput {
                 section: false,
@@ -288,8 +296,6 @@ pub fn DraftEditor(current: RwSignal<InvoiceView>) -> impl IntoView {
                             {move || {
                                 catalogue
                                     .get()
-                                    .and_then(|r| r.ok())
-                                    .unwrap_or_default()
                                     .into_iter()
                                     .map(|i| {
                                         let label = format!(
