@@ -4,7 +4,7 @@
 //! refused while the list is not empty; the invoice page shows the same list,
 //! each item pointing at its field or setting.
 
-use super::quote_check::{LegalIdentity, Missing, siret_is_valid};
+use super::quote_check::{LegalIdentity, Missing, seller_mentions};
 use super::vat::VatRate;
 
 /// What the check looks at in one priced line.
@@ -85,53 +85,10 @@ pub fn siren_is_valid(siren: &str) -> bool {
     compact == "356000000" || sum.is_multiple_of(10)
 }
 
-/// The seller's part of the check (shared with the quote check's wording).
-fn seller(identity: &LegalIdentity, charges_vat: bool, out: &mut Vec<Missing>) {
-    if blank(&identity.legal_name) {
-        out.push(missing(
-            "settings.legal_name",
-            "Renseignez la raison sociale de l'entreprise.",
-        ));
-    }
-    if blank(&identity.legal_form) {
-        out.push(missing(
-            "settings.legal_form",
-            "Renseignez la forme juridique (EI, SARL, SAS…).",
-        ));
-    }
-    if blank(&identity.address) || blank(&identity.postcode) || blank(&identity.city) {
-        out.push(missing("settings.address", "Renseignez l'adresse du siège."));
-    }
-    if !siret_is_valid(&identity.siret) {
-        out.push(missing("settings.siret", "Renseignez un SIRET valide (14 chiffres)."));
-    }
-    if blank(&identity.registry) {
-        out.push(missing(
-            "settings.registry",
-            "Renseignez l'immatriculation (RCS ou RM).",
-        ));
-    }
-    if charges_vat && blank(&identity.vat_number) {
-        out.push(missing(
-            "settings.vat_number",
-            "Renseignez le numéro de TVA intracommunautaire.",
-        ));
-    }
-    if identity.building_work
-        && (blank(&identity.insurer) || blank(&identity.insurance_policy) || blank(&identity.insurance_cover))
-    {
-        out.push(missing(
-            "settings.insurer",
-            "Renseignez l'assurance décennale : assureur, numéro de contrat et couverture géographique.",
-        ));
-    }
-}
-
 /// Every missing mandatory mention, in the order of the document.
 pub fn missing_mentions(identity: &LegalIdentity, inv: &CheckedInvoice<'_>) -> Vec<Missing> {
-    let mut out = Vec::new();
     let charges_vat = inv.lines.iter().any(|l| l.vat != VatRate::Zero);
-    seller(identity, charges_vat || inv.reverse_charge, &mut out);
+    let mut out = seller_mentions(identity, charges_vat || inv.reverse_charge);
     if blank(inv.client_name) {
         out.push(missing("client.name", "Indiquez le nom du client."));
     }

@@ -120,8 +120,9 @@ pub fn siret_is_valid(siret: &str) -> bool {
     sum.is_multiple_of(10)
 }
 
-/// Every missing mandatory mention, in the order of the document.
-pub fn missing_mentions(identity: &LegalIdentity, quote: &CheckedQuote<'_>) -> Vec<Missing> {
+/// The seller's mentions (identity, VAT number when VAT is charged, décennale
+/// insurance for building work): shared by the quote and the invoice checks.
+pub fn seller_mentions(identity: &LegalIdentity, charges_vat: bool) -> Vec<Missing> {
     let mut out = Vec::new();
     if blank(&identity.legal_name) {
         out.push(missing(
@@ -147,7 +148,6 @@ pub fn missing_mentions(identity: &LegalIdentity, quote: &CheckedQuote<'_>) -> V
             "Renseignez l'immatriculation (RCS ou RM).",
         ));
     }
-    let charges_vat = quote.lines.iter().any(|l| !l.section && l.vat != VatRate::Zero);
     if charges_vat && blank(&identity.vat_number) {
         out.push(missing(
             "settings.vat_number",
@@ -162,6 +162,13 @@ pub fn missing_mentions(identity: &LegalIdentity, quote: &CheckedQuote<'_>) -> V
             "Renseignez l'assurance décennale : assureur, numéro de contrat et couverture géographique.",
         ));
     }
+    out
+}
+
+/// Every missing mandatory mention, in the order of the document.
+pub fn missing_mentions(identity: &LegalIdentity, quote: &CheckedQuote<'_>) -> Vec<Missing> {
+    let charges_vat = quote.lines.iter().any(|l| !l.section && l.vat != VatRate::Zero);
+    let mut out = seller_mentions(identity, charges_vat);
     if blank(quote.client_name) {
         out.push(missing("client.name", "Indiquez le nom du client."));
     }
