@@ -38,6 +38,7 @@ export async function startServer({ databaseUrl, demo = true } = {}) {
       LEPTOS_SITE_ROOT: join(ROOT, "target/site"),
       COMPTOIR_BASE_URL: base,
       COMPTOIR_MAILDIR: join(dir, "mailbox"),
+      COMPTOIR_PA_DIR: join(dir, "einvoicing"),
       COMPTOIR_DEMO_SEED: demo ? "always" : "never",
       RUST_LOG: process.env.RUST_LOG || "warn",
     },

@@ -67,7 +67,8 @@ pub struct Address {
 /// A party's electronic address (BT-34, BT-49).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Endpoint {
-    /// Registered in the national directory under its SIREN (scheme 0225).
+    /// Registered in the national directory (scheme 0225): the SIREN, or
+    /// the addressing identifier the directory gives (SIREN plus a suffix).
     Siren(String),
     /// An email address (scheme EM), for a consumer.
     Email(String),

@@ -285,3 +285,30 @@ fn a_partly_prepaid_invoice_is_valid() {
     let inv = invoice("F-2026-0006", DocumentType::Invoice, business(), lines, 100_000);
     validate("prepaid.xml", cii::to_xml(&inv).as_bytes());
 }
+
+#[test]
+fn a_written_invoice_reads_back_as_its_summary() {
+    let lines = vec![
+        line("Main-d'œuvre plombier", 3_500, 4_500, 0, VatCategory::Standard(1_000)),
+        line("Déplacement", 1_000, 3_000, 0, VatCategory::Standard(2_000)),
+    ];
+    let inv = invoice("F-2026-0042", DocumentType::Invoice, business(), lines, 5_000);
+    let summary = read::read_cii(&cii::to_xml(&inv)).unwrap();
+    assert_eq!(summary.number, "F-2026-0042");
+    assert_eq!(summary.type_code, "380");
+    assert_eq!(summary.issue_date, Some(day(2026, 11, 30)));
+    assert_eq!(summary.due_date, Some(day(2026, 12, 30)));
+    assert_eq!(summary.currency, "EUR");
+    assert_eq!(summary.seller_name, inv.seller.name);
+    assert_eq!(summary.seller_siren, inv.seller.siren);
+    assert_eq!(summary.buyer_siren, inv.buyer.siren);
+    assert_eq!(
+        (
+            summary.total_ht_cents,
+            summary.total_vat_cents,
+            summary.total_ttc_cents,
+            summary.due_cents
+        ),
+        (inv.totals.net, inv.totals.vat, inv.totals.gross, inv.totals.due)
+    );
+}

@@ -13,6 +13,7 @@ mod m20261130_000007_domain_events;
 mod m20261130_000008_setter_cohorts;
 mod m20261130_000009_external_id_first;
 mod m20261201_000010_invoices;
+mod m20261202_000011_einvoicing;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_setter_cohorts::Migration),
             Box::new(m20261130_000009_external_id_first::Migration),
             Box::new(m20261201_000010_invoices::Migration),
+            Box::new(m20261202_000011_einvoicing::Migration),
         ]
     }
 }

@@ -72,6 +72,7 @@ def main() -> int:
         LEPTOS_SITE_ROOT=os.path.join(root, "target/site"),
         COMPTOIR_BASE_URL=base,
         COMPTOIR_MAILDIR=os.path.join(work, "mailbox"),
+        COMPTOIR_PA_DIR=os.path.join(work, "einvoicing"),
         COMPTOIR_DEMO_SEED="never",
         RUST_LOG=os.environ.get("RUST_LOG", "warn"),
     )

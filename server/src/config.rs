@@ -66,6 +66,11 @@ pub struct Config {
     /// `COMPTOIR_DISPATCH`: deliver committed domain events to this process's
     /// subscribers (default true; another instance delivers them otherwise).
     pub run_dispatcher: bool,
+    /// The local e-invoicing platform's folder (`COMPTOIR_PA_DIR`), used
+    /// when no platform is configured.
+    pub einvoicing_dir: PathBuf,
+    /// A Plateforme Agréée speaking the AFNOR API (`COMPTOIR_PA_*`).
+    pub platform: Option<crate::afnor::AfnorConfig>,
 }
 
 /// The default database: a SQLite file under `data/`.
@@ -116,6 +121,42 @@ fn proxy_hops(value: Option<&str>) -> Result<u8, String> {
             format!("COMPTOIR_TRUST_PROXY: expected false, true or a number of proxies (1-8), got {n:?}")
         }),
     }
+}
+
+/// The AFNOR platform from `COMPTOIR_PA_FLOW_URL`, `COMPTOIR_PA_DIRECTORY_URL`
+/// and either `COMPTOIR_PA_TOKEN` or the three `COMPTOIR_PA_TOKEN_URL`,
+/// `COMPTOIR_PA_CLIENT_ID`, `COMPTOIR_PA_CLIENT_SECRET`; none without a flow URL.
+pub fn platform() -> Result<Option<crate::afnor::AfnorConfig>, String> {
+    let Some(flow_url) = var("COMPTOIR_PA_FLOW_URL") else {
+        return Ok(None);
+    };
+    let directory_url =
+        var("COMPTOIR_PA_DIRECTORY_URL").ok_or("COMPTOIR_PA_DIRECTORY_URL is required with COMPTOIR_PA_FLOW_URL")?;
+    let auth = match (
+        var("COMPTOIR_PA_TOKEN"),
+        var("COMPTOIR_PA_TOKEN_URL"),
+        var("COMPTOIR_PA_CLIENT_ID"),
+        var("COMPTOIR_PA_CLIENT_SECRET"),
+    ) {
+        (Some(token), None, None, None) => crate::afnor::AfnorAuth::Bearer(token),
+        (None, Some(token_url), Some(client_id), Some(client_secret)) => crate::afnor::AfnorAuth::ClientCredentials {
+            token_url,
+            client_id,
+            client_secret,
+        },
+        _ => {
+            return Err(
+                "COMPTOIR_PA_*: give either COMPTOIR_PA_TOKEN, or COMPTOIR_PA_TOKEN_URL with \
+                        COMPTOIR_PA_CLIENT_ID and COMPTOIR_PA_CLIENT_SECRET"
+                    .into(),
+            );
+        }
+    };
+    Ok(Some(crate::afnor::AfnorConfig {
+        flow_url,
+        directory_url,
+        auth,
+    }))
 }
 
 impl Config {
@@ -170,6 +211,10 @@ impl Config {
             log_format,
             run_worker: flag("COMPTOIR_WORKER", true)?,
             run_dispatcher: flag("COMPTOIR_DISPATCH", true)?,
+            einvoicing_dir: var("COMPTOIR_PA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(app::infra::state::DEFAULT_EINVOICING_DIR)),
+            platform: platform()?,
             database_url,
         })
     }

@@ -208,3 +208,47 @@ pub async fn csv(
         Err(error) => error_response(error),
     }
 }
+
+/// `GET /app/einvoicing/received/{id}` (signed in): a supplier invoice as
+/// received from the e-invoicing platform, downloaded (never shown inline:
+/// it comes from outside).
+pub async fn received_invoice(
+    State(state): State<crate::http::ServerState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return error_response(app::AppError::NotFound);
+    };
+    let (parts, _) = request.into_parts();
+    let result = async {
+        let scope = app::infra::scope::scope_of(&state.app, &parts).await?;
+        app::invoice::einvoicing::service::received_file(&state.app.db, &scope, id).await
+    }
+    .await;
+    match result {
+        Ok(file) => {
+            let name = file
+                .file_name
+                .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.', "");
+            let content_type = if file.content_type == "application/pdf" {
+                "application/pdf"
+            } else {
+                "application/xml"
+            };
+            (
+                [
+                    (http::header::CONTENT_TYPE, content_type.to_string()),
+                    (
+                        http::header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}\""),
+                    ),
+                    (http::header::CACHE_CONTROL, "private, no-store".to_string()),
+                ],
+                file.bytes,
+            )
+                .into_response()
+        }
+        Err(error) => error_response(error),
+    }
+}

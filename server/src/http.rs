@@ -278,6 +278,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/app/quotes/{id}/pdf", get(crate::documents::quote_pdf))
         .route("/app/invoices/{id}/pdf", get(crate::documents::invoice_pdf))
         .route("/app/accounting/fec", get(crate::documents::fec))
+        .route("/app/einvoicing/received/{id}", get(crate::documents::received_invoice))
         .route("/app/accounting/{file}", get(crate::documents::csv))
         .route("/portal/{token}/pdf", get(crate::documents::portal_pdf))
         .route(

@@ -2,6 +2,7 @@
 //! subcommands. `main.rs` only parses arguments.
 #![recursion_limit = "512"]
 
+pub mod afnor;
 pub mod assets;
 pub mod cli;
 pub mod config;
@@ -46,6 +47,17 @@ pub fn mailer(config: &Config) -> Result<Arc<dyn Mailer>, String> {
     })
 }
 
+/// The e-invoicing platform the configuration asks for: the AFNOR API when
+/// configured, else the local folder.
+pub fn einvoicing(config: &Config) -> Result<Arc<dyn app::infra::ports::EInvoicing>, String> {
+    Ok(match &config.platform {
+        Some(platform) => Arc::new(afnor::AfnorPlatform::new(platform.clone())?),
+        None => Arc::new(app::infra::platform_local::LocalPlatform::new(
+            config.einvoicing_dir.clone(),
+        )),
+    })
+}
+
 /// Leptos settings from the environment; hashed asset names are used when
 /// cargo-leptos left a hash file next to the binary.
 pub fn leptos_options(config: &Config) -> LeptosOptions {
@@ -80,6 +92,7 @@ pub async fn start(config: Config, listener: TcpListener) -> Result<Running, Str
     let db = open_database(&config).await?;
     let (shutdown, shutdown_rx) = watch::channel(false);
     let mut state = AppState::new(db, config.app_config(), crate::pdf::renderer());
+    state.einvoicing = einvoicing(&config)?;
     if app::infra::db::is_postgres(&state.db) {
         // Live updates reach the pages served by every instance.
         state.live = app::infra::live::LiveBus::postgres(&state.db, shutdown_rx.clone());

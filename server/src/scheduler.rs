@@ -38,7 +38,7 @@ async fn delete(db: &DatabaseConnection, text: &str, before: DateTime<Utc>) -> R
 }
 
 /// Every task, in the order they are tried.
-pub const TASKS: [Task; 6] = [
+pub const TASKS: [Task; 7] = [
     Task {
         name: "purge_rate_limits",
         every_secs: 300,
@@ -49,6 +49,12 @@ pub const TASKS: [Task; 6] = [
                     .map_err(|e| e.to_string())
             })
         },
+    },
+    Task {
+        // Idempotent: each flow is recorded once, the cursor moves after it.
+        name: "einvoicing_receive",
+        every_secs: 60,
+        run: |state| Box::pin(async move { app::invoice::einvoicing::ingest::receive_all(&state).await }),
     },
     Task {
         name: "purge_live_messages",

@@ -59,6 +59,16 @@ pub async fn run_one(state: &AppState, mailer: &dyn Mailer) -> Result<bool, sea_
                 .await
                 .map_err(|e| format!("invoice reminder: {e}"))
         }
+        Ok(QueuePayload::TransmitInvoice { invoice_id }) => {
+            app::invoice::einvoicing::service::transmit(state, invoice_id)
+                .await
+                .map_err(|e| format!("e-invoicing transmit: {e}"))
+        }
+        Ok(QueuePayload::ReportPayment { payment_id }) => {
+            app::invoice::einvoicing::service::report_payment(state, payment_id)
+                .await
+                .map_err(|e| format!("e-invoicing payment report: {e}"))
+        }
     };
     let kind = job.kind.clone();
     match outcome {

@@ -33,6 +33,10 @@ pub(crate) fn spawn_with(
         .env("COMPTOIR_DEMO_SEED", "never")
         .env("RUST_LOG", "warn")
         .env("COMPTOIR_MAILDIR", std::env::temp_dir().join("comptoir-bench-mail"))
+        .env(
+            "COMPTOIR_PA_DIR",
+            std::env::temp_dir().join("comptoir-bench-einvoicing"),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -145,6 +145,16 @@ string_enum!(
         InvoiceRemindersChanged = "invoice.reminders_changed" => "Relances de la facture modifiées",
         /// A payment was recorded.
         PaymentRecorded = "payment.recorded" => "Paiement enregistré",
+        /// An invoice was handed to the e-invoicing platform.
+        InvoiceTransmitted = "invoice.transmitted" => "Facture transmise à la plateforme",
+        /// The e-invoicing platform reported a lifecycle status.
+        InvoiceLifecycle = "invoice.lifecycle" => "Statut de la plateforme reçu",
+        /// A payment was reported to the platform (212 « Encaissée »).
+        PaymentReported = "payment.reported" => "Encaissement déclaré à la plateforme",
+        /// A supplier invoice arrived through the platform.
+        SupplierInvoiceReceived = "received_invoice.received" => "Facture fournisseur reçue",
+        /// The buyer's electronic address was found in the directory.
+        DirectoryLookedUp = "invoice.directory_lookup" => "Adresse électronique trouvée dans l'annuaire",
         /// The holdback of an invoice became due.
         HoldbackReleased = "invoice.holdback_released" => "Retenue de garantie libérée",
         /// The invoicing settings changed.
@@ -203,6 +213,8 @@ string_enum!(
         Invoice = "invoice" => "Facture",
         /// A payment.
         Payment = "payment" => "Paiement",
+        /// A supplier invoice received through the e-invoicing platform.
+        ReceivedInvoice = "received_invoice" => "Facture fournisseur",
         /// The invoicing settings.
         InvoiceSettings = "invoice_settings" => "Réglages de facturation",
         /// A client.

@@ -128,6 +128,13 @@ pub enum DomainEvent {
         /// The invoice.
         invoice: InvoiceId,
     },
+    /// The e-invoicing platform reported a lifecycle status of an invoice.
+    InvoiceLifecycle {
+        /// The invoice.
+        invoice: InvoiceId,
+        /// The status, 200…213.
+        status: i32,
+    },
     /// Someone was invited to the workspace.
     MemberInvited {
         /// The invitation.
@@ -180,6 +187,7 @@ impl DomainEvent {
             DomainEvent::InvoiceIssued { .. } => "invoice_issued",
             DomainEvent::PaymentRecorded { .. } => "payment_recorded",
             DomainEvent::InvoicePaid { .. } => "invoice_paid",
+            DomainEvent::InvoiceLifecycle { .. } => "invoice_lifecycle",
             DomainEvent::MemberInvited { .. } => "member_invited",
             DomainEvent::MemberJoined { .. } => "member_joined",
             DomainEvent::MemberRoleChanged { .. } => "member_role_changed",

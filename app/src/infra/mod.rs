@@ -10,6 +10,7 @@ pub mod entity;
 pub mod events;
 pub mod files;
 pub mod live;
+pub mod platform_local;
 pub mod ports;
 pub mod queue;
 pub mod rate_limit;

@@ -49,3 +49,114 @@ pub trait PdfRenderer: Send + Sync {
     /// `xml`) embedded and declared in the XMP. Same input, same bytes.
     fn render_invoice(&self, doc: &crate::invoice::document::InvoiceDocument, xml: &str) -> Result<Vec<u8>, String>;
 }
+
+/// What a flow sent to the e-invoicing platform holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlowSyntax {
+    /// A Factur-X PDF (an invoice or a credit note).
+    FacturX,
+    /// A CDAR lifecycle message (a status this side reports, e.g. 212).
+    Cdar,
+}
+
+/// A flow leaving for the Plateforme Agréée.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingFlow {
+    /// The sending company's SIREN (the platform's `Organization-Id`).
+    pub organization: String,
+    /// Our identifier for the flow (the invoice's or the payment's id): the
+    /// platform keeps it, so a retried send finds the first one.
+    pub tracking_id: String,
+    /// File name.
+    pub file_name: String,
+    /// What the file is.
+    pub syntax: FlowSyntax,
+    /// `B2B`, `B2C`… (XP Z12-013 processing rule).
+    pub processing_rule: &'static str,
+    /// Content.
+    pub bytes: Vec<u8>,
+}
+
+/// What kind of flow came in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IncomingKind {
+    /// A lifecycle status about one of our invoices (`CustomerInvoiceLC`).
+    Lifecycle,
+    /// An invoice a supplier sent us (`SupplierInvoice`).
+    SupplierInvoice,
+}
+
+/// A flow received from the platform.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncomingFlow {
+    /// The platform's flow id.
+    pub flow_id: String,
+    /// What it is.
+    pub kind: IncomingKind,
+    /// File name as given by the platform.
+    pub file_name: String,
+    /// Content.
+    pub bytes: Vec<u8>,
+}
+
+/// One page of incoming flows, and where the next reading starts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FlowPage {
+    /// Oldest first.
+    pub flows: Vec<IncomingFlow>,
+    /// Stored and given back to the next call; `None` keeps the previous one.
+    pub cursor: Option<String>,
+    /// More pages wait.
+    pub more: bool,
+}
+
+/// A line of the national e-invoicing directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirectoryLine {
+    /// The company.
+    pub siren: String,
+    /// Its name as registered.
+    pub name: String,
+    /// Its electronic address (BT-49, scheme 0225).
+    pub address: String,
+}
+
+/// Why the platform did not take a flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlatformError {
+    /// Refused for good (invalid file, unknown recipient): not retried.
+    Rejected(String),
+    /// Could not be reached or failed: tried again later.
+    Unavailable(String),
+}
+
+impl std::fmt::Display for PlatformError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlatformError::Rejected(why) => write!(f, "rejected: {why}"),
+            PlatformError::Unavailable(why) => write!(f, "unavailable: {why}"),
+        }
+    }
+}
+
+/// The Plateforme Agréée (French e-invoicing reform) and its directory.
+#[async_trait::async_trait]
+pub trait EInvoicing: Send + Sync {
+    /// Short name shown to users and in logs (`local`, `afnor`).
+    fn adapter(&self) -> &'static str;
+
+    /// Where flows go, for the e-invoicing page (a folder or a host).
+    fn location(&self) -> String;
+
+    /// Sends a flow; returns the platform's flow id.
+    async fn submit(&self, flow: &OutgoingFlow) -> Result<String, PlatformError>;
+
+    /// The flow id of an earlier send with this tracking id, if the platform has one.
+    async fn find_submitted(&self, organization: &str, tracking_id: &str) -> Result<Option<String>, PlatformError>;
+
+    /// Incoming flows of `organization` after `cursor` (from the start when `None`).
+    async fn receive(&self, organization: &str, cursor: Option<&str>) -> Result<FlowPage, PlatformError>;
+
+    /// The directory line of a SIREN, `None` when the company has none.
+    async fn lookup(&self, siren: &str) -> Result<Option<DirectoryLine>, PlatformError>;
+}

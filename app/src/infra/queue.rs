@@ -37,6 +37,17 @@ pub enum QueuePayload {
         /// Days from the due date (negative: before it).
         days: i64,
     },
+    /// Send an issued invoice through the e-invoicing platform (a retry
+    /// finds an earlier send by its tracking id).
+    TransmitInvoice {
+        /// The invoice.
+        invoice_id: Uuid,
+    },
+    /// Report a payment to the e-invoicing platform (status 212).
+    ReportPayment {
+        /// The payment.
+        payment_id: Uuid,
+    },
 }
 
 impl QueuePayload {
@@ -47,6 +58,8 @@ impl QueuePayload {
             QueuePayload::QuoteReminder { .. } => "quote_reminder",
             QueuePayload::ExpireQuote { .. } => "expire_quote",
             QueuePayload::InvoiceReminder { .. } => "invoice_reminder",
+            QueuePayload::TransmitInvoice { .. } => "transmit_invoice",
+            QueuePayload::ReportPayment { .. } => "report_payment",
         }
     }
 }

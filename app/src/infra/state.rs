@@ -29,14 +29,20 @@ pub struct AppState {
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// Draft previews by content hash: an unchanged draft is not rendered again.
     pub previews: Arc<super::cache::BytesCache>,
+    /// The e-invoicing platform (Plateforme Agréée) and its directory.
+    pub einvoicing: Arc<dyn super::ports::EInvoicing>,
 }
+
+/// The local e-invoicing platform's folder unless configured otherwise.
+pub const DEFAULT_EINVOICING_DIR: &str = "data/einvoicing";
 
 /// Bytes of draft previews kept in memory (per process).
 pub const PREVIEW_CACHE_BYTES: usize = 16 << 20;
 
 impl AppState {
     /// State around an open pool: counters in the database, live updates
-    /// within this process (the server switches to PostgreSQL's NOTIFY).
+    /// within this process (the server switches to PostgreSQL's NOTIFY), the
+    /// local e-invoicing platform (the server applies the configured one).
     pub fn new(db: DatabaseConnection, config: AppConfig, pdf: Arc<dyn super::ports::PdfRenderer>) -> AppState {
         AppState {
             limiter: RateLimiter::database(db.clone()),
@@ -48,6 +54,7 @@ impl AppState {
             pdf,
             hashing: Arc::new(tokio::sync::Semaphore::new(super::crypto::concurrent_hashes())),
             previews: Arc::new(super::cache::BytesCache::new(PREVIEW_CACHE_BYTES)),
+            einvoicing: Arc::new(super::platform_local::LocalPlatform::new(DEFAULT_EINVOICING_DIR.into())),
         }
     }
 

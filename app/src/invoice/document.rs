@@ -440,7 +440,13 @@ pub fn facturx(src: &Source<'_>) -> facturx::Invoice {
                 country: "FR".into(),
             },
             endpoint: Some(if business {
-                Endpoint::Siren(digits(&m.client_siren))
+                // The directory's address when it was looked up (scheme 0225
+                // takes the SIREN or a SIREN with a suffix).
+                if m.client_einvoice_address.is_empty() {
+                    Endpoint::Siren(digits(&m.client_siren))
+                } else {
+                    Endpoint::Siren(m.client_einvoice_address.clone())
+                }
             } else {
                 Endpoint::Email(m.client_email.clone())
             }),

@@ -113,6 +113,8 @@ impl FecExport {
         loop {
             match std::mem::replace(&mut self.phase, Phase::Done) {
                 Phase::Header => {
+                    // The workspace's chart of accounts, read once per export.
+                    self.accounts = super::settings::accounts(&super::settings::load(db, self.workspace).await?);
                     self.phase = Phase::Sales(None);
                     return Ok(Some(fec::header()));
                 }

@@ -11,6 +11,7 @@ pub mod csv;
 pub mod document;
 #[cfg(feature = "ssr")]
 pub mod download;
+pub mod einvoicing;
 #[cfg(feature = "ssr")]
 pub mod emails;
 #[cfg(feature = "ssr")]

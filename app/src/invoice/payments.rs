@@ -169,6 +169,11 @@ pub async fn record(w: &Write, scope: &Scope, id: Uuid, input: PaymentInput) -> 
     if status == InvoiceStatus::Paid && m.status != InvoiceStatus::Paid {
         w.emit(DomainEvent::InvoicePaid { invoice: InvoiceId(id) }).await?;
     }
+    if m.pa_requested_at.is_some() {
+        // Reported to the e-invoicing platform as 212 « Encaissée ».
+        w.enqueue(&crate::infra::queue::QueuePayload::ReportPayment { payment_id }, now)
+            .await?;
+    }
     Ok(PaymentId(payment_id))
 }
 

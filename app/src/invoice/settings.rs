@@ -1,9 +1,11 @@
 //! The invoicing settings of a workspace: one row, created with the French
 //! defaults the first time anyone reads them.
 
-use super::{DEFAULT_EARLY_DISCOUNT, DEFAULT_LATE_PENALTY, InvoiceSettings, Operation};
+use super::{ChartOfAccounts, DEFAULT_EARLY_DISCOUNT, DEFAULT_LATE_PENALTY, InvoiceSettings, Operation};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::Role;
+use crate::domain::fec::Accounts;
+use crate::domain::vat::VatRate;
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::invoice_settings;
 use crate::infra::{Audit, Scope, Write, time};
@@ -32,6 +34,64 @@ fn defaults(ws: Uuid) -> invoice_settings::Model {
         reminders_enabled: true,
         reminder_days: DEFAULT_REMINDER_DAYS.into(),
         updated_at: time::now(),
+        account_clients: String::new(),
+        account_services: String::new(),
+        account_goods: String::new(),
+        account_vat_standard: String::new(),
+        account_vat_intermediate: String::new(),
+        account_vat_reduced: String::new(),
+        account_vat_super_reduced: String::new(),
+        account_bank: String::new(),
+    }
+    .with_accounts(&ChartOfAccounts::default())
+}
+
+trait WithAccounts {
+    fn with_accounts(self, a: &ChartOfAccounts) -> Self;
+}
+
+impl WithAccounts for invoice_settings::Model {
+    fn with_accounts(mut self, a: &ChartOfAccounts) -> Self {
+        self.account_clients = a.clients.clone();
+        self.account_services = a.services.clone();
+        self.account_goods = a.goods.clone();
+        self.account_vat_standard = a.vat_standard.clone();
+        self.account_vat_intermediate = a.vat_intermediate.clone();
+        self.account_vat_reduced = a.vat_reduced.clone();
+        self.account_vat_super_reduced = a.vat_super_reduced.clone();
+        self.account_bank = a.bank.clone();
+        self
+    }
+}
+
+/// The chart of accounts as saved.
+pub fn chart(m: &invoice_settings::Model) -> ChartOfAccounts {
+    ChartOfAccounts {
+        clients: m.account_clients.clone(),
+        services: m.account_services.clone(),
+        goods: m.account_goods.clone(),
+        vat_standard: m.account_vat_standard.clone(),
+        vat_intermediate: m.account_vat_intermediate.clone(),
+        vat_reduced: m.account_vat_reduced.clone(),
+        vat_super_reduced: m.account_vat_super_reduced.clone(),
+        bank: m.account_bank.clone(),
+    }
+}
+
+/// The accounts the FEC's entries use.
+pub fn accounts(m: &invoice_settings::Model) -> Accounts {
+    let c = chart(m);
+    Accounts {
+        clients: c.clients,
+        services: c.services,
+        goods: c.goods,
+        vat: vec![
+            (VatRate::Standard, c.vat_standard),
+            (VatRate::Intermediate, c.vat_intermediate),
+            (VatRate::Reduced, c.vat_reduced),
+            (VatRate::SuperReduced, c.vat_super_reduced),
+        ],
+        bank: c.bank,
     }
 }
 
@@ -55,6 +115,7 @@ pub fn view(m: &invoice_settings::Model) -> InvoiceSettings {
         bic: m.bic.clone(),
         reminders_enabled: m.reminders_enabled,
         reminder_days: m.reminder_days.clone(),
+        accounts: chart(m),
     }
 }
 
@@ -123,6 +184,17 @@ pub fn check(s: &InvoiceSettings) -> FieldErrors {
     if let Err(message) = parse_reminder_days(&s.reminder_days) {
         errors.push("reminder_days", message);
     }
+    for (field, _, prefix, account) in s.accounts.fields() {
+        let account = account.trim();
+        if !(3..=12).contains(&account.len()) || !account.bytes().all(|b| b.is_ascii_digit()) {
+            errors.push(field, "Un numéro de compte : 3 à 12 chiffres.");
+        } else if !account.starts_with(prefix) {
+            errors.push(
+                field,
+                format!("Ce compte commence par {prefix} dans le plan comptable général."),
+            );
+        }
+    }
     errors
 }
 
@@ -151,6 +223,15 @@ pub async fn save(w: &Write, scope: &Scope, s: InvoiceSettings) -> Result<(), Ap
     row.reminders_enabled = Set(s.reminders_enabled);
     row.reminder_days = Set(s.reminder_days.trim().into());
     row.updated_at = Set(time::now());
+    let a = &s.accounts;
+    row.account_clients = Set(a.clients.trim().into());
+    row.account_services = Set(a.services.trim().into());
+    row.account_goods = Set(a.goods.trim().into());
+    row.account_vat_standard = Set(a.vat_standard.trim().into());
+    row.account_vat_intermediate = Set(a.vat_intermediate.trim().into());
+    row.account_vat_reduced = Set(a.vat_reduced.trim().into());
+    row.account_vat_super_reduced = Set(a.vat_super_reduced.trim().into());
+    row.account_bank = Set(a.bank.trim().into());
     if existing.is_some() {
         row.update(w).await?;
     } else {
@@ -162,7 +243,7 @@ pub async fn save(w: &Write, scope: &Scope, s: InvoiceSettings) -> Result<(), Ap
             Some(ws),
             EventAction::InvoiceSettingsChanged,
         )
-        .after(json!({ "due_days": s.due_days, "vat_on_debits": s.vat_on_debits })),
+        .after(json!({ "due_days": s.due_days, "vat_on_debits": s.vat_on_debits, "accounts": s.accounts })),
     )
     .await?;
     Ok(())

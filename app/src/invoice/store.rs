@@ -81,6 +81,11 @@ pub fn blank(ws: Uuid, kind: InvoiceKind, now: DateTime<Utc>, s: &invoice_settin
         updated_at: now,
         issued_at: None,
         sent_at: None,
+        client_einvoice_address: String::new(),
+        pa_requested_at: None,
+        pa_flow_id: None,
+        pa_status: None,
+        pa_detail: None,
     }
 }
 
@@ -96,7 +101,13 @@ pub fn apply_draft(row: &mut invoice::ActiveModel, draft: &InvoiceDraft, totals:
     row.client_address = Set(trim(&c.address));
     row.client_postcode = Set(trim(&c.postcode));
     row.client_city = Set(trim(&c.city));
-    row.client_siren = Set(c.siren.chars().filter(|c| !c.is_whitespace()).collect());
+    let siren: String = c.siren.chars().filter(|c| !c.is_whitespace()).collect();
+    // The directory's address belongs to the SIREN it was found for.
+    if !matches!(&row.client_siren, sea_orm::ActiveValue::Unchanged(old) | sea_orm::ActiveValue::Set(old) if *old == siren)
+    {
+        row.client_einvoice_address = Set(String::new());
+    }
+    row.client_siren = Set(siren);
     row.client_vat_number = Set(c
         .vat_number
         .chars()

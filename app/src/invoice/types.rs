@@ -361,6 +361,87 @@ pub struct InvoiceSettings {
     pub reminders_enabled: bool,
     /// Days relative to the due date ("-3,7,30").
     pub reminder_days: String,
+    /// The accounts the FEC's entries use.
+    #[serde(default)]
+    pub accounts: ChartOfAccounts,
+}
+
+/// The chart-of-accounts mapping of the FEC (plan comptable général).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartOfAccounts {
+    /// Clients (411…), each client in its auxiliary account.
+    pub clients: String,
+    /// Services revenue (706…).
+    pub services: String,
+    /// Goods revenue (707…).
+    pub goods: String,
+    /// VAT collected at 20 %.
+    pub vat_standard: String,
+    /// VAT collected at 10 %.
+    pub vat_intermediate: String,
+    /// VAT collected at 5,5 %.
+    pub vat_reduced: String,
+    /// VAT collected at 2,1 %.
+    pub vat_super_reduced: String,
+    /// Bank (512…).
+    pub bank: String,
+}
+
+impl Default for ChartOfAccounts {
+    fn default() -> ChartOfAccounts {
+        ChartOfAccounts {
+            clients: "411000".into(),
+            services: "706000".into(),
+            goods: "707000".into(),
+            vat_standard: "445712".into(),
+            vat_intermediate: "445711".into(),
+            vat_reduced: "445713".into(),
+            vat_super_reduced: "445714".into(),
+            bank: "512000".into(),
+        }
+    }
+}
+
+impl ChartOfAccounts {
+    /// Each account with its field name, what it is for and the prefix its
+    /// number must start with.
+    pub fn fields(&self) -> [(&'static str, &'static str, &'static str, &str); 8] {
+        [
+            (
+                "accounts.clients",
+                "Clients (un compte auxiliaire par client)",
+                "411",
+                &self.clients,
+            ),
+            ("accounts.services", "Prestations de services", "706", &self.services),
+            ("accounts.goods", "Ventes de marchandises", "707", &self.goods),
+            (
+                "accounts.vat_standard",
+                "TVA collectée à 20 %",
+                "4457",
+                &self.vat_standard,
+            ),
+            (
+                "accounts.vat_intermediate",
+                "TVA collectée à 10 %",
+                "4457",
+                &self.vat_intermediate,
+            ),
+            (
+                "accounts.vat_reduced",
+                "TVA collectée à 5,5 %",
+                "4457",
+                &self.vat_reduced,
+            ),
+            (
+                "accounts.vat_super_reduced",
+                "TVA collectée à 2,1 %",
+                "4457",
+                &self.vat_super_reduced,
+            ),
+            ("accounts.bank", "Banque", "512", &self.bank),
+        ]
+    }
 }
 
 /// The French defaults (Code de commerce L441-10).
@@ -375,3 +456,27 @@ pub const RECOVERY_INDEMNITY: &str =
 pub const REDUCED_RATE_CERTIFICATION: &str = "Le client certifie que les travaux portent sur un local à usage d'habitation achevé depuis plus de deux ans et qu'ils remplissent les conditions du taux réduit de TVA (art. 279-0 bis et 278-0 bis A du CGI).";
 /// The reverse-charge mention (CGI art. 283-2 nonies).
 pub const REVERSE_CHARGE: &str = "Autoliquidation : TVA due par le preneur (art. 283-2 nonies du CGI).";
+
+db_enum!(
+    /// Which way a flow went between us and the e-invoicing platform.
+    FlowDirection {
+        /// Sent by us.
+        Out = "out" => "Envoyé",
+        /// Received from the platform.
+        In = "in" => "Reçu",
+    }
+);
+
+db_enum!(
+    /// What a flow exchanged with the e-invoicing platform was.
+    FlowKind {
+        /// One of our invoices or credit notes (Factur-X).
+        Invoice = "invoice" => "Facture émise",
+        /// A payment we report (status 212 « Encaissée »).
+        Payment = "payment" => "Encaissement déclaré",
+        /// A lifecycle status about one of our invoices.
+        Lifecycle = "lifecycle" => "Statut de cycle de vie",
+        /// An invoice from a supplier.
+        SupplierInvoice = "supplier_invoice" => "Facture fournisseur",
+    }
+);

@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("invoices") view={Lazy::<InvoicesRoute>::new()} />
                     <Route path=path!("invoices/:id") view={Lazy::<InvoiceRoute>::new()} />
                     <Route path=path!("accounting") view={Lazy::<AccountingRoute>::new()} />
+                    <Route path=path!("einvoicing") view={Lazy::<EInvoicingRoute>::new()} />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} />
                     <Route path=path!("outbox") view={Lazy::<OutboxRoute>::new()} />
                     <Route path=path!("outbox/:id") view={Lazy::<EmailRoute>::new()} />

@@ -66,6 +66,12 @@ fn items(me: &Me) -> Vec<NavItem> {
             short: "Compta",
             icon: IconName::Chart,
         });
+        items.push(NavItem {
+            href: "/app/einvoicing",
+            label: "Facturation électronique",
+            short: "E-factures",
+            icon: IconName::Document,
+        });
     }
     if role.is_some_and(Role::can_view_audit) {
         items.push(NavItem {

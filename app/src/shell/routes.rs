@@ -164,6 +164,8 @@ page_group! {
         InvoiceRoute => crate::invoice::ui::InvoicePage;
         /// `/app/accounting`
         AccountingRoute => crate::invoice::ui::AccountingPage;
+        /// `/app/einvoicing`
+        EInvoicingRoute => crate::invoice::einvoicing::ui::EInvoicingPage;
     }
 }
 

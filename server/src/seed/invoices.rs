@@ -287,3 +287,29 @@ pub async fn fill(state: &AppState, ws: Uuid, pack: TradePack, owner_id: Uuid, o
     .await?;
     Ok(())
 }
+
+/// Sends one issued B2B invoice of the workspace through the e-invoicing
+/// platform (the local folder by default delivers it to its buyer: the
+/// sales demo bills the artisan's company, which receives it as a supplier
+/// invoice).
+pub async fn transmit_one(state: &AppState, ws: Uuid, owner_id: Uuid, owner_name: &str) -> Result<(), String> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let scope = owner_scope(state, ws, owner_id, owner_name).await?;
+    let Some(row) = app::infra::entity::invoice::Entity::find()
+        .filter(app::infra::entity::invoice::Column::WorkspaceId.eq(ws))
+        .filter(app::infra::entity::invoice::Column::Number.is_not_null())
+        .filter(app::infra::entity::invoice::Column::ClientSiren.ne(""))
+        .filter(app::infra::entity::invoice::Column::Kind.ne(app::invoice::InvoiceKind::CreditNote))
+        .order_by_asc(app::infra::entity::invoice::Column::Number)
+        .one(&state.db)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        return Ok(());
+    };
+    in_write(state, &scope, async |w| {
+        app::invoice::einvoicing::service::request_transmit(w, &scope, row.id).await
+    })
+    .await?;
+    app::invoice::einvoicing::service::transmit(state, row.id).await
+}

@@ -196,6 +196,9 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
         if demo.pack != app::domain::TradePack::Coach {
             invoices::fill(state, ws.id, demo.pack, owner.id, demo.owner.name).await?;
         }
+        if demo.pack == app::domain::TradePack::Sales {
+            invoices::transmit_one(state, ws.id, owner.id, demo.owner.name).await?;
+        }
         if demo.pack == app::domain::TradePack::Coach {
             // Two months of DM-setter activity for the coach dashboard.
             coach::generate(state, ws.id, 400, 60, 1).await?;
@@ -226,5 +229,7 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
             w.commit().await.map_err(|e| e.to_string())?;
         }
     }
+    // The platform's answers and the invoice delivered between demo companies.
+    app::invoice::einvoicing::ingest::receive_all(state).await?;
     Ok(())
 }

@@ -9,6 +9,7 @@ mod admin;
 mod auth;
 mod dashboards;
 mod domain_events;
+mod einvoicing;
 mod events;
 mod http_surface;
 mod invoices;

@@ -219,6 +219,17 @@ fn cases() -> BTreeMap<&'static str, Case> {
         ("delete_invoice", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
         ("fetch_invoice", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
         ("issue_invoice", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
+        ("transmit_invoice", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
+        (
+            "fetch_einvoice_state",
+            ForeignIds(|f| vec![("id", f.invoice_id.clone())]),
+        ),
+        ("lookup_directory", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
+        ("fetch_einvoicing", NoForeignInput("scope from the session")),
+        (
+            "sync_einvoicing",
+            NoForeignInput("scope from the session: its own SIREN's flows"),
+        ),
         ("send_invoice", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
         ("release_holdback", ForeignIds(|f| vec![("id", f.invoice_id.clone())])),
         (

@@ -63,6 +63,17 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub issued_at: Option<DateTimeUtc>,
     pub sent_at: Option<DateTimeUtc>,
+    /// The buyer's electronic address (BT-49) from the directory; the SIREN
+    /// is used when empty.
+    pub client_einvoice_address: String,
+    /// When a member asked to send it through the e-invoicing platform.
+    pub pa_requested_at: Option<DateTimeUtc>,
+    /// The platform's id of the sent invoice.
+    pub pa_flow_id: Option<String>,
+    /// Its latest lifecycle status (200…213).
+    pub pa_status: Option<i32>,
+    /// Why, for a refusal, a dispute or a rejection.
+    pub pa_detail: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -18,6 +18,15 @@ pub struct Model {
     pub reminders_enabled: bool,
     pub reminder_days: String,
     pub updated_at: DateTimeUtc,
+    /// The FEC's accounts (plan comptable général).
+    pub account_clients: String,
+    pub account_services: String,
+    pub account_goods: String,
+    pub account_vat_standard: String,
+    pub account_vat_intermediate: String,
+    pub account_vat_reduced: String,
+    pub account_vat_super_reduced: String,
+    pub account_bank: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,7 +1,6 @@
 //! `/app/accounting`: the FEC of a period for the accountant, and the
-//! accounts its entries use.
+//! invoicing settings with the accounts its entries use.
 
-use crate::domain::fec::Accounts;
 use crate::ui::{ButtonKind, GlassCard, PageHeader, button_class};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,19 +30,6 @@ pub fn AccountingPage() -> impl IntoView {
         };
         format!("/app/accounting/fec?from={f}&to={t}")
     };
-    let accounts = Accounts::default();
-    let mut rows: Vec<(String, String)> = vec![
-        (
-            accounts.clients.clone(),
-            "Clients (un compte auxiliaire par client)".into(),
-        ),
-        (accounts.services.clone(), "Prestations de services".into()),
-        (accounts.goods.clone(), "Ventes de marchandises".into()),
-    ];
-    for (rate, account) in &accounts.vat {
-        rows.push((account.clone(), format!("TVA collectée à {}", rate.label())));
-    }
-    rows.push((accounts.bank.clone(), "Banque".into()));
     view! {
         <Title text="Comptabilité" />
         <PageHeader title="Comptabilité".to_string() subtitle="Le fichier des écritures comptables (FEC) de vos ventes et encaissements, pour votre expert-comptable.">
@@ -80,29 +66,6 @@ pub fn AccountingPage() -> impl IntoView {
             </form>
         </GlassCard>
         <super::settings::InvoiceSettingsCard />
-        <GlassCard class="mb-4">
-            <h2 class="mb-3 text-lg font-semibold text-fg">"Plan de comptes utilisé"</h2>
-            <table class="w-full text-sm">
-                <caption class="sr-only">"Comptes du plan comptable général utilisés par le FEC"</caption>
-                <thead>
-                    <tr class="text-left text-muted">
-                        <th scope="col" class="py-1 pr-4 font-medium">"Compte"</th>
-                        <th scope="col" class="py-1 font-medium">"Usage"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows
-                        .into_iter()
-                        .map(|(account, usage)| view! {
-                            <tr class="border-t border-white/10">
-                                <td class="py-1.5 pr-4 font-mono text-fg">{account}</td>
-                                <td class="py-1.5 text-fg">{usage}</td>
-                            </tr>
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </GlassCard>
     }
 }
 

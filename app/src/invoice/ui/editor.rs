@@ -245,6 +245,7 @@ pub fn DraftEditor(current: RwSignal<InvoiceView>) -> impl IntoView {
                 <TextField label="Société (client professionnel)" name="client.company" value=company error=f("client.company") hint="Laissez vide pour un particulier." />
                 <TextField label="Email" name="client.email" value=email error=f("client.email") kind="email" />
                 <TextField label="SIREN (professionnel)" name="client.siren" value=siren error=f("client.siren") inputmode="numeric" />
+                <crate::invoice::einvoicing::ui::DirectoryLookup id draft=Callback::new(move |_| draft.with_value(|f| f())) />
                 <TextField label="N° de TVA intracommunautaire" name="client.vat_number" value=vat_number error=f("client.vat_number") />
                 <TextField label="Adresse" name="client.address" value=address error=f("client.address") />
                 <TextField label="Code postal" name="client.postcode" value=postcode error=f("client.postcode") inputmode="numeric" />

@@ -144,6 +144,7 @@ pub fn IssuedInvoice(current: RwSignal<InvoiceView>) -> impl IntoView {
                         </button>
                     })}
                 </GlassCard>
+                <crate::invoice::einvoicing::ui::EInvoiceCard id=v.id can_manage=v.can_manage />
                 <GlassCard class="mb-4">
                     <QuoteBody lines=v.draft.lines.clone() totals=v.totals.clone() />
                     <QuoteTotals totals=v.totals.clone() deposit=crate::domain::quote_totals::Deposit::None />

@@ -1,9 +1,10 @@
 //! The invoicing settings: days to pay, penalties, discount, VAT option,
-//! bank account (printed and embedded in the Factur-X), unpaid reminders.
+//! bank account (printed and embedded in the Factur-X), unpaid reminders,
+//! the chart of accounts of the FEC.
 
 use crate::error::AppError;
 use crate::invoice::api::{fetch_invoice_settings, save_invoice_settings};
-use crate::invoice::{InvoiceSettings, Operation};
+use crate::invoice::{ChartOfAccounts, InvoiceSettings, Operation};
 use crate::ui::{Button, Checkbox, FormAlert, GlassCard, LoadingState, SelectField, TextField, field_error};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,6 +33,17 @@ fn Form(initial: InvoiceSettings) -> impl IntoView {
     let bic = RwSignal::new(initial.bic);
     let reminders_enabled = RwSignal::new(initial.reminders_enabled);
     let reminder_days = RwSignal::new(initial.reminder_days);
+    let a = initial.accounts;
+    let accounts = [
+        RwSignal::new(a.clients),
+        RwSignal::new(a.services),
+        RwSignal::new(a.goods),
+        RwSignal::new(a.vat_standard),
+        RwSignal::new(a.vat_intermediate),
+        RwSignal::new(a.vat_reduced),
+        RwSignal::new(a.vat_super_reduced),
+        RwSignal::new(a.bank),
+    ];
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
     let saved = RwSignal::new(false);
@@ -50,6 +62,28 @@ fn Form(initial: InvoiceSettings) -> impl IntoView {
             bic: bic.get_untracked(),
             reminders_enabled: reminders_enabled.get_untracked(),
             reminder_days: reminder_days.get_untracked(),
+            accounts: {
+                let [
+                    clients,
+                    services,
+                    goods,
+                    vat_standard,
+                    vat_intermediate,
+                    vat_reduced,
+                    vat_super_reduced,
+                    bank,
+                ] = accounts.map(|a| a.get_untracked());
+                ChartOfAccounts {
+                    clients,
+                    services,
+                    goods,
+                    vat_standard,
+                    vat_intermediate,
+                    vat_reduced,
+                    vat_super_reduced,
+                    bank,
+                }
+            },
         };
         busy.set(true);
         saved.set(false);
@@ -90,6 +124,22 @@ fn Form(initial: InvoiceSettings) -> impl IntoView {
             <Checkbox name="reminders_enabled" checked=reminders_enabled error=f("reminders_enabled")>
                 "Relancer les clients des factures impayées"
             </Checkbox>
+            <fieldset class="mb-4" data-testid="chart-of-accounts">
+                <legend class="mb-2 text-base font-semibold text-fg">"Plan de comptes du FEC"</legend>
+                <p class="mb-3 text-sm text-muted">
+                    "Les comptes du plan comptable général utilisés par les écritures ; chaque client a son compte auxiliaire sous le compte clients."
+                </p>
+                <div class="grid gap-x-4 sm:grid-cols-2">
+                    {ChartOfAccounts::default()
+                        .fields()
+                        .into_iter()
+                        .zip(accounts)
+                        .map(|((name, label, _, _), value)| view! {
+                            <TextField label=label name=name value error=f(name) inputmode="numeric" autocomplete="off" />
+                        })
+                        .collect_view()}
+                </div>
+            </fieldset>
             <Button r#type="button" busy on_click=Callback::new(save) testid="save-invoice-settings">
                 "Enregistrer"
             </Button>

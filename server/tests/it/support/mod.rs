@@ -3,6 +3,7 @@
 //! HTTP like a browser (cookies, same-origin headers).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod pa;
 pub mod quotes;
 pub mod smtp;
 
@@ -61,6 +62,8 @@ pub struct Options {
     pub no_dispatch: bool,
     /// `COMPTOIR_BASE_URL` instead of the server's own `http://` address.
     pub base_url: Option<String>,
+    /// An AFNOR e-invoicing platform instead of the local folder.
+    pub platform: Option<server::afnor::AfnorConfig>,
 }
 
 async fn fresh_database(dir: &std::path::Path) -> (String, Option<String>) {
@@ -117,6 +120,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         log_format: LogFormat::Pretty,
         run_worker: !options.no_worker,
         run_dispatcher: !options.no_dispatch,
+        einvoicing_dir: dir.join("einvoicing"),
+        platform: options.platform.clone(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
