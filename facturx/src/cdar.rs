@@ -23,6 +23,8 @@ pub struct Lifecycle {
     pub invoice_number: String,
     /// That invoice's issue date (BT-2).
     pub invoice_date: NaiveDate,
+    /// That invoice's type code (BT-3: 380, 381 credit note, 386 deposit).
+    pub invoice_type: String,
     /// The status code, 200 to 213.
     pub status: u16,
     /// Why (refusal, dispute, rejection), when given.
@@ -87,7 +89,7 @@ pub fn to_xml(l: &Lifecycle) -> String {
     x.open("ram:ReferenceReferencedDocument", &[]);
     x.text("ram:IssuerAssignedID", &l.invoice_number);
     x.text("ram:StatusCode", "10");
-    x.text("ram:TypeCode", "380");
+    x.text("ram:TypeCode", &l.invoice_type);
     x.open("ram:FormattedIssueDateTime", &[]);
     x.leaf(
         "qdt:DateTimeString",
@@ -160,6 +162,9 @@ pub fn parse(xml: &str) -> Result<Lifecycle, String> {
     let invoice_date = NaiveDate::parse_from_str(&date_raw, "%Y%m%d")
         .map_err(|_| format!("date de la facture illisible : {date_raw}"))?;
     let invoice_number = text(child(referenced, "IssuerAssignedID"));
+    let invoice_type = Some(text(child(referenced, "TypeCode")))
+        .filter(|t| t.len() == 3 && t.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| "380".into());
     if invoice_number.is_empty() || invoice_number.chars().any(char::is_control) {
         return Err("numéro de facture manquant ou illisible".into());
     }
@@ -183,6 +188,7 @@ pub fn parse(xml: &str) -> Result<Lifecycle, String> {
         recipient_siren: siren_of(child(header, "RecipientTradeParty")),
         invoice_number,
         invoice_date,
+        invoice_type,
         status,
         reason,
         amounts,
@@ -204,6 +210,7 @@ mod tests {
             recipient_siren: "552100554".into(),
             invoice_number: "F-2026-0001".into(),
             invoice_date: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            invoice_type: "386".into(),
             status: 212,
             reason: None,
             amounts: vec![(2_000, 120_000), (550, 10_550)],

@@ -49,21 +49,41 @@ fn inflate(raw: &[u8]) -> Option<Vec<u8>> {
     (out.len() as u64 <= MAX_XML_BYTES).then_some(out)
 }
 
+/// How far back from `/EmbeddedFile` the object's start is looked for.
+const DICT_WINDOW: usize = 4096;
+/// Candidate streams looked at, at most (a crafted file cannot make the
+/// scan quadratic).
+const MAX_CANDIDATES: usize = 64;
+
 /// The embedded invoice XML of a PDF, if any.
 pub fn embedded_xml(pdf: &[u8]) -> Option<String> {
     let mut from = 0;
+    let mut candidates = 0;
     while let Some(at) = find(pdf, b"/EmbeddedFile", from) {
         from = at + 1;
         // Skip `/EmbeddedFiles` (the name tree) and the `/EF` key's uses.
         if pdf.get(at + 13) == Some(&b's') {
             continue;
         }
-        // The object's start: its dictionary may hold nested ones.
-        let Some(dict_start) = pdf[..at].windows(3).rposition(|w| w == b"obj") else {
+        candidates += 1;
+        if candidates > MAX_CANDIDATES {
+            return None;
+        }
+        // The object's start, close before: its dictionary may hold nested ones.
+        let window = at.saturating_sub(DICT_WINDOW);
+        let Some(dict_start) = pdf[window..at]
+            .windows(3)
+            .rposition(|w| w == b"obj")
+            .map(|p| p + window)
+        else {
             continue;
         };
-        let Some(stream_kw) = find(pdf, b"stream", at) else {
-            break;
+        let Some(stream_kw) = pdf
+            .get(at..(at + DICT_WINDOW).min(pdf.len()))
+            .and_then(|w| find(w, b"stream", 0))
+            .map(|p| p + at)
+        else {
+            continue;
         };
         let dict = &pdf[dict_start..stream_kw];
         if find(dict, b"endobj", 0).is_some() || find(dict, b"/Type", 0).is_none() {
@@ -76,11 +96,11 @@ pub fn embedded_xml(pdf: &[u8]) -> Option<String> {
         if pdf.get(body) == Some(&b'\n') {
             body += 1;
         }
-        let end = match direct_length(dict) {
-            Some(len) if body + len <= pdf.len() => body + len,
+        let end = match direct_length(dict).and_then(|len| body.checked_add(len)) {
+            Some(end) if end <= pdf.len() => end,
             _ => find(pdf, b"endstream", body)?,
         };
-        let raw = &pdf[body..end];
+        let raw = pdf.get(body..end)?;
         let bytes = if find(dict, b"/FlateDecode", 0).is_some() {
             inflate(raw)?
         } else {
@@ -132,5 +152,18 @@ mod tests {
         assert_eq!(embedded_xml(&pdf_with(b"hello", "")), None);
         assert_eq!(embedded_xml(b"%PDF-1.7 /EmbeddedFile"), None);
         assert_eq!(embedded_xml(b""), None);
+    }
+
+    #[test]
+    fn crafted_lengths_and_repetitions_are_refused_quickly() {
+        let huge = b"1 0 obj\n<< /Type /EmbeddedFile /Length 18446744073709551615 >>\nstream\nabc\nendstream\nendobj";
+        assert_eq!(embedded_xml(huge), None);
+        let many = b"1 0 obj "
+            .iter()
+            .copied()
+            .chain(b"/EmbeddedFile ".repeat(200_000))
+            .collect::<Vec<u8>>();
+        // Stops after MAX_CANDIDATES instead of scanning back 200,000 times.
+        assert_eq!(embedded_xml(&many), None);
     }
 }

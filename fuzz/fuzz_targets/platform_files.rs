@@ -16,5 +16,6 @@ fuzz_target!(|bytes: &[u8]| {
         assert_eq!(again.status, message.status);
         assert_eq!(again.invoice_number, message.invoice_number);
         assert_eq!(again.amounts, message.amounts);
+        assert_eq!(again.invoice_type, message.invoice_type);
     }
 });

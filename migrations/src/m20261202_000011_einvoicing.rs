@@ -1,7 +1,8 @@
 //! E-invoicing through a Plateforme Agréée: the platform state of each
 //! invoice, every flow exchanged with the platform (sent invoices and
 //! payment reports, received lifecycle statuses and supplier invoices),
-//! the supplier invoices received, and where each workspace's reading of
+//! the supplier invoices received, which workspace speaks for which SIREN
+//! on the platform, and where each workspace's reading of
 //! its incoming flows stopped. Also the chart of accounts of the FEC,
 //! editable in the invoicing settings.
 
@@ -43,6 +44,7 @@ impl MigrationTrait for Migration {
         add_column(m, string_null("pa_flow_id").to_owned()).await?;
         add_column(m, integer_null("pa_status").to_owned()).await?;
         add_column(m, text_null("pa_detail").to_owned()).await?;
+        add_column(m, timestamp_with_time_zone_null("pa_status_at").to_owned()).await?;
         for (column, default) in ACCOUNTS {
             add_to(m, "invoice_settings", string(column).default(default).to_owned()).await?;
         }
@@ -111,6 +113,25 @@ impl MigrationTrait for Migration {
         m.create_index(index("received_invoices", "received", &["workspace_id", "received_at"]))
             .await?;
 
+        // One workspace per SIREN on the platform: the company's flows are
+        // read and sent by that workspace only.
+        m.create_table(
+            Table::create()
+                .table("einvoice_enrolments")
+                .col(string("siren").primary_key())
+                .col(uuid("workspace_id"))
+                .col(timestamp_with_time_zone("enrolled_at"))
+                .foreign_key(&mut fk("einvoice_enrolments", "workspace_id", "workspaces"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            index("einvoice_enrolments", "workspace", &["workspace_id"])
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+
         m.create_table(
             Table::create()
                 .table("einvoice_cursors")
@@ -124,10 +145,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["einvoice_cursors", "received_invoices", "einvoice_flows"] {
+        for table in [
+            "einvoice_cursors",
+            "einvoice_enrolments",
+            "received_invoices",
+            "einvoice_flows",
+        ] {
             m.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         for column in [
+            "pa_status_at",
             "pa_detail",
             "pa_status",
             "pa_flow_id",

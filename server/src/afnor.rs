@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 
 /// Flows asked per search.
 const PAGE: u32 = 50;
+/// Readings start this far before the newest update seen: a flow updated
+/// at the same instant but listed later is not missed (readers are idempotent).
+const OVERLAP_SECS: i64 = 60;
 /// Largest file downloaded from the platform.
 const MAX_DOWNLOAD: usize = 20 << 20;
 
@@ -134,23 +137,40 @@ impl AfnorPlatform {
         if status.is_success() {
             return reply.json().await.map_err(|e| unavailable(what, e));
         }
+        if status == StatusCode::UNAUTHORIZED {
+            // A token revoked early: the next call fetches a new one.
+            *self.token.lock().await = None;
+        }
         Err(refusal(status, reply.json().await.unwrap_or(Value::Null), what))
     }
 
-    async fn download(&self, organization: &str, flow_id: &str) -> Result<Vec<u8>, PlatformError> {
+    /// The original file of a flow: `Ok(Err(reason))` when it cannot be had
+    /// for good (gone, refused, too large), `Err` when worth trying later.
+    async fn download(&self, organization: &str, flow_id: &str) -> Result<Result<Vec<u8>, String>, PlatformError> {
         let url = format!("{}/v1/flows/{}", self.config.flow_url, urlencode(flow_id));
         let request = self
             .with_auth(self.http.get(url).query(&[("docType", "Original")]), Some(organization))
             .await?;
-        let reply = request.send().await.map_err(|e| unavailable("download", e))?;
-        if !reply.status().is_success() {
-            return Err(PlatformError::Unavailable(format!("download: HTTP {}", reply.status())));
+        let mut reply = request.send().await.map_err(|e| unavailable("download", e))?;
+        let status = reply.status();
+        if matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN | StatusCode::GONE) {
+            return Ok(Err(format!(
+                "fichier indisponible sur la plateforme (HTTP {})",
+                status.as_u16()
+            )));
         }
-        if reply.content_length().is_some_and(|n| n as usize > MAX_DOWNLOAD) {
-            return Err(PlatformError::Unavailable("download: file too large".into()));
+        if !status.is_success() {
+            return Err(PlatformError::Unavailable(format!("download: HTTP {status}")));
         }
-        let bytes = reply.bytes().await.map_err(|e| unavailable("download", e))?;
-        Ok(bytes.to_vec())
+        // Read in chunks up to the cap (a compressed or chunked answer has no length).
+        let mut bytes = Vec::new();
+        while let Some(chunk) = reply.chunk().await.map_err(|e| unavailable("download", e))? {
+            if bytes.len() + chunk.len() > MAX_DOWNLOAD {
+                return Ok(Err("fichier trop volumineux".into()));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(Ok(bytes))
     }
 }
 
@@ -205,14 +225,17 @@ impl EInvoicing for AfnorPlatform {
             FlowSyntax::FacturX => ("Factur-X", "application/pdf"),
             FlowSyntax::Cdar => ("CDAR", "application/xml"),
         };
-        let info = json!({
+        let mut info = json!({
             "trackingId": flow.tracking_id,
             "name": flow.file_name,
             "processingRule": flow.processing_rule,
             "flowSyntax": syntax,
-            "flowProfile": "CIUS",
             "sha256": hex::encode(sha2::Sha256::digest(&flow.bytes)),
         });
+        if flow.syntax == FlowSyntax::FacturX {
+            // EN 16931 (the profile of the Factur-X sent): the CIUS.
+            info["flowProfile"] = json!("CIUS");
+        }
         let info_part = reqwest::multipart::Part::text(info.to_string())
             .mime_str("application/json")
             .map_err(|e| unavailable("submit", e))?;
@@ -245,49 +268,72 @@ impl EInvoicing for AfnorPlatform {
     }
 
     async fn receive(&self, organization: &str, cursor: Option<&str>) -> Result<FlowPage, PlatformError> {
+        // The stored cursor is the newest `updatedAt` read (`t:…`); the
+        // platform's own cursors only page within one call.
+        let newest_read = cursor
+            .and_then(|c| c.strip_prefix("t:"))
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&chrono::Utc));
         let mut filter = json!({
             "flowDirection": ["In"],
             "flowType": ["CustomerInvoiceLC", "SupplierInvoice"],
+            "ackStatus": "Ok",
         });
-        let mut body = json!({ "limit": PAGE });
-        match cursor.and_then(|c| c.split_once(':')) {
-            Some(("c", next)) => body["cursor"] = json!(next),
-            Some(("t", after)) => filter["updatedAfter"] = json!(after),
-            _ => {}
+        if let Some(at) = newest_read {
+            let after = at - chrono::TimeDelta::seconds(OVERLAP_SECS);
+            filter["updatedAfter"] = json!(after.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
         }
-        body["where"] = filter;
         let url = format!("{}/v1/flows/search", self.config.flow_url);
-        let request = self
-            .with_auth(self.http.post(url).json(&body), Some(organization))
-            .await?;
-        let found = self.json(request, "search").await?;
-        let results = found["results"].as_array().cloned().unwrap_or_default();
-        let mut flows = Vec::with_capacity(results.len());
-        let mut last_update: Option<String> = None;
-        for flow in &results {
-            if let Some(at) = flow["updatedAt"].as_str() {
-                last_update = Some(at.to_string());
+        let mut page_cursor: Option<String> = None;
+        let mut flows = Vec::new();
+        let mut newest = newest_read;
+        loop {
+            let mut body = json!({ "limit": PAGE, "where": filter });
+            if let Some(next) = &page_cursor {
+                body["cursor"] = json!(next);
             }
-            let kind = match flow["flowType"].as_str() {
-                Some("CustomerInvoiceLC") => IncomingKind::Lifecycle,
-                Some("SupplierInvoice") => IncomingKind::SupplierInvoice,
-                _ => continue,
-            };
-            let Some(flow_id) = flow["flowId"].as_str() else {
-                continue;
-            };
-            flows.push(IncomingFlow {
-                flow_id: flow_id.to_string(),
-                kind,
-                file_name: flow["name"].as_str().unwrap_or(flow_id).to_string(),
-                bytes: self.download(organization, flow_id).await?,
-            });
+            let request = self
+                .with_auth(self.http.post(&url).json(&body), Some(organization))
+                .await?;
+            let found = self.json(request, "search").await?;
+            for flow in found["results"].as_array().map(Vec::as_slice).unwrap_or_default() {
+                let updated = flow["updatedAt"]
+                    .as_str()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.with_timezone(&chrono::Utc));
+                let kind = match flow["flowType"].as_str() {
+                    Some("CustomerInvoiceLC") => IncomingKind::Lifecycle,
+                    Some("SupplierInvoice") => IncomingKind::SupplierInvoice,
+                    _ => continue,
+                };
+                let Some(flow_id) = flow["flowId"].as_str() else {
+                    continue;
+                };
+                let (bytes, problem) = match self.download(organization, flow_id).await? {
+                    Ok(bytes) => (bytes, None),
+                    Err(why) => (Vec::new(), Some(why)),
+                };
+                flows.push(IncomingFlow {
+                    flow_id: flow_id.to_string(),
+                    kind,
+                    file_name: flow["name"].as_str().unwrap_or(flow_id).chars().take(200).collect(),
+                    bytes,
+                    problem,
+                });
+                newest = newest.max(updated);
+            }
+            // Every page of this reading (the results' order is not
+            // specified: stopping early could skip older flows for good).
+            page_cursor = found["nextCursor"].as_str().map(str::to_string);
+            if page_cursor.is_none() {
+                break;
+            }
         }
-        let (cursor, more) = match found["nextCursor"].as_str() {
-            Some(next) => (Some(format!("c:{next}")), true),
-            None => (last_update.map(|at| format!("t:{at}")), false),
-        };
-        Ok(FlowPage { flows, cursor, more })
+        Ok(FlowPage {
+            flows,
+            cursor: newest.map(|t| format!("t:{}", t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))),
+            more: false,
+        })
     }
 
     async fn lookup(&self, siren: &str) -> Result<Option<DirectoryLine>, PlatformError> {
@@ -310,9 +356,14 @@ impl EInvoicing for AfnorPlatform {
         }
         let found: Value = reply.json().await.map_err(|e| unavailable("directory", e))?;
         let lines = found["results"].as_array().cloned().unwrap_or_default();
+        let enabled = |l: &&Value| l["directoryLineStatus"].as_str().is_none_or(|s| s == "Enabled");
+        // The company's own line (no establishment, no routing code) first.
+        let own = |l: &&Value| l["siret"].as_str().is_none_or(str::is_empty) && l["routingIdentifier"].is_null();
         Ok(lines
             .iter()
-            .find(|l| l["directoryLineStatus"].as_str().is_none_or(|s| s == "Enabled"))
+            .filter(enabled)
+            .find(own)
+            .or_else(|| lines.iter().find(enabled))
             .and_then(|l| {
                 Some(DirectoryLine {
                     siren: siren.to_string(),

@@ -87,8 +87,12 @@ pub async fn run_one(state: &AppState, mailer: &dyn Mailer) -> Result<bool, sea_
                 Failure::Dead => {
                     metrics::counter!("comptoir_jobs_total", "kind" => kind.clone(), "outcome" => "dead").increment(1);
                     tracing::error!(job = %job.id, kind, attempt = job.attempts, %error, "job failed for good");
-                    if let Ok(QueuePayload::SendEmail { email_id }) = serde_json::from_str(&job.payload) {
-                        outbox::give_up(&state.db, email_id).await?;
+                    match serde_json::from_str(&job.payload) {
+                        Ok(QueuePayload::SendEmail { email_id }) => outbox::give_up(&state.db, email_id).await?,
+                        Ok(QueuePayload::TransmitInvoice { invoice_id }) => {
+                            app::invoice::einvoicing::service::give_up(&state.db, invoice_id).await?
+                        }
+                        _ => {}
                     }
                 }
             }

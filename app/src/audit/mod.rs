@@ -153,6 +153,8 @@ string_enum!(
         PaymentReported = "payment.reported" => "Encaissement déclaré à la plateforme",
         /// A supplier invoice arrived through the platform.
         SupplierInvoiceReceived = "received_invoice.received" => "Facture fournisseur reçue",
+        /// The workspace was enrolled under its SIREN on the e-invoicing platform.
+        PlatformEnrolled = "einvoicing.enrolled" => "Inscription à la plateforme de facturation électronique",
         /// The buyer's electronic address was found in the directory.
         DirectoryLookedUp = "invoice.directory_lookup" => "Adresse électronique trouvée dans l'annuaire",
         /// The holdback of an invoice became due.

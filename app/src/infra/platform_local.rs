@@ -34,6 +34,11 @@ impl LocalPlatform {
         LocalPlatform { dir }
     }
 
+    /// The folder (for the operator; not shown to users).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     fn org_dir(&self, organization: &str) -> Result<PathBuf, PlatformError> {
         // Only SIRENs name folders: nothing else reaches the file system.
         if organization.len() != 9 || !organization.bytes().all(|b| b.is_ascii_digit()) {
@@ -75,7 +80,8 @@ impl EInvoicing for LocalPlatform {
     }
 
     fn location(&self) -> String {
-        self.dir.display().to_string()
+        // Users see where flows go, not the server's paths.
+        "dossier local du serveur".into()
     }
 
     async fn submit(&self, flow: &OutgoingFlow) -> Result<String, PlatformError> {
@@ -101,17 +107,15 @@ impl EInvoicing for LocalPlatform {
             FlowSyntax::Cdar => "xml",
         };
         write_atomically(&sent.join(format!("{flow_id}.{ext}")), &flow.bytes).await?;
-        let meta = serde_json::json!({
-            "trackingId": flow.tracking_id,
-            "name": flow.file_name,
-            "processingRule": flow.processing_rule,
-        });
-        write_atomically(&sent.join(format!("{flow_id}.json")), meta.to_string().as_bytes()).await?;
         if let Some(invoice) = ack {
             let now = super::time::now().naive_utc();
             // Delivered to the buyer when it is a company: a workspace of
             // this install with that SIREN receives it as a supplier invoice.
-            if let Some(buyer) = invoice.buyer_siren.as_deref().filter(|b| *b != flow.organization)
+            let buyer: Option<String> = invoice
+                .buyer_siren
+                .as_deref()
+                .map(|b| b.chars().filter(char::is_ascii_digit).take(9).collect());
+            if let Some(buyer) = buyer.as_deref().filter(|b| *b != flow.organization)
                 && let Ok(buyer_dir) = self.org_dir(buyer)
             {
                 let buyer_inbox = buyer_dir.join("inbox");
@@ -126,6 +130,7 @@ impl EInvoicing for LocalPlatform {
                 recipient_siren: flow.organization.clone(),
                 invoice_number: invoice.number,
                 invoice_date: invoice.issue_date.unwrap_or(now.date()),
+                invoice_type: invoice.type_code.clone(),
                 status: 200,
                 reason: None,
                 amounts: vec![],
@@ -133,6 +138,13 @@ impl EInvoicing for LocalPlatform {
             let name = format!("{}-{flow_id}-200.xml", now.format("%Y%m%d%H%M%S%f"));
             write_atomically(&inbox.join(name), facturx::cdar::to_xml(&deposited).as_bytes()).await?;
         }
+        // Last: a retry finds the flow by this file only once all of it is written.
+        let meta = serde_json::json!({
+            "trackingId": flow.tracking_id,
+            "name": flow.file_name,
+            "processingRule": flow.processing_rule,
+        });
+        write_atomically(&sent.join(format!("{flow_id}.json")), meta.to_string().as_bytes()).await?;
         Ok(flow_id)
     }
 
@@ -188,6 +200,7 @@ impl EInvoicing for LocalPlatform {
                     kind,
                     file_name: name.clone(),
                     bytes,
+                    problem: None,
                 });
             }
         }

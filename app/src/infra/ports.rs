@@ -97,6 +97,9 @@ pub struct IncomingFlow {
     pub file_name: String,
     /// Content.
     pub bytes: Vec<u8>,
+    /// Why the content could not be fetched for good (gone, too large): the
+    /// flow is recorded with the reason and reading goes on past it.
+    pub problem: Option<String>,
 }
 
 /// One page of incoming flows, and where the next reading starts.
@@ -154,7 +157,8 @@ pub trait EInvoicing: Send + Sync {
     /// The flow id of an earlier send with this tracking id, if the platform has one.
     async fn find_submitted(&self, organization: &str, tracking_id: &str) -> Result<Option<String>, PlatformError>;
 
-    /// Incoming flows of `organization` after `cursor` (from the start when `None`).
+    /// Incoming flows of `organization` after `cursor` (from the start when
+    /// `None`). A flow may come again in a later call (readers are idempotent).
     async fn receive(&self, organization: &str, cursor: Option<&str>) -> Result<FlowPage, PlatformError>;
 
     /// The directory line of a SIREN, `None` when the company has none.

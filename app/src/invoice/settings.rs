@@ -115,7 +115,7 @@ pub fn view(m: &invoice_settings::Model) -> InvoiceSettings {
         bic: m.bic.clone(),
         reminders_enabled: m.reminders_enabled,
         reminder_days: m.reminder_days.clone(),
-        accounts: chart(m),
+        accounts: Some(chart(m)),
     }
 }
 
@@ -184,7 +184,7 @@ pub fn check(s: &InvoiceSettings) -> FieldErrors {
     if let Err(message) = parse_reminder_days(&s.reminder_days) {
         errors.push("reminder_days", message);
     }
-    for (field, _, prefix, account) in s.accounts.fields() {
+    for (field, _, prefix, account) in s.accounts.iter().flat_map(ChartOfAccounts::fields) {
         let account = account.trim();
         if !(3..=12).contains(&account.len()) || !account.bytes().all(|b| b.is_ascii_digit()) {
             errors.push(field, "Un numéro de compte : 3 à 12 chiffres.");
@@ -223,15 +223,16 @@ pub async fn save(w: &Write, scope: &Scope, s: InvoiceSettings) -> Result<(), Ap
     row.reminders_enabled = Set(s.reminders_enabled);
     row.reminder_days = Set(s.reminder_days.trim().into());
     row.updated_at = Set(time::now());
-    let a = &s.accounts;
-    row.account_clients = Set(a.clients.trim().into());
-    row.account_services = Set(a.services.trim().into());
-    row.account_goods = Set(a.goods.trim().into());
-    row.account_vat_standard = Set(a.vat_standard.trim().into());
-    row.account_vat_intermediate = Set(a.vat_intermediate.trim().into());
-    row.account_vat_reduced = Set(a.vat_reduced.trim().into());
-    row.account_vat_super_reduced = Set(a.vat_super_reduced.trim().into());
-    row.account_bank = Set(a.bank.trim().into());
+    if let Some(a) = &s.accounts {
+        row.account_clients = Set(a.clients.trim().into());
+        row.account_services = Set(a.services.trim().into());
+        row.account_goods = Set(a.goods.trim().into());
+        row.account_vat_standard = Set(a.vat_standard.trim().into());
+        row.account_vat_intermediate = Set(a.vat_intermediate.trim().into());
+        row.account_vat_reduced = Set(a.vat_reduced.trim().into());
+        row.account_vat_super_reduced = Set(a.vat_super_reduced.trim().into());
+        row.account_bank = Set(a.bank.trim().into());
+    }
     if existing.is_some() {
         row.update(w).await?;
     } else {

@@ -86,6 +86,7 @@ pub fn blank(ws: Uuid, kind: InvoiceKind, now: DateTime<Utc>, s: &invoice_settin
         pa_flow_id: None,
         pa_status: None,
         pa_detail: None,
+        pa_status_at: None,
     }
 }
 

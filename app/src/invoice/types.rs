@@ -361,9 +361,10 @@ pub struct InvoiceSettings {
     pub reminders_enabled: bool,
     /// Days relative to the due date ("-3,7,30").
     pub reminder_days: String,
-    /// The accounts the FEC's entries use.
+    /// The accounts the FEC's entries use; left as saved when absent (an
+    /// older client or an API caller that does not send them).
     #[serde(default)]
-    pub accounts: ChartOfAccounts,
+    pub accounts: Option<ChartOfAccounts>,
 }
 
 /// The chart-of-accounts mapping of the FEC (plan comptable général).

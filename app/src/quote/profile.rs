@@ -254,6 +254,18 @@ pub async fn save(w: &Write, scope: &Scope, s: BusinessSettings) -> Result<(), A
     p.legal_name = t(&id.legal_name);
     p.legal_form = t(&id.legal_form);
     p.siret = id.siret.chars().filter(|c| c.is_ascii_digit()).collect();
+    // The company a workspace speaks for on the e-invoicing platform does not change.
+    if let Some(siren) = crate::invoice::einvoicing::service::enrolled(w, ws).await?
+        && !p.siret.starts_with(&siren)
+    {
+        return Err(AppError::field(
+            "siret",
+            format!(
+                "Cet espace est inscrit à la plateforme de facturation électronique sous le SIREN {siren} : \
+                 le SIRET doit rester celui d'un établissement de cette entreprise."
+            ),
+        ));
+    }
     p.registry = t(&id.registry);
     p.vat_number = id.vat_number.replace(' ', "").to_uppercase();
     p.address = t(&id.address);

@@ -132,18 +132,20 @@ async fn lifecycle_events(app: &TestApp) -> usize {
         .len()
 }
 
-/// A lifecycle message from the platform about one of our invoices.
-fn status_message(number: &str, status: u16, reason: Option<&str>) -> Vec<u8> {
-    let at = chrono::Utc::now().naive_utc();
+/// A lifecycle message from our client about one of our invoices, reached
+/// `minutes_ago`, addressed to `recipient`.
+fn status_message(number: &str, status: u16, minutes_ago: i64, recipient: &str) -> Vec<u8> {
+    let now = chrono::Utc::now();
     facturx::cdar::to_xml(&facturx::cdar::Lifecycle {
         id: format!("LC-{number}-{status}"),
-        at,
+        at: (now - chrono::TimeDelta::minutes(minutes_ago)).naive_utc(),
         sender_siren: SUPPLIER_SIREN.into(),
-        recipient_siren: OUR_SIREN.into(),
+        recipient_siren: recipient.into(),
         invoice_number: number.into(),
-        invoice_date: at.date(),
+        invoice_date: app::infra::time::paris_day(now),
+        invoice_type: "380".into(),
         status,
-        reason: reason.map(str::to_string),
+        reason: None,
         amounts: vec![],
     })
     .into_bytes()
@@ -216,7 +218,7 @@ async fn the_local_platform_acknowledges_reports_payments_and_receives_supplier_
     std::fs::write(inbox.join("30000000-supplier.pdf"), &their_pdf).unwrap();
     std::fs::write(
         inbox.join("30000001-status.xml"),
-        status_message("F-1999-0001", 205, None),
+        status_message("F-1999-0001", 205, 0, OUR_SIREN),
     )
     .unwrap();
     std::fs::write(inbox.join("30000002-notes.xml"), b"<notes/>").unwrap();
@@ -293,6 +295,36 @@ async fn the_local_platform_acknowledges_reports_payments_and_receives_supplier_
         "{:?}",
         theirs_page.received
     );
+    // A workspace claiming our SIREN cannot speak for us on the platform, and
+    // ours keeps its company.
+    let impostor = app.owner("eve@imposteur.test", "Imposteur", "artisan").await;
+    with_identity(&impostor).await;
+    let claimed = impostor.run(SyncEinvoicing {}).await;
+    assert!(
+        matches!(&claimed, Err(AppError::Conflict(m)) if m.contains("déjà inscrit")),
+        "{claimed:?}"
+    );
+    let theirs_too = issued_b2b(&impostor, "Bâti Rhône SAS", SUPPLIER_SIREN).await;
+    let claimed = impostor.run(TransmitInvoice { id: theirs_too }).await;
+    assert!(
+        matches!(&claimed, Err(AppError::Conflict(m)) if m.contains("déjà inscrit")),
+        "{claimed:?}"
+    );
+    assert!(impostor.run(FetchEinvoicing {}).await.unwrap().received.is_empty());
+    let moved = serde_json::json!({"settings": {
+        "identity": {"legal_name": "Plomberie Martin SARL", "legal_form": "SARL", "siret": SUPPLIER_SIRET,
+            "registry": "RCS Lyon", "vat_number": "", "address": "12 rue des Lilas",
+            "postcode": "69003", "city": "Lyon", "building_work": false, "insurer": "",
+            "insurance_policy": "", "insurance_cover": ""},
+        "phone": "", "email": "", "accent_color": "#1d4ed8", "template": "modern", "header_text": "",
+        "footer_text": "", "conditions_text": "", "payment_terms": "À réception.", "validity_days": 30,
+        "reminders_enabled": true, "reminder_days": "2,7", "allow_decline": true}});
+    let locked = owner.call_json("save_business_settings", &moved).await.error();
+    assert!(
+        locked.field_message("siret").is_some_and(|m| m.contains(OUR_SIREN)),
+        "{locked:?}"
+    );
+
     let member = app.invite_and_join(&owner, "paul@martin.test", "member", "Paul").await;
     let forbidden = member.run(SyncEinvoicing {}).await;
     assert!(matches!(forbidden, Err(AppError::Forbidden)), "{forbidden:?}");
@@ -387,31 +419,25 @@ async fn the_afnor_platform_sends_follows_reports_and_receives() {
     );
     assert_eq!(sent[0].bytes, bytes);
 
-    // Statuses come back; a late one does not hide a later one.
-    pa.push_incoming(
-        OUR_SIREN,
-        "CustomerInvoiceLC",
-        "lc-202.xml",
-        status_message(&number, 202, None),
-    );
-    pa.push_incoming(
-        OUR_SIREN,
-        "CustomerInvoiceLC",
-        "lc-205.xml",
-        status_message(&number, 205, None),
-    );
-    pa.push_incoming(
-        OUR_SIREN,
-        "CustomerInvoiceLC",
-        "lc-204.xml",
-        status_message(&number, 204, None),
-    );
+    // Statuses come back; one delivered late (reached before the current
+    // one) joins the history without replacing it; one addressed to another
+    // company changes nothing.
+    let lc = |status, minutes_ago, to| status_message(&number, status, minutes_ago, to);
+    pa.push_incoming(OUR_SIREN, "CustomerInvoiceLC", "lc-202.xml", lc(202, 30, OUR_SIREN));
+    pa.push_incoming(OUR_SIREN, "CustomerInvoiceLC", "lc-205.xml", lc(205, 10, OUR_SIREN));
+    pa.push_incoming(OUR_SIREN, "CustomerInvoiceLC", "lc-204.xml", lc(204, 20, OUR_SIREN));
+    pa.push_incoming(OUR_SIREN, "CustomerInvoiceLC", "lc-210.xml", lc(210, 0, SUPPLIER_SIREN));
     owner.run(SyncEinvoicing {}).await.unwrap();
     let s = state(&owner, id).await;
     assert_eq!(s.status, Some(205));
     let codes: Vec<Option<i32>> = s.history.iter().map(|f| f.status).collect();
     assert_eq!(codes, vec![None, Some(202), Some(205), Some(204)]);
     assert_eq!(lifecycle_events(&app).await, 3);
+    let journal = owner.run(FetchEinvoicing {}).await.unwrap().flows;
+    assert!(
+        journal.iter().any(|f| f.detail.contains("autre entreprise")),
+        "{journal:?}"
+    );
 
     // Payment reported as 212 with the amount per VAT rate.
     owner
@@ -481,11 +507,12 @@ async fn the_fec_uses_the_chart_of_accounts_of_the_settings() {
     let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
     with_identity(&owner).await;
     let mut settings = owner.run(FetchInvoiceSettings {}).await.unwrap();
-    assert_eq!(settings.accounts, app::invoice::ChartOfAccounts::default());
+    assert_eq!(settings.accounts, Some(app::invoice::ChartOfAccounts::default()));
 
     // A revenue account where the clients go, and letters, are refused at their field.
-    settings.accounts.clients = "706000".into();
-    settings.accounts.bank = "51A".into();
+    let accounts = settings.accounts.as_mut().unwrap();
+    accounts.clients = "706000".into();
+    accounts.bank = "51A".into();
     let refused = owner
         .run_json(SaveInvoiceSettings {
             settings: settings.clone(),
@@ -501,15 +528,26 @@ async fn the_fec_uses_the_chart_of_accounts_of_the_settings() {
     assert!(refused.field_message("accounts.bank").is_some(), "{refused:?}");
     assert_eq!(
         owner.run(FetchInvoiceSettings {}).await.unwrap().accounts,
-        app::invoice::ChartOfAccounts::default(),
+        Some(app::invoice::ChartOfAccounts::default()),
         "nothing saved"
     );
 
-    settings.accounts.clients = "411100".into();
-    settings.accounts.services = "706100".into();
-    settings.accounts.vat_standard = "4457120".into();
-    settings.accounts.bank = "512100".into();
+    let accounts = settings.accounts.as_mut().unwrap();
+    accounts.clients = "411100".into();
+    accounts.services = "706100".into();
+    accounts.vat_standard = "4457120".into();
+    accounts.bank = "512100".into();
+    let chart = accounts.clone();
+    // Saving without the accounts (an older client) keeps them.
+    owner
+        .run_json(SaveInvoiceSettings {
+            settings: settings.clone(),
+        })
+        .await
+        .unwrap();
+    settings.accounts = None;
     owner.run_json(SaveInvoiceSettings { settings }).await.unwrap();
+    assert_eq!(owner.run(FetchInvoiceSettings {}).await.unwrap().accounts, Some(chart));
     let id = issued_b2b(&owner, "Bâti Rhône SAS", SUPPLIER_SIREN).await;
     owner
         .run_json(RecordPayment {

@@ -74,6 +74,8 @@ pub struct Model {
     pub pa_status: Option<i32>,
     /// Why, for a refusal, a dispute or a rejection.
     pub pa_detail: Option<String>,
+    /// When the platform's latest status was reached (statuses apply in that order).
+    pub pa_status_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -9,6 +9,7 @@ pub mod contact;
 pub mod deal;
 pub mod domain_event;
 pub mod einvoice_cursor;
+pub mod einvoice_enrolment;
 pub mod einvoice_flow;
 pub mod email;
 pub mod event;

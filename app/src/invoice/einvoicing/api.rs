@@ -62,6 +62,9 @@ pub async fn sync_einvoicing() -> Result<SyncReport, AppError> {
     let (state, scope) = caller().await?;
     scope.require(crate::domain::Role::can_issue_invoices)?;
     limit(&state, &scope).await?;
+    let w = crate::infra::Write::scoped(&state, &scope).await?;
+    super::service::enrol(&w, scope.workspace_id.0).await?;
+    w.commit().await?;
     super::ingest::receive(&state, scope.workspace_id.0)
         .await
         .map_err(|error| {

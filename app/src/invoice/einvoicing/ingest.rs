@@ -5,11 +5,11 @@
 //! than blocking the ones after it.
 
 use super::SyncReport;
-use super::service::{record_flow, seller_siren};
+use super::service::{apply_status, enrolled, flow_key, record_flow};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::{DomainEvent, InvoiceId, WorkspaceId};
 use crate::error::AppError;
-use crate::infra::entity::{business_profile, einvoice_cursor, einvoice_flow, invoice, received_invoice};
+use crate::infra::entity::{einvoice_cursor, einvoice_enrolment, einvoice_flow, invoice, received_invoice};
 use crate::infra::ports::{IncomingFlow, IncomingKind};
 use crate::infra::{AppState, Audit, Write, files, time};
 use crate::invoice::{FlowDirection, FlowKind};
@@ -20,6 +20,8 @@ use uuid::Uuid;
 
 /// Pages read per workspace and call (the next call goes on).
 const MAX_PAGES: usize = 20;
+/// Time one reading of a workspace may take (the next call goes on).
+const BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
 /// Largest file taken from the platform.
 pub const MAX_FILE_BYTES: usize = 20 << 20;
 
@@ -62,6 +64,23 @@ async fn lifecycle(w: &Write, ws: Uuid, flow: &IncomingFlow) -> Result<Outcome, 
         let why = format!("facture {} inconnue", message.invoice_number);
         return unreadable(w, ws, flow, FlowKind::Lifecycle, &why).await;
     };
+    // Only about an invoice we sent, addressed to us, with its date: nobody
+    // else can change our invoice's status by naming its number.
+    let siren = enrolled(w, ws).await?.unwrap_or_default();
+    if message.recipient_siren != siren {
+        return unreadable(
+            w,
+            ws,
+            flow,
+            FlowKind::Lifecycle,
+            "statut adressé à une autre entreprise",
+        )
+        .await;
+    }
+    if m.pa_flow_id.is_none() || m.issue_date != Some(message.invoice_date) {
+        let why = format!("statut d'une facture {} non transmise", message.invoice_number);
+        return unreadable(w, ws, flow, FlowKind::Lifecycle, &why).await;
+    }
     let status = i32::from(message.status);
     let recorded = record_flow(
         w,
@@ -79,16 +98,7 @@ async fn lifecycle(w: &Write, ws: Uuid, flow: &IncomingFlow) -> Result<Outcome, 
     if !recorded {
         return Ok(Outcome::Known);
     }
-    // Statuses only move forward (200 → 213): one delivered late does not
-    // hide a later one.
-    if m.pa_status.is_none_or(|current| status >= current) {
-        invoice::Entity::update_many()
-            .col_expr(invoice::Column::PaStatus, Expr::value(Some(status)))
-            .col_expr(invoice::Column::PaDetail, Expr::value(message.reason.clone()))
-            .filter(invoice::Column::Id.eq(m.id))
-            .exec(w)
-            .await?;
-    }
+    apply_status(w, m.id, status, message.reason.clone(), message.at.and_utc()).await?;
     w.audit(
         Audit::of(EventEntity::Invoice, Some(m.id), EventAction::InvoiceLifecycle).after(json!({
             "number": m.number, "status": status, "label": super::status_label(status), "reason": message.reason,
@@ -104,9 +114,10 @@ async fn lifecycle(w: &Write, ws: Uuid, flow: &IncomingFlow) -> Result<Outcome, 
 }
 
 async fn supplier_invoice(w: &Write, ws: Uuid, siren: &str, flow: &IncomingFlow) -> Result<Outcome, AppError> {
+    let key = flow_key(&flow.flow_id);
     let known = received_invoice::Entity::find()
         .filter(received_invoice::Column::WorkspaceId.eq(ws))
-        .filter(received_invoice::Column::FlowId.eq(flow.flow_id.as_str()))
+        .filter(received_invoice::Column::FlowId.eq(key.as_str()))
         .one(w)
         .await?;
     if known.is_some() {
@@ -125,7 +136,11 @@ async fn supplier_invoice(w: &Write, ws: Uuid, siren: &str, flow: &IncomingFlow)
         Ok(summary) => summary,
         Err(why) => return unreadable(w, ws, flow, FlowKind::SupplierInvoice, &why).await,
     };
-    if summary.buyer_siren.as_deref().is_some_and(|b| b != siren) {
+    let buyer: Option<String> = summary
+        .buyer_siren
+        .as_deref()
+        .map(|b| b.chars().filter(char::is_ascii_digit).take(9).collect());
+    if buyer.is_some_and(|b| b != siren) {
         return unreadable(
             w,
             ws,
@@ -152,10 +167,10 @@ async fn supplier_invoice(w: &Write, ws: Uuid, siren: &str, flow: &IncomingFlow)
     let (file_id, _) = files::store(w, ws, "received_invoice", content_type, &name, flow.bytes.clone()).await?;
     let id = Uuid::now_v7();
     let clip = |s: &str, n: usize| s.chars().take(n).collect::<String>();
-    received_invoice::Entity::insert(received_invoice::ActiveModel {
+    let inserted = received_invoice::Entity::insert(received_invoice::ActiveModel {
         id: Set(id),
         workspace_id: Set(ws),
-        flow_id: Set(clip(&flow.flow_id, 64)),
+        flow_id: Set(key.clone()),
         number: Set(clip(&summary.number, 100)),
         type_code: Set(clip(&summary.type_code, 3)),
         seller_name: Set(clip(&summary.seller_name, 200)),
@@ -171,8 +186,17 @@ async fn supplier_invoice(w: &Write, ws: Uuid, siren: &str, flow: &IncomingFlow)
         status_code: Set(None),
         received_at: Set(time::now()),
     })
+    .on_conflict(
+        OnConflict::columns([received_invoice::Column::WorkspaceId, received_invoice::Column::FlowId])
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(w)
     .await?;
+    if inserted == 0 {
+        // Read at the same time elsewhere: this transaction (and its file) is dropped.
+        return Ok(Outcome::Known);
+    }
     record_flow(
         w,
         ws,
@@ -190,7 +214,7 @@ async fn supplier_invoice(w: &Write, ws: Uuid, siren: &str, flow: &IncomingFlow)
         .col_expr(einvoice_flow::Column::ReceivedInvoiceId, Expr::value(Some(id)))
         .filter(einvoice_flow::Column::WorkspaceId.eq(ws))
         .filter(einvoice_flow::Column::Direction.eq(FlowDirection::In))
-        .filter(einvoice_flow::Column::FlowId.eq(flow.flow_id.as_str()))
+        .filter(einvoice_flow::Column::FlowId.eq(key.as_str()))
         .exec(w)
         .await?;
     w.audit(
@@ -213,7 +237,9 @@ async fn ingest(state: &AppState, ws: Uuid, siren: &str, flow: &IncomingFlow) ->
         IncomingKind::Lifecycle => FlowKind::Lifecycle,
         IncomingKind::SupplierInvoice => FlowKind::SupplierInvoice,
     };
-    let outcome = if flow.bytes.len() > MAX_FILE_BYTES {
+    let outcome = if let Some(problem) = &flow.problem {
+        unreadable(&w, ws, flow, kind, problem).await?
+    } else if flow.bytes.len() > MAX_FILE_BYTES {
         unreadable(&w, ws, flow, kind, "fichier trop volumineux").await?
     } else {
         match flow.kind {
@@ -221,7 +247,10 @@ async fn ingest(state: &AppState, ws: Uuid, siren: &str, flow: &IncomingFlow) ->
             IncomingKind::SupplierInvoice => supplier_invoice(&w, ws, siren, flow).await?,
         }
     };
-    w.commit().await?;
+    // Nothing new: rolled back (a file stored for a flow read twice goes too).
+    if !matches!(outcome, Outcome::Known) {
+        w.commit().await?;
+    }
     Ok(outcome)
 }
 
@@ -246,9 +275,11 @@ async fn save_cursor(state: &AppState, ws: Uuid, cursor: Option<&str>) -> Result
 /// Reads the workspace's incoming flows from where the last reading stopped.
 pub async fn receive(state: &AppState, ws: Uuid) -> Result<SyncReport, String> {
     let mut report = SyncReport::default();
-    let Some(siren) = seller_siren(&state.db, ws).await.map_err(|e| e.to_string())? else {
+    // Only an enrolled workspace reads its SIREN's flows.
+    let Some(siren) = enrolled(&state.db, ws).await.map_err(|e| e.to_string())? else {
         return Ok(report);
     };
+    let started = std::time::Instant::now();
     let mut cursor = einvoice_cursor::Entity::find_by_id(ws)
         .one(&state.db)
         .await
@@ -275,21 +306,20 @@ pub async fn receive(state: &AppState, ws: Uuid) -> Result<SyncReport, String> {
         save_cursor(state, ws, cursor.as_deref())
             .await
             .map_err(|e| e.to_string())?;
-        if !page.more {
+        if !page.more || started.elapsed() > BUDGET {
             break;
         }
     }
     Ok(report)
 }
 
-/// Reads the incoming flows of every workspace with a SIRET incoming flows (the scheduler's task);
+/// Reads the incoming flows of every enrolled workspace incoming flows (the scheduler's task);
 /// returns how many flows were recorded. One workspace failing does not stop
 /// the others.
 pub async fn receive_all(state: &AppState) -> Result<u64, String> {
-    let workspaces: Vec<Uuid> = business_profile::Entity::find()
+    let workspaces: Vec<Uuid> = einvoice_enrolment::Entity::find()
         .select_only()
-        .column(business_profile::Column::WorkspaceId)
-        .filter(business_profile::Column::Siret.ne(""))
+        .column(einvoice_enrolment::Column::WorkspaceId)
         .into_tuple()
         .all(&state.db)
         .await

@@ -122,9 +122,11 @@ pub struct ReceivedRow {
 pub struct EInvoicingPage {
     /// `local` or `afnor`.
     pub adapter: String,
+    /// The caller may send and read flows now (not only look).
+    pub can_manage: bool,
     /// The folder or the platform's host.
     pub location: String,
-    /// The workspace's SIREN (its identity on the platform); empty when missing.
+    /// The SIREN the workspace is enrolled under on the platform; empty before its first use.
     pub siren: String,
     /// Last reading of incoming flows, `dd/mm/yyyy hh:mm`.
     pub polled_at: Option<String>,

@@ -7,12 +7,13 @@ use super::{DirectoryAnswer, EInvoiceState, EInvoicingPage, FlowRow, ReceivedRow
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::{InvoiceId, Role, WorkspaceId};
 use crate::error::AppError;
-use crate::infra::entity::{einvoice_cursor, einvoice_flow, invoice, payment, received_invoice};
+use crate::infra::entity::{einvoice_cursor, einvoice_enrolment, einvoice_flow, invoice, payment, received_invoice};
 use crate::infra::ports::{FlowSyntax, OutgoingFlow, PlatformError};
 use crate::infra::queue::QueuePayload;
 use crate::infra::{AppState, Audit, Scope, Write, files, time};
-use crate::invoice::{FlowDirection, FlowKind, InvoiceStatus, store};
-use sea_orm::sea_query::Expr;
+use crate::invoice::{FlowDirection, FlowKind, InvoiceKind, InvoiceStatus, store};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use uuid::Uuid;
@@ -27,6 +28,100 @@ pub async fn seller_siren(db: &impl ConnectionTrait, ws: Uuid) -> Result<Option<
     let profile = crate::quote::profile::load(db, ws).await?;
     let siren: String = profile.siret.chars().filter(char::is_ascii_digit).take(9).collect();
     Ok((siren.len() == 9).then_some(siren))
+}
+
+/// The SIREN the workspace speaks for on the platform, once enrolled.
+pub async fn enrolled(db: &impl ConnectionTrait, ws: Uuid) -> Result<Option<String>, AppError> {
+    Ok(einvoice_enrolment::Entity::find()
+        .filter(einvoice_enrolment::Column::WorkspaceId.eq(ws))
+        .one(db)
+        .await?
+        .map(|e| e.siren))
+}
+
+/// Enrols the workspace under its SIREN on its first use of the platform (a
+/// member's action). One workspace per SIREN: a second one claiming the same
+/// company is refused, so no workspace reads or sends another's flows.
+pub async fn enrol(w: &Write, ws: Uuid) -> Result<String, AppError> {
+    if let Some(siren) = enrolled(w, ws).await? {
+        return Ok(siren);
+    }
+    let Some(siren) = seller_siren(w, ws).await? else {
+        return Err(AppError::Conflict(
+            "Renseignez le SIRET de l'entreprise (Réglages › Identité) : c'est son identifiant sur la plateforme."
+                .into(),
+        ));
+    };
+    let inserted = einvoice_enrolment::Entity::insert(einvoice_enrolment::ActiveModel {
+        siren: Set(siren.clone()),
+        workspace_id: Set(ws),
+        enrolled_at: Set(time::now()),
+    })
+    .on_conflict(
+        OnConflict::column(einvoice_enrolment::Column::Siren)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(w)
+    .await?;
+    if inserted == 1 {
+        w.audit(
+            Audit::of(EventEntity::Workspace, Some(ws), EventAction::PlatformEnrolled).after(json!({ "siren": siren })),
+        )
+        .await?;
+        return Ok(siren);
+    }
+    if enrolled(w, ws).await?.as_deref() == Some(siren.as_str()) {
+        return Ok(siren);
+    }
+    Err(AppError::Conflict(format!(
+        "Le SIREN {siren} est déjà inscrit sur la plateforme par un autre espace Comptoir. \
+         Écrivez au support pour faire vérifier votre entreprise."
+    )))
+}
+
+/// A platform flow id as stored (ids over 64 characters are hashed, the
+/// same way everywhere).
+pub fn flow_key(flow_id: &str) -> String {
+    if flow_id.len() <= 64 {
+        flow_id.to_string()
+    } else {
+        crate::infra::crypto::sha256_bytes_hex(flow_id.as_bytes())
+    }
+}
+
+/// The invoice's type code (BT-3) as the platform knows it.
+pub fn type_code(kind: InvoiceKind) -> &'static str {
+    match kind {
+        InvoiceKind::CreditNote => "381",
+        InvoiceKind::Deposit => "386",
+        _ => "380",
+    }
+}
+
+/// Applies a lifecycle status if it is not older than the one shown
+/// (statuses apply in the order they were reached; one delivered late only
+/// joins the history). One conditional update: concurrent readings agree.
+pub async fn apply_status(
+    db: &impl ConnectionTrait,
+    invoice_id: Uuid,
+    status: i32,
+    detail: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let updated = invoice::Entity::update_many()
+        .col_expr(invoice::Column::PaStatus, Expr::value(Some(status)))
+        .col_expr(invoice::Column::PaDetail, Expr::value(detail))
+        .col_expr(invoice::Column::PaStatusAt, Expr::value(Some(at)))
+        .filter(invoice::Column::Id.eq(invoice_id))
+        .filter(
+            invoice::Column::PaStatusAt
+                .is_null()
+                .or(invoice::Column::PaStatusAt.lte(at)),
+        )
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
 }
 
 /// Why an invoice cannot be sent through the platform, if it cannot.
@@ -49,12 +144,7 @@ pub async fn request_transmit(w: &Write, scope: &Scope, id: Uuid) -> Result<(), 
     if let Some(why) = transmit_blocker(&m) {
         return Err(AppError::Conflict(why.into()));
     }
-    if seller_siren(w, ws).await?.is_none() {
-        return Err(AppError::Conflict(
-            "Renseignez le SIRET de l'entreprise (Réglages › Identité) : c'est son identifiant sur la plateforme."
-                .into(),
-        ));
-    }
+    enrol(w, ws).await?;
     let now = time::now();
     let claimed = invoice::Entity::update_many()
         .col_expr(invoice::Column::PaRequestedAt, Expr::value(Some(now)))
@@ -93,7 +183,15 @@ async fn send(state: &AppState, flow: &OutgoingFlow) -> Result<Sent, String> {
     }
     match platform.submit(flow).await {
         Ok(flow_id) => Ok(Sent::Flow(flow_id)),
-        Err(PlatformError::Rejected(why)) => Ok(Sent::Rejected(why)),
+        Err(PlatformError::Rejected(why)) => {
+            // Refused as a duplicate of a first try the platform had not
+            // listed yet: that first try is the send.
+            match platform.find_submitted(&flow.organization, &flow.tracking_id).await {
+                Ok(Some(flow_id)) => Ok(Sent::Flow(flow_id)),
+                Ok(None) => Ok(Sent::Rejected(why)),
+                Err(e) => Err(e.to_string()),
+            }
+        }
         Err(e @ PlatformError::Unavailable(_)) => Err(e.to_string()),
     }
 }
@@ -111,24 +209,15 @@ pub(super) async fn record_flow(
     detail: &str,
     file_name: &str,
 ) -> Result<bool, AppError> {
-    // Unique per platform flow: a flow read twice is recorded once.
-    let exists = einvoice_flow::Entity::find()
-        .filter(einvoice_flow::Column::WorkspaceId.eq(ws))
-        .filter(einvoice_flow::Column::Direction.eq(direction))
-        .filter(einvoice_flow::Column::FlowId.eq(flow_id))
-        .one(w)
-        .await?
-        .is_some();
-    if exists {
-        return Ok(false);
-    }
-    einvoice_flow::Entity::insert(einvoice_flow::ActiveModel {
+    // Unique per platform flow: a flow read twice, or by two instances at
+    // once, is recorded once.
+    let inserted = einvoice_flow::Entity::insert(einvoice_flow::ActiveModel {
         id: Set(Uuid::now_v7()),
         workspace_id: Set(ws),
         direction: Set(direction),
         kind: Set(kind),
-        flow_id: Set(flow_id.chars().take(64).collect()),
-        tracking_id: Set(tracking_id.to_string()),
+        flow_id: Set(flow_key(flow_id)),
+        tracking_id: Set(tracking_id.chars().take(64).collect()),
         invoice_id: Set(invoice_id),
         received_invoice_id: Set(None),
         status_code: Set(status),
@@ -136,14 +225,24 @@ pub(super) async fn record_flow(
         file_name: Set(file_name.chars().take(200).collect()),
         created_at: Set(time::now()),
     })
+    .on_conflict(
+        OnConflict::columns([
+            einvoice_flow::Column::WorkspaceId,
+            einvoice_flow::Column::Direction,
+            einvoice_flow::Column::FlowId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
     .exec_without_returning(w)
     .await?;
-    Ok(true)
+    Ok(inserted == 1)
 }
 
 /// The job: sends the invoice's stored Factur-X PDF. Rejections are final
 /// (status 213 with the platform's reason); an unreachable platform is
-/// retried by the queue.
+/// retried by the queue. Payments recorded before the send are reported
+/// once it is sent.
 pub async fn transmit(state: &AppState, invoice_id: Uuid) -> Result<(), String> {
     let db = &state.db;
     let Some(m) = invoice::Entity::find_by_id(invoice_id)
@@ -157,10 +256,10 @@ pub async fn transmit(state: &AppState, invoice_id: Uuid) -> Result<(), String> 
         return Ok(());
     }
     let ws = m.workspace_id;
-    let org = seller_siren(db, ws)
+    let org = enrolled(db, ws)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or("no SIREN")?;
+        .ok_or("workspace not enrolled")?;
     let file_id = m.pdf_file_id.ok_or("issued invoice without its PDF")?;
     let pdf = files::load(db, ws, file_id)
         .await
@@ -179,47 +278,61 @@ pub async fn transmit(state: &AppState, invoice_id: Uuid) -> Result<(), String> 
     let w = Write::system(state, "Plateforme de facturation électronique", Some(WorkspaceId(ws)))
         .await
         .map_err(|e| e.to_string())?;
-    let (flow_id, status, detail) = match outcome {
-        Sent::Flow(id) => (id, None, None),
-        Sent::Rejected(why) => (format!("rejet-{}", m.id.simple()), Some(213), Some(why)),
-    };
-    invoice::Entity::update_many()
-        .col_expr(invoice::Column::PaFlowId, Expr::value(Some(flow_id.clone())))
-        .col_expr(invoice::Column::PaStatus, Expr::value(status))
-        .col_expr(invoice::Column::PaDetail, Expr::value(detail.clone()))
-        .filter(invoice::Column::Id.eq(m.id))
-        .filter(invoice::Column::PaFlowId.is_null())
-        .exec(&w)
-        .await
-        .map_err(|e| e.to_string())?;
-    record_flow(
-        &w,
-        ws,
-        FlowDirection::Out,
-        FlowKind::Invoice,
-        &flow_id,
-        &flow.tracking_id,
-        Some(m.id),
-        status,
-        detail.as_deref().unwrap_or(""),
-        &flow.file_name,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    w.audit(
-        Audit::of(EventEntity::Invoice, Some(m.id), EventAction::InvoiceTransmitted)
-            .after(json!({ "number": number, "flow": flow_id, "rejected": detail })),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    if let Some(code) = status {
-        w.emit(crate::domain::DomainEvent::InvoiceLifecycle {
-            invoice: InvoiceId(m.id),
-            status: code,
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+    let result: Result<(), AppError> = async {
+        let (flow_id, rejected) = match outcome {
+            Sent::Flow(id) => (id, None),
+            Sent::Rejected(why) => (format!("rejet-{}", m.id.simple()), Some(why)),
+        };
+        let claimed = invoice::Entity::update_many()
+            .col_expr(invoice::Column::PaFlowId, Expr::value(Some(flow_key(&flow_id))))
+            .filter(invoice::Column::Id.eq(m.id))
+            .filter(invoice::Column::PaFlowId.is_null())
+            .exec(&w)
+            .await?;
+        if claimed.rows_affected != 1 {
+            return Ok(());
+        }
+        let status = rejected.as_ref().map(|_| 213);
+        record_flow(
+            &w,
+            ws,
+            FlowDirection::Out,
+            FlowKind::Invoice,
+            &flow_id,
+            &flow.tracking_id,
+            Some(m.id),
+            status,
+            rejected.as_deref().unwrap_or(""),
+            &flow.file_name,
+        )
+        .await?;
+        w.audit(
+            Audit::of(EventEntity::Invoice, Some(m.id), EventAction::InvoiceTransmitted)
+                .after(json!({ "number": number, "flow": flow_id, "rejected": rejected })),
+        )
+        .await?;
+        if let Some(why) = rejected {
+            apply_status(&w, m.id, 213, Some(why), time::now()).await?;
+            w.emit(crate::domain::DomainEvent::InvoiceLifecycle {
+                invoice: InvoiceId(m.id),
+                status: 213,
+            })
+            .await?;
+        } else {
+            let earlier = payment::Entity::find()
+                .filter(payment::Column::WorkspaceId.eq(ws))
+                .filter(payment::Column::InvoiceId.eq(m.id))
+                .all(&w)
+                .await?;
+            for p in earlier {
+                w.enqueue(&QueuePayload::ReportPayment { payment_id: p.id }, time::now())
+                    .await?;
+            }
+        }
+        Ok(())
     }
+    .await;
+    result.map_err(|e| e.to_string())?;
     w.commit().await.map_err(|e| e.to_string())?;
     // The platform's first answers (200 « Déposée ») are read at once.
     if let Err(error) = super::ingest::receive(state, ws).await {
@@ -228,8 +341,30 @@ pub async fn transmit(state: &AppState, invoice_id: Uuid) -> Result<(), String> 
     Ok(())
 }
 
-/// The job: reports a payment of a sent invoice as 212 « Encaissée », with
-/// the amount per VAT rate. Waits (retries) until the invoice itself is sent.
+/// After the last attempt of a send: the invoice can be sent again, with
+/// the reason on its page.
+pub async fn give_up(db: &impl ConnectionTrait, invoice_id: Uuid) -> Result<(), sea_orm::DbErr> {
+    invoice::Entity::update_many()
+        .col_expr(
+            invoice::Column::PaRequestedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            invoice::Column::PaDetail,
+            Expr::value(Some(
+                "La plateforme n'a pas répondu pendant plusieurs heures : transmettez à nouveau.".to_string(),
+            )),
+        )
+        .filter(invoice::Column::Id.eq(invoice_id))
+        .filter(invoice::Column::PaFlowId.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The job: reports a payment of a sent invoice as 212 « Encaissée », dated
+/// the day it was paid, with the amount per VAT rate. Waits (retries) until
+/// the invoice itself is sent.
 pub async fn report_payment(state: &AppState, payment_id: Uuid) -> Result<(), String> {
     let db = &state.db;
     let Some(p) = payment::Entity::find_by_id(payment_id)
@@ -241,16 +376,16 @@ pub async fn report_payment(state: &AppState, payment_id: Uuid) -> Result<(), St
     };
     let ws = p.workspace_id;
     let m = store::find(db, ws, p.invoice_id).await.map_err(|e| e.to_string())?;
-    if m.pa_status == Some(213) {
+    if m.pa_status == Some(213) || m.pa_requested_at.is_none() {
         return Ok(());
     }
     if m.pa_flow_id.is_none() {
         return Err("the invoice is not on the platform yet".into());
     }
-    let org = seller_siren(db, ws)
+    let org = enrolled(db, ws)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or("no SIREN")?;
+        .ok_or("workspace not enrolled")?;
     let lines = store::lines_of(db, ws, m.id).await.map_err(|e| e.to_string())?;
     let mut draft = store::draft_of(&m, &[]);
     draft.lines = store::lines_input(&lines);
@@ -260,14 +395,15 @@ pub async fn report_payment(state: &AppState, payment_id: Uuid) -> Result<(), St
         .map(|(rate, cents)| (rate.basis_points(), cents))
         .collect();
     let number = m.number.clone().unwrap_or_default();
-    let now = time::now().naive_utc();
+    let paid_at = p.paid_on.and_hms_opt(12, 0, 0).unwrap_or_default();
     let message = facturx::cdar::Lifecycle {
         id: format!("PAY-{}", p.id.simple()),
-        at: now,
+        at: paid_at,
         sender_siren: org.clone(),
         recipient_siren: m.client_siren.clone(),
         invoice_number: number.clone(),
-        invoice_date: m.issue_date.unwrap_or(now.date()),
+        invoice_date: m.issue_date.unwrap_or(p.paid_on),
+        invoice_type: type_code(m.kind).into(),
         status: 212,
         reason: None,
         amounts,
@@ -287,41 +423,37 @@ pub async fn report_payment(state: &AppState, payment_id: Uuid) -> Result<(), St
     let w = Write::system(state, "Plateforme de facturation électronique", Some(WorkspaceId(ws)))
         .await
         .map_err(|e| e.to_string())?;
-    let recorded = record_flow(
-        &w,
-        ws,
-        FlowDirection::Out,
-        FlowKind::Payment,
-        &flow_id,
-        &flow.tracking_id,
-        Some(m.id),
-        Some(212),
-        &detail,
-        &flow.file_name,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    if recorded && detail.is_empty() {
-        invoice::Entity::update_many()
-            .col_expr(invoice::Column::PaStatus, Expr::value(Some(212)))
-            .col_expr(invoice::Column::PaDetail, Expr::value(Option::<String>::None))
-            .filter(invoice::Column::Id.eq(m.id))
-            .exec(&w)
-            .await
-            .map_err(|e| e.to_string())?;
-        w.audit(
-            Audit::of(EventEntity::Payment, Some(p.id), EventAction::PaymentReported)
-                .after(json!({ "invoice": number, "amount": p.amount_cents, "flow": flow_id })),
+    let result: Result<(), AppError> = async {
+        let recorded = record_flow(
+            &w,
+            ws,
+            FlowDirection::Out,
+            FlowKind::Payment,
+            &flow_id,
+            &flow.tracking_id,
+            Some(m.id),
+            Some(212),
+            &detail,
+            &flow.file_name,
         )
-        .await
-        .map_err(|e| e.to_string())?;
-        w.emit(crate::domain::DomainEvent::InvoiceLifecycle {
-            invoice: InvoiceId(m.id),
-            status: 212,
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
+        if recorded && detail.is_empty() {
+            apply_status(&w, m.id, 212, None, time::now()).await?;
+            w.audit(
+                Audit::of(EventEntity::Payment, Some(p.id), EventAction::PaymentReported)
+                    .after(json!({ "invoice": number, "amount": p.amount_cents, "flow": flow_id })),
+            )
+            .await?;
+            w.emit(crate::domain::DomainEvent::InvoiceLifecycle {
+                invoice: InvoiceId(m.id),
+                status: 212,
+            })
+            .await?;
+        }
+        Ok(())
     }
+    .await;
+    result.map_err(|e| e.to_string())?;
     w.commit().await.map_err(|e| e.to_string())
 }
 
@@ -458,8 +590,9 @@ pub async fn page(state: &AppState, scope: &Scope) -> Result<EInvoicingPage, App
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default();
     Ok(EInvoicingPage {
         adapter: state.einvoicing.adapter().to_string(),
+        can_manage: Role::can_issue_invoices(scope.role),
         location: state.einvoicing.location(),
-        siren: seller_siren(db, ws).await?.unwrap_or_default(),
+        siren: enrolled(db, ws).await?.unwrap_or_default(),
         polled_at,
         received: received
             .into_iter()

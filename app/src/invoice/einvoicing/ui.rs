@@ -35,6 +35,15 @@ fn StatusBadge(code: i32) -> impl IntoView {
     }
 }
 
+/// An amount in the invoice's own currency (euros unless it says otherwise).
+fn money(cents: i64, currency: &str) -> String {
+    if currency.is_empty() || currency == "EUR" {
+        format_eur(cents)
+    } else {
+        format_eur(cents).replace('€', currency)
+    }
+}
+
 fn flow_text(f: &FlowRow) -> String {
     let mut text = f.kind.label().to_string();
     if let Some(code) = f.status {
@@ -62,10 +71,26 @@ pub fn EInvoiceCard(id: InvoiceId, can_manage: bool) -> impl IntoView {
     };
     // Loaded in the browser (an effect never runs on the server).
     Effect::new(move |_| load());
-    // While the platform has not answered, look again every two seconds.
+    // While the send is pending, one chain of looks every two seconds, 30 at
+    // most, ended when the page goes.
+    let alive = StoredValue::new(true);
+    on_cleanup(move || alive.set_value(false));
+    let polls = StoredValue::new(0u32);
+    let armed = StoredValue::new(false);
     Effect::new(move |_| {
-        if state.with(|s| s.as_ref().is_some_and(|s| s.pending)) {
-            set_timeout(load, std::time::Duration::from_secs(2));
+        let pending = state.with(|s| s.as_ref().is_some_and(|s| s.pending));
+        if pending && !armed.get_value() && polls.get_value() < 30 {
+            armed.set_value(true);
+            polls.update_value(|n| *n += 1);
+            set_timeout(
+                move || {
+                    armed.set_value(false);
+                    if alive.get_value() {
+                        load();
+                    }
+                },
+                std::time::Duration::from_secs(2),
+            );
         }
     });
     let transmit = move |_| {
@@ -86,7 +111,10 @@ pub fn EInvoiceCard(id: InvoiceId, can_manage: bool) -> impl IntoView {
                 <button type="button" class="text-sm underline" on:click=move |_| load()>"Actualiser"</button>
             </div>
             <FormAlert error />
-            <div role="status" aria-live="polite" data-testid="pa-card">
+            <p class="sr-only" role="status" aria-live="polite">
+                {move || state.with(|s| s.as_ref().and_then(|s| s.status).map(|c| format!("Statut sur la plateforme : {}", status_label(c))))}
+            </p>
+            <div data-testid="pa-card">
                 {move || match state.get() {
                     None => view! { <p class="text-sm text-muted">"Chargement…"</p> }.into_any(),
                     Some(s) => view! {
@@ -208,9 +236,11 @@ pub fn EInvoicingPage() -> impl IntoView {
         <Title text="Facturation électronique" />
         <PageHeader title="Facturation électronique".to_string()
             subtitle="Factures transmises par la plateforme agréée, leurs statuts, et les factures de vos fournisseurs.">
-            <Button r#type="button" kind=ButtonKind::Primary busy on_click=Callback::new(sync) testid="pa-sync">
-                "Relever maintenant"
-            </Button>
+            {move || data.with(|d| d.as_ref().is_some_and(|d| d.can_manage)).then(|| view! {
+                <Button r#type="button" kind=ButtonKind::Primary busy on_click=Callback::new(sync) testid="pa-sync">
+                    "Relever maintenant"
+                </Button>
+            })}
         </PageHeader>
         <FormAlert error />
         <div role="status" aria-live="polite">
@@ -223,10 +253,7 @@ pub fn EInvoicingPage() -> impl IntoView {
 #[component]
 fn PageBody(d: PageData) -> impl IntoView {
     let where_to = if d.adapter == "local" {
-        format!(
-            "Plateforme locale (dossier {}) : aucun envoi ne quitte cette machine.",
-            d.location
-        )
+        "Plateforme locale (dossier sur le serveur) : aucun envoi ne quitte cette machine.".to_string()
     } else {
         format!("Plateforme agréée : {}", d.location)
     };
@@ -235,7 +262,7 @@ fn PageBody(d: PageData) -> impl IntoView {
             <p class="text-sm text-fg" data-testid="pa-adapter">{where_to}</p>
             <p class="mt-1 text-sm text-muted">
                 {if d.siren.is_empty() {
-                    "Renseignez le SIRET de l'entreprise (Réglages) : c'est son identifiant sur la plateforme.".to_string()
+                    "Pas encore inscrite : l'entreprise l'est sous son SIREN (Réglages › Identité) à la première transmission ou au premier relevé.".to_string()
                 } else {
                     format!("Identifiant de l'entreprise (SIREN) : {}", d.siren)
                 }}
@@ -248,7 +275,7 @@ fn PageBody(d: PageData) -> impl IntoView {
                 view! { <p class="text-sm text-muted">"Aucune facture reçue pour le moment."</p> }.into_any()
             } else {
                 view! {
-                    <div class="overflow-x-auto">
+                    <div class="overflow-x-auto" tabindex="0" role="region" aria-label="Factures fournisseurs reçues (défile horizontalement)">
                         <table class="w-full min-w-[40rem] text-sm" data-testid="received-invoices">
                             <caption class="sr-only">"Factures reçues de vos fournisseurs (lecture seule)"</caption>
                             <thead>
@@ -266,17 +293,17 @@ fn PageBody(d: PageData) -> impl IntoView {
                             <tbody>
                                 {d.received.iter().map(|r| view! {
                                     <tr class="border-t border-white/10">
-                                        <td class="py-1.5 pr-3 text-fg">{r.seller_name.clone()}
+                                        <th scope="row" class="py-1.5 pr-3 text-left font-normal text-fg">{r.seller_name.clone()}
                                             <span class="block text-xs text-muted">{format!("SIREN {}", r.seller_siren)}</span>
-                                        </td>
+                                        </th>
                                         <td class="py-1.5 pr-3 text-fg">{r.number.clone()}
                                             <span class="block text-xs text-muted">{r.kind.clone()}</span>
                                         </td>
                                         <td class="py-1.5 pr-3 tabular-nums text-fg">{r.issue_date.clone()}</td>
                                         <td class="py-1.5 pr-3 tabular-nums text-fg">{r.due_date.clone()}</td>
-                                        <td class="py-1.5 pr-3 text-right tabular-nums text-fg">{format_eur(r.total_ht)}</td>
-                                        <td class="py-1.5 pr-3 text-right tabular-nums text-fg">{format_eur(r.total_vat)}</td>
-                                        <td class="py-1.5 pr-3 text-right font-semibold tabular-nums text-fg">{format_eur(r.total_ttc)}</td>
+                                        <td class="py-1.5 pr-3 text-right tabular-nums text-fg">{money(r.total_ht, &r.currency)}</td>
+                                        <td class="py-1.5 pr-3 text-right tabular-nums text-fg">{money(r.total_vat, &r.currency)}</td>
+                                        <td class="py-1.5 pr-3 text-right font-semibold tabular-nums text-fg">{money(r.total_ttc, &r.currency)}</td>
                                         <td class="py-1.5">
                                             <a class="underline" href=format!("/app/einvoicing/received/{}", r.id)
                                                 aria-label=format!("Télécharger la facture {} de {}", r.number, r.seller_name)>

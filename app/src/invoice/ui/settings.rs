@@ -33,7 +33,7 @@ fn Form(initial: InvoiceSettings) -> impl IntoView {
     let bic = RwSignal::new(initial.bic);
     let reminders_enabled = RwSignal::new(initial.reminders_enabled);
     let reminder_days = RwSignal::new(initial.reminder_days);
-    let a = initial.accounts;
+    let a = initial.accounts.unwrap_or_default();
     let accounts = [
         RwSignal::new(a.clients),
         RwSignal::new(a.services),
@@ -73,7 +73,7 @@ fn Form(initial: InvoiceSettings) -> impl IntoView {
                     vat_super_reduced,
                     bank,
                 ] = accounts.map(|a| a.get_untracked());
-                ChartOfAccounts {
+                Some(ChartOfAccounts {
                     clients,
                     services,
                     goods,
@@ -82,7 +82,7 @@ fn Form(initial: InvoiceSettings) -> impl IntoView {
                     vat_reduced,
                     vat_super_reduced,
                     bank,
-                }
+                })
             },
         };
         busy.set(true);
