@@ -32,6 +32,7 @@ const all = [
   ["/app/outbox", cookie],
   ["/app/invoices", cookie],
   ["/app/accounting", cookie],
+  ["/app/einvoicing", cookie],
 ];
 const only = process.argv.slice(2);
 const pages = only.length ? all.filter(([path]) => only.includes(path)) : all;

@@ -288,6 +288,16 @@ pub async fn fill(state: &AppState, ws: Uuid, pack: TradePack, owner_id: Uuid, o
     Ok(())
 }
 
+/// Enrols the demo company on the e-invoicing platform (its SIREN), as its
+/// owner's first use would.
+pub async fn enrol(state: &AppState, ws: Uuid, owner_id: Uuid, owner_name: &str) -> Result<(), String> {
+    let scope = owner_scope(state, ws, owner_id, owner_name).await?;
+    in_write(state, &scope, async |w| {
+        app::invoice::einvoicing::service::enrol(w, ws).await.map(|_| ())
+    })
+    .await
+}
+
 /// Sends one issued B2B invoice of the workspace through the e-invoicing
 /// platform (the local folder by default delivers it to its buyer: the
 /// sales demo bills the artisan's company, which receives it as a supplier

@@ -195,6 +195,7 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
         quotes::fill(&state.db, ws.id, demo.pack).await?;
         if demo.pack != app::domain::TradePack::Coach {
             invoices::fill(state, ws.id, demo.pack, owner.id, demo.owner.name).await?;
+            invoices::enrol(state, ws.id, owner.id, demo.owner.name).await?;
         }
         if demo.pack == app::domain::TradePack::Sales {
             invoices::transmit_one(state, ws.id, owner.id, demo.owner.name).await?;

@@ -275,46 +275,61 @@ fn PageBody(d: PageData) -> impl IntoView {
                 view! { <p class="text-sm text-muted">"Aucune facture reçue pour le moment."</p> }.into_any()
             } else {
                 view! {
-                    <div class="overflow-x-auto" tabindex="0" role="region" aria-label="Factures fournisseurs reçues (défile horizontalement)">
-                        <table class="w-full min-w-[40rem] text-sm" data-testid="received-invoices">
-                            <caption class="sr-only">"Factures reçues de vos fournisseurs (lecture seule)"</caption>
-                            <thead>
-                                <tr class="text-left text-muted">
-                                    <th scope="col" class="py-1 pr-3 font-medium">"Fournisseur"</th>
-                                    <th scope="col" class="py-1 pr-3 font-medium">"Numéro"</th>
-                                    <th scope="col" class="py-1 pr-3 font-medium">"Date"</th>
-                                    <th scope="col" class="py-1 pr-3 font-medium">"Échéance"</th>
-                                    <th scope="col" class="py-1 pr-3 text-right font-medium">"HT"</th>
-                                    <th scope="col" class="py-1 pr-3 text-right font-medium">"TVA"</th>
-                                    <th scope="col" class="py-1 pr-3 text-right font-medium">"TTC"</th>
-                                    <th scope="col" class="py-1 font-medium"><span class="sr-only">"Fichier"</span></th>
+                    // A table from tablets up; a list on phones (nothing scrolls sideways).
+                    <table class="hidden w-full text-sm md:table" data-testid="received-invoices">
+                        <caption class="sr-only">"Factures reçues de vos fournisseurs (lecture seule)"</caption>
+                        <thead>
+                            <tr class="text-left text-muted">
+                                <th scope="col" class="py-1 pr-3 font-medium">"Fournisseur"</th>
+                                <th scope="col" class="py-1 pr-3 font-medium">"Numéro"</th>
+                                <th scope="col" class="py-1 pr-3 font-medium">"Date"</th>
+                                <th scope="col" class="py-1 pr-3 font-medium">"Échéance"</th>
+                                <th scope="col" class="py-1 pr-3 text-right font-medium">"HT"</th>
+                                <th scope="col" class="py-1 pr-3 text-right font-medium">"TVA"</th>
+                                <th scope="col" class="py-1 pr-3 text-right font-medium">"TTC"</th>
+                                <th scope="col" class="py-1 font-medium"><span class="sr-only">"Fichier"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {d.received.iter().map(|r| view! {
+                                <tr class="border-t border-white/10">
+                                    <th scope="row" class="py-1.5 pr-3 text-left font-normal text-fg">{r.seller_name.clone()}
+                                        <span class="block text-xs text-muted">{format!("SIREN {}", r.seller_siren)}</span>
+                                    </th>
+                                    <td class="py-1.5 pr-3 text-fg">{r.number.clone()}
+                                        <span class="block text-xs text-muted">{r.kind.clone()}</span>
+                                    </td>
+                                    <td class="py-1.5 pr-3 tabular-nums text-fg">{r.issue_date.clone()}</td>
+                                    <td class="py-1.5 pr-3 tabular-nums text-fg">{r.due_date.clone()}</td>
+                                    <td class="py-1.5 pr-3 text-right tabular-nums text-fg">{money(r.total_ht, &r.currency)}</td>
+                                    <td class="py-1.5 pr-3 text-right tabular-nums text-fg">{money(r.total_vat, &r.currency)}</td>
+                                    <td class="py-1.5 pr-3 text-right font-semibold tabular-nums text-fg">{money(r.total_ttc, &r.currency)}</td>
+                                    <td class="py-1.5">
+                                        <a class="underline" href=format!("/app/einvoicing/received/{}", r.id)
+                                            aria-label=format!("Télécharger la facture {} de {}", r.number, r.seller_name)>
+                                            "Télécharger"
+                                        </a>
+                                    </td>
                                 </tr>
-                            </thead>
-                            <tbody>
-                                {d.received.iter().map(|r| view! {
-                                    <tr class="border-t border-white/10">
-                                        <th scope="row" class="py-1.5 pr-3 text-left font-normal text-fg">{r.seller_name.clone()}
-                                            <span class="block text-xs text-muted">{format!("SIREN {}", r.seller_siren)}</span>
-                                        </th>
-                                        <td class="py-1.5 pr-3 text-fg">{r.number.clone()}
-                                            <span class="block text-xs text-muted">{r.kind.clone()}</span>
-                                        </td>
-                                        <td class="py-1.5 pr-3 tabular-nums text-fg">{r.issue_date.clone()}</td>
-                                        <td class="py-1.5 pr-3 tabular-nums text-fg">{r.due_date.clone()}</td>
-                                        <td class="py-1.5 pr-3 text-right tabular-nums text-fg">{money(r.total_ht, &r.currency)}</td>
-                                        <td class="py-1.5 pr-3 text-right tabular-nums text-fg">{money(r.total_vat, &r.currency)}</td>
-                                        <td class="py-1.5 pr-3 text-right font-semibold tabular-nums text-fg">{money(r.total_ttc, &r.currency)}</td>
-                                        <td class="py-1.5">
-                                            <a class="underline" href=format!("/app/einvoicing/received/{}", r.id)
-                                                aria-label=format!("Télécharger la facture {} de {}", r.number, r.seller_name)>
-                                                "Télécharger"
-                                            </a>
-                                        </td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <ul class="divide-y divide-white/10 text-sm md:hidden" data-testid="received-list">
+                        {d.received.iter().map(|r| view! {
+                            <li class="py-3">
+                                <p class="flex flex-wrap justify-between gap-2 text-fg">
+                                    <span class="font-medium">{r.seller_name.clone()}</span>
+                                    <span class="font-semibold tabular-nums">{format!("{} TTC", money(r.total_ttc, &r.currency))}</span>
+                                </p>
+                                <p class="text-muted">{format!("{} {} du {} · échéance {}", r.kind, r.number, r.issue_date, r.due_date)}</p>
+                                <p class="text-muted">{format!("SIREN {} · HT {} · TVA {}", r.seller_siren, money(r.total_ht, &r.currency), money(r.total_vat, &r.currency))}</p>
+                                <a class="mt-1 inline-block underline" href=format!("/app/einvoicing/received/{}", r.id)
+                                    aria-label=format!("Télécharger la facture {} de {}", r.number, r.seller_name)>
+                                    "Télécharger"
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
                 }.into_any()
             }}
         </GlassCard>
