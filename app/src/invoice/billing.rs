@@ -108,28 +108,60 @@ pub enum ProgressError {
     OutOfRange,
     /// Progress cannot go back below what was already billed.
     BelowPrevious(String),
+    /// No line has any progress.
+    Nothing,
 }
 
-/// The lines of a situation at `progress_bp` cumulative progress on every
-/// line, `previous_bp[i]` being what earlier situations reached on entry `i`.
+/// The same cumulative progress on every entry.
+pub fn uniform(quote_lines: &[LineInput], progress_bp: i32) -> Vec<i32> {
+    vec![progress_bp; quote_lines.len()]
+}
+
+/// The overall progress of per-line targets, weighted by each line's net HT.
+pub fn overall_bp(quote_lines: &[LineInput], targets: &[i32]) -> i32 {
+    let mut done: i128 = 0;
+    let mut total: i128 = 0;
+    for (index, line) in quote_lines.iter().enumerate() {
+        if let Entry::Line(priced) = line.entry() {
+            let net = line_amounts(&priced).net as i128;
+            total += net;
+            done += net * targets.get(index).copied().unwrap_or(0) as i128;
+        }
+    }
+    if total == 0 { 0 } else { div_round(done, total) as i32 }
+}
+
+/// The lines of a situation at `targets[i]` cumulative progress on entry
+/// `i` (the same on every line, or per line; negative: as before),
+/// `previous_bp[i]` being what earlier situations reached on it. A line
+/// neither started before nor now is left out.
 pub fn progress_lines(
     quote_lines: &[LineInput],
-    progress_bp: i32,
+    targets: &[i32],
     previous_bp: &[i32],
 ) -> Result<Vec<BilledLine>, ProgressError> {
-    if !(1..=10_000).contains(&progress_bp) {
-        return Err(ProgressError::OutOfRange);
-    }
     let mut out = Vec::new();
+    let mut any = false;
     for (index, line) in quote_lines.iter().enumerate() {
         if line.section {
             out.push(BilledLine::plain(line.clone()));
             continue;
         }
         let before = previous_bp.get(index).copied().unwrap_or(0);
+        let progress_bp = match targets.get(index).copied().unwrap_or(0) {
+            unchanged if unchanged < 0 => before,
+            target => target,
+        };
+        if progress_bp > 10_000 {
+            return Err(ProgressError::OutOfRange);
+        }
         if progress_bp < before {
             return Err(ProgressError::BelowPrevious(line.description.clone()));
         }
+        if progress_bp == 0 {
+            continue;
+        }
+        any = true;
         let net = match line.entry() {
             Entry::Line(priced) => line_amounts(&priced).net,
             Entry::Section => 0,
@@ -149,6 +181,9 @@ pub fn progress_lines(
             progress_bp,
             deducts: None,
         });
+    }
+    if !any {
+        return Err(ProgressError::Nothing);
     }
     Ok(out)
 }
@@ -233,20 +268,43 @@ mod tests {
     #[test]
     fn situations_bill_the_progress_since_the_last_one() {
         let q = quote();
-        let first = progress_lines(&q, 3_000, &[]).unwrap();
-        let second = progress_lines(&q, 7_000, &[0, 3_000, 3_000]).unwrap();
+        let first = progress_lines(&q, &uniform(&q, 3_000), &[]).unwrap();
+        let second = progress_lines(&q, &uniform(&q, 7_000), &[0, 3_000, 3_000]).unwrap();
         let all = totals(&q).total_ht;
         let a = totals(&first.iter().map(|l| l.line.clone()).collect::<Vec<_>>()).total_ht;
         let b = totals(&second.iter().map(|l| l.line.clone()).collect::<Vec<_>>()).total_ht;
-        let last = progress_lines(&q, 10_000, &[0, 7_000, 7_000]).unwrap();
+        let last = progress_lines(&q, &uniform(&q, 10_000), &[0, 7_000, 7_000]).unwrap();
         let c = totals(&last.iter().map(|l| l.line.clone()).collect::<Vec<_>>()).total_ht;
         assert_eq!(a + b + c, all, "three situations bill exactly the quote");
         assert!(second[1].line.description.contains("déjà facturé 30\u{a0}%"));
         assert_eq!(
-            progress_lines(&q, 2_000, &[0, 3_000, 3_000]),
+            progress_lines(&q, &uniform(&q, 2_000), &[0, 3_000, 3_000]),
             Err(ProgressError::BelowPrevious("Douche à l'italienne".into()))
         );
-        assert_eq!(progress_lines(&q, 0, &[]), Err(ProgressError::OutOfRange));
+        assert_eq!(progress_lines(&q, &uniform(&q, 0), &[]), Err(ProgressError::Nothing));
+        assert_eq!(
+            progress_lines(&q, &uniform(&q, 10_001), &[]),
+            Err(ProgressError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn situations_per_line_bill_each_line_at_its_own_progress() {
+        let q = quote();
+        // Line 1 done, line 2 not started: only line 1 is billed.
+        let first = progress_lines(&q, &[0, 10_000, 0], &[]).unwrap();
+        let priced: Vec<_> = first.iter().filter(|l| l.quote_entry.is_some()).collect();
+        assert_eq!(priced.len(), 1);
+        assert_eq!(priced[0].quote_entry, Some(1));
+        // Then line 2 at 40 %: line 1 stays (nothing more), line 2 billed.
+        let second = progress_lines(&q, &[0, 10_000, 4_000], &[0, 10_000, 0]).unwrap();
+        let t = |lines: &[BilledLine]| totals(&lines.iter().map(|l| l.line.clone()).collect::<Vec<_>>()).total_ht;
+        let full = totals(&q).total_ht;
+        let last = progress_lines(&q, &[0, 10_000, 10_000], &[0, 10_000, 4_000]).unwrap();
+        assert_eq!(t(&first) + t(&second) + t(&last), full, "billed exactly once");
+        let overall = overall_bp(&q, &[0, 10_000, 0]);
+        assert!((1..10_000).contains(&overall), "{overall}");
+        assert_eq!(overall_bp(&q, &uniform(&q, 5_000)), 5_000);
     }
 
     #[test]

@@ -126,7 +126,21 @@ pub async fn issue_at(
     if let (Some(quote_id), true) = (m.quote_id, m.kind != InvoiceKind::CreditNote) {
         let what = match m.kind {
             InvoiceKind::Final => FromQuote::Final,
-            InvoiceKind::Progress => FromQuote::Progress(m.progress_bp),
+            InvoiceKind::Progress => {
+                // Each line's progress as the draft has it (uniform or per line).
+                let rows = lines_of(w, ws, id).await?;
+                let quote_lines = crate::quote::store::lines_of(w, ws, quote_id).await?;
+                FromQuote::ProgressLines(
+                    quote_lines
+                        .iter()
+                        .map(|ql| {
+                            rows.iter()
+                                .find(|l| l.quote_line_id == Some(ql.id))
+                                .map_or(0, |l| l.progress_bp)
+                        })
+                        .collect(),
+                )
+            }
             _ => FromQuote::Deposit(Deposit::Amount(draft.totals().total_ttc)),
         };
         let planned = service::plan(w, ws, quote_id, what, Some(id)).await?;

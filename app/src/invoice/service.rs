@@ -201,7 +201,29 @@ pub async fn plan(
                 0,
             )
         }
-        FromQuote::Progress(bp) => {
+        FromQuote::Progress(_) | FromQuote::ProgressLines(_) => {
+            // The same progress everywhere, or one per line (its errors at its own field).
+            let (targets, field) = match what {
+                FromQuote::Progress(bp) => {
+                    if !(1..=10_000).contains(&bp) {
+                        return Err(AppError::field(
+                            "progress",
+                            "L'avancement est compris entre 1 et 100 %.",
+                        ));
+                    }
+                    (billing::uniform(&quote_draft.lines, bp), "progress")
+                }
+                FromQuote::ProgressLines(targets) => {
+                    if targets.len() != quote_draft.lines.len() {
+                        return Err(AppError::field(
+                            "progress_lines",
+                            "Indiquez l'avancement de chaque ligne du devis.",
+                        ));
+                    }
+                    (targets, "progress_lines")
+                }
+                _ => return Err(AppError::Internal),
+            };
             let mut previous = vec![0; quote_lines.len()];
             for inv in counted.iter().filter(|i| i.kind == InvoiceKind::Progress) {
                 for l in lines_of(w, ws, inv.id).await? {
@@ -210,16 +232,33 @@ pub async fn plan(
                     }
                 }
             }
-            let lines = billing::progress_lines(&quote_draft.lines, bp, &previous).map_err(|e| match e {
+            let lines = billing::progress_lines(&quote_draft.lines, &targets, &previous).map_err(|e| match e {
                 billing::ProgressError::OutOfRange => {
-                    AppError::field("progress", "L'avancement est compris entre 1 et 100 %.")
+                    AppError::field(field, "L'avancement est compris entre 0 et 100 %.")
+                }
+                billing::ProgressError::Nothing => {
+                    AppError::field(field, "Indiquez l'avancement d'au moins une ligne.")
                 }
                 billing::ProgressError::BelowPrevious(line) => AppError::field(
-                    "progress",
+                    field,
                     format!("L'avancement ne peut pas reculer : « {line} » a déjà été facturé au-delà."),
                 ),
             })?;
-            (InvoiceKind::Progress, lines, bp)
+            // The overall progress of what the lines now reach.
+            let mut reached = vec![0; quote_draft.lines.len()];
+            for l in &lines {
+                if let Some(at) = l.quote_entry {
+                    reached[at] = l.progress_bp;
+                }
+            }
+            for (at, before) in previous.iter().enumerate() {
+                reached[at] = Ord::max(reached[at], *before);
+            }
+            (
+                InvoiceKind::Progress,
+                lines,
+                billing::overall_bp(&quote_draft.lines, &reached),
+            )
         }
         FromQuote::Final => {
             let mut list = Vec::new();

@@ -313,7 +313,7 @@ pub struct InvoiceList {
 }
 
 /// What to bill on a signed quote.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum FromQuote {
     /// A deposit: the quote's own deposit when `None`, else this share of the
@@ -321,6 +321,10 @@ pub enum FromQuote {
     Deposit(crate::domain::quote_totals::Deposit),
     /// A progress invoice: cumulative progress of every line, basis points.
     Progress(i32),
+    /// A progress invoice with each line's own cumulative progress (basis
+    /// points, one per entry of the quote in order; sections ignored; 0 not
+    /// started; negative: as the last situation left it).
+    ProgressLines(Vec<i32>),
     /// The final invoice: what remains after every earlier invoice.
     Final,
 }

@@ -851,3 +851,77 @@ async fn two_final_invoices_requested_at_once_make_one_draft() {
     assert_eq!(drafts.len(), 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_situation_per_line_bills_each_line_at_its_own_progress() {
+    let app = spawn_app().await;
+    let owner = app.owner("julien@martin.test", "Plomberie Martin", "artisan").await;
+    with_identity(&owner).await;
+    let quote = signed_quote(&app, &owner, "claire@example.fr").await;
+    let quote_ht = 189_000 + 15_750 + 3_500;
+
+    // The water heater installed, the labour half done, the travel not yet.
+    let first = owner
+        .run_json(InvoiceQuote {
+            quote_id: quote,
+            what: FromQuote::ProgressLines(vec![10_000, 5_000, 0]),
+        })
+        .await
+        .unwrap();
+    let draft = owner.run(FetchInvoice { id: first }).await.unwrap();
+    assert_eq!(draft.kind, InvoiceKind::Progress);
+    assert_eq!(draft.draft.lines.len(), 2, "the line not started is left out");
+    assert!(
+        draft.draft.lines[1].description.contains("avancement 50"),
+        "{:?}",
+        draft.draft.lines
+    );
+    assert_eq!(draft.totals.total_ht, 189_000 + 7_875);
+    // Planned again at issue from its own lines: still the same.
+    let issued = issue(&owner, first).await;
+    assert_eq!(issued.status, InvoiceStatus::Issued);
+    assert_valid_facturx("situation-per-line", &pdf(&owner, first).await);
+
+    // A line cannot go back, and every line of the quote is expected.
+    for (targets, needle) in [(vec![10_000, 4_000, 0], "Main-d'œuvre"), (vec![10_000], "chaque ligne")] {
+        let refused = owner
+            .run_json(InvoiceQuote {
+                quote_id: quote,
+                what: FromQuote::ProgressLines(targets),
+            })
+            .await
+            .unwrap_err();
+        assert!(
+            refused
+                .field_message("progress_lines")
+                .is_some_and(|m| m.contains(needle)),
+            "{refused:?}"
+        );
+    }
+
+    // Then only the labour moves on; the other lines stay as they were.
+    let second = owner
+        .run_json(InvoiceQuote {
+            quote_id: quote,
+            what: FromQuote::ProgressLines(vec![-1, 10_000, -1]),
+        })
+        .await
+        .unwrap();
+    let second = issue(&owner, second).await;
+    assert_eq!(second.totals.total_ht, 7_875, "the labour's second half only");
+
+    // The final invoice bills exactly what is left.
+    let last = owner
+        .run_json(InvoiceQuote {
+            quote_id: quote,
+            what: FromQuote::Final,
+        })
+        .await
+        .unwrap();
+    let last = issue(&owner, last).await;
+    assert_eq!(
+        issued.totals.total_ht + second.totals.total_ht + last.totals.total_ht,
+        quote_ht
+    );
+    app.stop().await;
+}

@@ -15,12 +15,26 @@ use leptos::task::spawn_local;
 
 /// Billing of a signed quote.
 #[component]
-pub fn QuoteBilling(quote_id: QuoteId, has_deposit: bool) -> impl IntoView {
+pub fn QuoteBilling(
+    quote_id: QuoteId,
+    has_deposit: bool,
+    /// The quote's lines (the per-line situation names them).
+    lines: Vec<crate::quote::LineInput>,
+) -> impl IntoView {
     let invoices = Resource::new(move || quote_id, quote_invoices);
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
     let deposit_percent = RwSignal::new(if has_deposit { String::new() } else { "30".to_string() });
     let progress = RwSignal::new(String::new());
+    // One cumulative progress per priced line (empty: unchanged).
+    let entries = lines.len();
+    let per_line: Vec<(usize, String, RwSignal<String>)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.section)
+        .map(|(i, l)| (i, l.description.clone(), RwSignal::new(String::new())))
+        .collect();
+    let per_line = StoredValue::new(per_line);
     let start = move |what: FromQuote| {
         busy.set(true);
         error.set(None);
@@ -48,6 +62,27 @@ pub fn QuoteBilling(quote_id: QuoteId, has_deposit: bool) -> impl IntoView {
     let situation = move |_| match parse_percent(&progress.get_untracked()) {
         Ok(bp) => start(FromQuote::Progress(bp as i32)),
         Err(m) => error.set(Some(AppError::field("progress", m))),
+    };
+    let situation_lines = move |_| {
+        // Empty: as the last situation left it.
+        let mut targets = vec![-1; entries];
+        let mut bad = None;
+        per_line.with_value(|rows| {
+            for (index, description, value) in rows {
+                let typed = value.get_untracked();
+                if typed.trim().is_empty() {
+                    continue;
+                }
+                match parse_percent(&typed) {
+                    Ok(bp) => targets[*index] = bp as i32,
+                    Err(m) => bad = Some(format!("« {description} » : {m}")),
+                }
+            }
+        });
+        match bad {
+            Some(m) => error.set(Some(AppError::field("progress_lines", m))),
+            None => start(FromQuote::ProgressLines(targets)),
+        }
     };
     view! {
         <GlassCard class="mb-4">
@@ -92,6 +127,34 @@ pub fn QuoteBilling(quote_id: QuoteId, has_deposit: bool) -> impl IntoView {
                     </Button>
                 </div>
             </div>
+            <details class="mt-4" data-testid="progress-per-line">
+                <summary class="cursor-pointer text-sm text-fg">"Situation avec un avancement par ligne"</summary>
+                <div class="mt-3 space-y-2">
+                    <p class="text-sm text-muted">"Avancement cumulé de chaque ligne ; laissez vide une ligne qui n'a pas avancé."</p>
+                    {per_line.with_value(|rows| rows.iter().map(|(index, description, value)| {
+                        let id = format!("progress-line-{index}");
+                        let value = *value;
+                        view! {
+                            <div class="flex items-center justify-between gap-3">
+                                <label for=id.clone() class="min-w-0 flex-1 truncate text-sm text-fg">
+                                    {description.clone()}
+                                    <span class="sr-only">" — avancement cumulé en %"</span>
+                                </label>
+                                <input id=id type="text" inputmode="decimal" placeholder="%" autocomplete="off"
+                                    class="field-input w-24 rounded-xl px-3 py-2 text-right text-fg"
+                                    prop:value=move || value.get()
+                                    on:input=move |ev| value.set(event_target_value(&ev)) />
+                            </div>
+                        }
+                    }).collect_view())}
+                    <p class="field-error text-sm" role="alert" class:hidden=move || field_error(error, "progress_lines").get().is_none()>
+                        {move || field_error(error, "progress_lines").get().unwrap_or_default()}
+                    </p>
+                    <Button r#type="button" kind=ButtonKind::Secondary busy on_click=Callback::new(situation_lines) testid="invoice-progress-lines">
+                        "Situation par ligne"
+                    </Button>
+                </div>
+            </details>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let rows = invoices.await.unwrap_or_default();

@@ -73,7 +73,7 @@ pub fn SentQuote(view: QuoteView) -> impl IntoView {
             {view.decline_reason.clone().map(|r| view! { <p class="mt-3 text-sm text-fg">{format!("Motif du refus : {r}")}</p> })}
         </GlassCard>
         {signed.then(|| view! {
-            <crate::invoice::ui::QuoteBilling quote_id=id has_deposit=view.draft.deposit != crate::domain::quote_totals::Deposit::None />
+            <crate::invoice::ui::QuoteBilling quote_id=id has_deposit=view.draft.deposit != crate::domain::quote_totals::Deposit::None lines=view.draft.lines.clone() />
         })}
         <GlassCard class="mb-4">
             <QuoteBody lines=view.draft.lines.clone() totals=view.totals.clone() />
