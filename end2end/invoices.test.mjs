@@ -89,14 +89,15 @@ test("a signed quote is invoiced, paid, credited, seen in the portal and exporte
   const depositUrl = page.url();
   validate("invoice-deposit", await (await page.request.get(`${depositUrl}/pdf`)).body());
 
-  // A situation per line: the first line at 80 %, the others as they were.
+  // A situation per line: the last line at 60 % (the demo's situation left
+  // every line at 50 %), the others as they were.
   await visit(page, quoteUrl);
   await page.click("[data-testid=progress-per-line] summary");
-  await page.locator("[data-testid=progress-per-line] input").first().fill("80");
+  await page.locator("[data-testid=progress-per-line] input").last().fill("60");
   await page.click("[data-testid=invoice-progress-lines]");
   await page.waitForURL(/\/app\/invoices\/[0-9a-f-]{36}$/);
   await hydrated(page);
-  await page.getByText(/avancement 80/).first().waitFor();
+  await page.getByText(/avancement 60/).first().waitFor();
   await page.click("[data-testid=issue-invoice]");
   await status(page, "issued");
   validate("invoice-situation-per-line", await (await page.request.get(`${page.url()}/pdf`)).body());
