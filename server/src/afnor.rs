@@ -147,7 +147,8 @@ impl AfnorPlatform {
     /// The original file of a flow: `Ok(Err(reason))` when it cannot be had
     /// for good (gone, refused, too large), `Err` when worth trying later.
     async fn download(&self, organization: &str, flow_id: &str) -> Result<Result<Vec<u8>, String>, PlatformError> {
-        let url = format!("{}/v1/flows/{}", self.config.flow_url, urlencode(flow_id));
+        // The unreserved characters kept, everything else percent-encoded: a path segment.
+        let url = format!("{}/v1/flows/{}", self.config.flow_url, app::ui::url::urlencode(flow_id));
         let request = self
             .with_auth(self.http.get(url).query(&[("docType", "Original")]), Some(organization))
             .await?;
@@ -172,17 +173,6 @@ impl AfnorPlatform {
         }
         Ok(Ok(bytes))
     }
-}
-
-/// Percent-encodes a path segment.
-fn urlencode(segment: &str) -> String {
-    segment
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A refused call: bad flows are final, everything else is retried.
