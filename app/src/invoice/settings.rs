@@ -46,11 +46,8 @@ fn defaults(ws: Uuid) -> invoice_settings::Model {
     .with_accounts(&ChartOfAccounts::default())
 }
 
-trait WithAccounts {
-    fn with_accounts(self, a: &ChartOfAccounts) -> Self;
-}
-
-impl WithAccounts for invoice_settings::Model {
+impl invoice_settings::Model {
+    /// The row with these accounts.
     fn with_accounts(mut self, a: &ChartOfAccounts) -> Self {
         self.account_clients = a.clients.clone();
         self.account_services = a.services.clone();

@@ -28,16 +28,21 @@ const OUR_SIREN: &str = "732829320";
 const SUPPLIER_SIRET: &str = "55210055400013";
 const SUPPLIER_SIREN: &str = "552100554";
 
-/// The supplier's legal identity (another SIRET than `with_identity`).
-async fn supplier_identity(owner: &Browser) {
-    let settings = serde_json::json!({"settings": {
-        "identity": {"legal_name": "Bâti Rhône SAS", "legal_form": "SAS", "siret": SUPPLIER_SIRET,
+/// Business settings naming the company `legal_name` with `siret`.
+fn identity(legal_name: &str, siret: &str) -> serde_json::Value {
+    serde_json::json!({"settings": {
+        "identity": {"legal_name": legal_name, "legal_form": "SAS", "siret": siret,
             "registry": "RCS Lyon 552 100 554", "vat_number": "FR40552100554", "address": "8 quai Perrache",
             "postcode": "69002", "city": "Lyon", "building_work": false, "insurer": "",
             "insurance_policy": "", "insurance_cover": ""},
         "phone": "", "email": "", "accent_color": "#1d4ed8", "template": "modern", "header_text": "",
         "footer_text": "", "conditions_text": "", "payment_terms": "À réception.", "validity_days": 30,
-        "reminders_enabled": true, "reminder_days": "2,7", "allow_decline": true}});
+        "reminders_enabled": true, "reminder_days": "2,7", "allow_decline": true}})
+}
+
+/// The supplier's legal identity (another SIRET than `with_identity`).
+async fn supplier_identity(owner: &Browser) {
+    let settings = identity("Bâti Rhône SAS", SUPPLIER_SIRET);
     owner.call_json("save_business_settings", &settings).await.ok();
 }
 
@@ -311,14 +316,7 @@ async fn the_local_platform_acknowledges_reports_payments_and_receives_supplier_
         "{claimed:?}"
     );
     assert!(impostor.run(FetchEinvoicing {}).await.unwrap().received.is_empty());
-    let moved = serde_json::json!({"settings": {
-        "identity": {"legal_name": "Plomberie Martin SARL", "legal_form": "SARL", "siret": SUPPLIER_SIRET,
-            "registry": "RCS Lyon", "vat_number": "", "address": "12 rue des Lilas",
-            "postcode": "69003", "city": "Lyon", "building_work": false, "insurer": "",
-            "insurance_policy": "", "insurance_cover": ""},
-        "phone": "", "email": "", "accent_color": "#1d4ed8", "template": "modern", "header_text": "",
-        "footer_text": "", "conditions_text": "", "payment_terms": "À réception.", "validity_days": 30,
-        "reminders_enabled": true, "reminder_days": "2,7", "allow_decline": true}});
+    let moved = identity("Plomberie Martin SARL", SUPPLIER_SIRET);
     let locked = owner.call_json("save_business_settings", &moved).await.error();
     assert!(
         locked.field_message("siret").is_some_and(|m| m.contains(OUR_SIREN)),
