@@ -17,6 +17,9 @@ const OWNER = [
   "/app/quotes",
   "/app/quotes/new",
   "/app/quotes/settings",
+  "/app/invoices",
+  "/app/accounting",
+  "/app/einvoicing",
   "/app/dashboard",
 ];
 const COACH = ["/app/dashboard", "/app/dashboard?period=all", "/app/dashboard/settings"];
