@@ -80,12 +80,20 @@ for (const [device, label] of [[DESKTOP, "desktop"], [PHONE, "phone"]]) {
   });
 }
 
-test("platform admin page is accessible", async () => {
-  const page = await newPage(env.browser, DESKTOP);
-  await signIn(page, env.server.base, "admin@comptoir.test");
-  await visit(page, `${env.server.base}/admin`);
-  await page.locator("[data-testid=admin-workspaces]").waitFor();
-  await assertAccessible(page, "admin");
-  await shot(page, "desktop-admin");
-  await page.context().close();
+test("platform admin pages are accessible", async () => {
+  for (const [device, label] of [[DESKTOP, "desktop"], [PHONE, "phone"]]) {
+    const page = await newPage(env.browser, device);
+    await signIn(page, env.server.base, "admin@comptoir.test");
+    await visit(page, `${env.server.base}/admin`);
+    await page.locator("[data-testid=admin-workspaces]").waitFor();
+    await assertAccessible(page, `${label} admin`);
+    await shot(page, `${label}-admin`);
+    for (const path of ["/admin/leads", "/admin/map"]) {
+      await visit(page, `${env.server.base}${path}`);
+      await page.waitForLoadState("networkidle");
+      await assertAccessible(page, `${label} ${path}`);
+      await shot(page, `${label}${path.replaceAll("/", "-")}`);
+    }
+    await page.context().close();
+  }
 });

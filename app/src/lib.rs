@@ -11,6 +11,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod infra;
 pub mod invoice;
+pub mod marketplace;
 pub mod outbox;
 pub mod pipeline;
 pub mod portal;

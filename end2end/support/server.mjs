@@ -39,6 +39,7 @@ export async function startServer({ databaseUrl, demo = true } = {}) {
       COMPTOIR_BASE_URL: base,
       COMPTOIR_MAILDIR: join(dir, "mailbox"),
       COMPTOIR_PA_DIR: join(dir, "einvoicing"),
+      COMPTOIR_FILES_DIR: join(dir, "files"),
       COMPTOIR_DEMO_SEED: demo ? "always" : "never",
       RUST_LOG: process.env.RUST_LOG || "warn",
     },

@@ -33,6 +33,7 @@ const all = [
   ["/app/invoices", cookie],
   ["/app/accounting", cookie],
   ["/app/einvoicing", cookie],
+  ["/demande", null],
 ];
 const only = process.argv.slice(2);
 const pages = only.length ? all.filter(([path]) => only.includes(path)) : all;

@@ -14,6 +14,7 @@ mod m20261130_000008_setter_cohorts;
 mod m20261130_000009_external_id_first;
 mod m20261201_000010_invoices;
 mod m20261202_000011_einvoicing;
+mod m20261203_000012_marketplace;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_external_id_first::Migration),
             Box::new(m20261201_000010_invoices::Migration),
             Box::new(m20261202_000011_einvoicing::Migration),
+            Box::new(m20261203_000012_marketplace::Migration),
         ]
     }
 }

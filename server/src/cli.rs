@@ -15,6 +15,8 @@ Commands:
   verify-events [WORKSPACE_ID]
                         recompute the audit hash chains; exit 1 at the first broken link
   precompress           write brotli and gzip copies of the compiled assets (build step)
+  geocode POSTCODE COMMUNE [ADDRESS]
+                        print `lat lon source` for a place, as routing locates it
 
 Benchmarks and data generators are another program: `tools` (see README).
 
@@ -49,6 +51,7 @@ pub async fn run(args: Vec<String>) -> i32 {
                 Err(errors.join("\n"))
             }
         }
+        "geocode" => geocode(&config, args.get(1), args.get(2), args.get(3)).await,
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -147,4 +150,27 @@ async fn verify_events(config: Config, workspace: Option<&String>) -> i32 {
             2
         }
     }
+}
+
+/// `geocode POSTCODE COMMUNE [ADDRESS]`: the point routing would use.
+async fn geocode(
+    config: &Config,
+    postcode: Option<&String>,
+    commune: Option<&String>,
+    address: Option<&String>,
+) -> Result<(), String> {
+    let (Some(postcode), Some(commune)) = (postcode, commune) else {
+        return Err(format!("geocode needs a postcode and a commune\n\n{USAGE}"));
+    };
+    let index = app::infra::communes::index()?;
+    let found = index.find(postcode, commune).map_err(|e| e.message())?;
+    let located = crate::geocoder(config)?
+        .locate(found, address.map(String::as_str).unwrap_or_default())
+        .await
+        .unwrap_or_else(|_| app::infra::ports::Located {
+            point: found.point,
+            source: found.source.as_str().into(),
+        });
+    println!("{:.5} {:.5} {}", located.point.lat, located.point.lon, located.source);
+    Ok(())
 }

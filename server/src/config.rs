@@ -71,6 +71,13 @@ pub struct Config {
     pub einvoicing_dir: PathBuf,
     /// A Plateforme Agréée speaking the AFNOR API (`COMPTOIR_PA_*`).
     pub platform: Option<crate::afnor::AfnorConfig>,
+    /// The national address base's API (`COMPTOIR_BAN_URL`); offline
+    /// geocoding from the communes when unset.
+    pub ban_url: Option<String>,
+    /// Uploaded files' folder (`COMPTOIR_FILES_DIR`), used when no bucket is configured.
+    pub files_dir: PathBuf,
+    /// An S3-compatible bucket for uploaded files (`COMPTOIR_S3_*`).
+    pub s3: Option<crate::s3::S3Config>,
 }
 
 /// The default database: a SQLite file under `data/`.
@@ -121,6 +128,21 @@ fn proxy_hops(value: Option<&str>) -> Result<u8, String> {
             format!("COMPTOIR_TRUST_PROXY: expected false, true or a number of proxies (1-8), got {n:?}")
         }),
     }
+}
+
+/// The S3 bucket from `COMPTOIR_S3_BUCKET` and its companions, when set.
+fn s3() -> Result<Option<crate::s3::S3Config>, String> {
+    let Some(bucket) = var("COMPTOIR_S3_BUCKET") else {
+        return Ok(None);
+    };
+    let key = |name: &str| var(name).ok_or(format!("{name} is required with COMPTOIR_S3_BUCKET"));
+    Ok(Some(crate::s3::S3Config {
+        bucket,
+        endpoint: var("COMPTOIR_S3_ENDPOINT"),
+        region: var("COMPTOIR_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+        access_key_id: key("COMPTOIR_S3_ACCESS_KEY_ID")?,
+        secret_access_key: key("COMPTOIR_S3_SECRET_ACCESS_KEY")?,
+    }))
 }
 
 /// The AFNOR platform from `COMPTOIR_PA_FLOW_URL`, `COMPTOIR_PA_DIRECTORY_URL`
@@ -215,6 +237,11 @@ impl Config {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from(app::infra::state::DEFAULT_EINVOICING_DIR)),
             platform: platform()?,
+            ban_url: var("COMPTOIR_BAN_URL"),
+            files_dir: var("COMPTOIR_FILES_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(app::infra::file_store::DEFAULT_DIR)),
+            s3: s3()?,
             database_url,
         })
     }

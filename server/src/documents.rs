@@ -252,3 +252,50 @@ pub async fn received_invoice(
         Err(error) => error_response(error),
     }
 }
+
+/// `GET /app/artisan-documents/{id}`: an artisan's uploaded document, for
+/// their workspace, or for a platform admin (moderation).
+pub async fn artisan_document(
+    State(state): State<crate::http::ServerState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return error_response(app::AppError::NotFound);
+    };
+    let (parts, _) = request.into_parts();
+    let result = async {
+        let user = app::infra::scope::session_user_of(&state.app, &parts).await?;
+        let scope = app::infra::scope::scope_of(&state.app, &parts).await.ok();
+        app::marketplace::documents::file(&state.app, scope.as_ref(), user.user.is_platform_admin, id).await
+    }
+    .await;
+    match result {
+        Ok((name, content_type, bytes)) => (
+            [
+                (http::header::CONTENT_TYPE, content_type),
+                (
+                    http::header::CONTENT_DISPOSITION,
+                    format!(
+                        "inline; filename=\"{}\"",
+                        name.chars()
+                            .map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                                c
+                            } else {
+                                '_'
+                            })
+                            .collect::<String>()
+                    ),
+                ),
+                (http::header::CACHE_CONTROL, "private, no-store".to_string()),
+                (
+                    http::header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox".to_string(),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => error_response(error),
+    }
+}

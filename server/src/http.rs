@@ -165,6 +165,27 @@ async fn live(State(state): State<ServerState>, request: Request) -> Response {
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
+/// Server functions that take a file (as a data URL in JSON) and the body
+/// they may send: 5 MB of file is 6.7 MB of base64. Every other request keeps
+/// axum's 2 MB.
+const UPLOADS: [(&str, usize); 1] = [("/api/upload_artisan_document", 7 << 20)];
+
+/// Raises the body limit for the upload server functions only.
+async fn upload_limits(request: Request, next: Next) -> Response {
+    use tower::{Layer, Service};
+    match UPLOADS.iter().find(|(path, _)| request.uri().path() == *path) {
+        Some((_, limit)) => match axum::extract::DefaultBodyLimit::max(*limit)
+            .layer(next)
+            .call(request)
+            .await
+        {
+            Ok(response) => response,
+            Err(never) => match never {},
+        },
+        None => next.run(request).await,
+    }
+}
+
 /// Refuses cross-site writes: a mutating request must come from our own pages
 /// (Sec-Fetch-Site) or carry our own Origin. Non-browser clients send neither.
 async fn same_origin_writes(request: Request, next: Next) -> Response {
@@ -280,6 +301,18 @@ pub fn router(state: ServerState) -> Router {
         .route("/app/accounting/fec", get(crate::documents::fec))
         .route("/app/einvoicing/received/{id}", get(crate::documents::received_invoice))
         .route("/app/accounting/{file}", get(crate::documents::csv))
+        .route("/app/artisan-documents/{id}", get(crate::documents::artisan_document))
+        .route(
+            "/demande",
+            get(crate::public_form::platform_form).post(crate::public_form::platform_submit),
+        )
+        .route("/demande/communes", get(crate::public_form::communes))
+        .route("/demande/merci", get(crate::public_form::thanks))
+        .route("/demande/suivi/{token}", get(crate::public_form::follow))
+        .route(
+            "/w/{slug}/demande",
+            get(crate::public_form::own_form).post(crate::public_form::own_submit),
+        )
         .route("/portal/{token}/pdf", get(crate::documents::portal_pdf))
         .route(
             "/portal/{token}/documents/{id}/pdf",
@@ -297,6 +330,7 @@ pub fn router(state: ServerState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     api.layer(middleware::from_fn_with_state(state.clone(), page_guard))
         .layer(middleware::from_fn(error_status))
+        .layer(middleware::from_fn(upload_limits))
         .layer(middleware::from_fn(same_origin_writes))
         .layer(middleware::from_fn(assets::cache_headers))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))

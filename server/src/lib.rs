@@ -4,6 +4,7 @@
 
 pub mod afnor;
 pub mod assets;
+pub mod ban;
 pub mod cli;
 pub mod config;
 pub mod documents;
@@ -12,7 +13,9 @@ pub mod http;
 pub mod mail;
 pub mod openapi;
 pub mod pdf;
+pub mod public_form;
 pub mod redis_limits;
+pub mod s3;
 pub mod scheduler;
 pub mod seed;
 pub mod setter_api;
@@ -44,6 +47,24 @@ pub fn mailer(config: &Config) -> Result<Arc<dyn Mailer>, String> {
     Ok(match &config.smtp_url {
         Some(url) => Arc::new(mail::SmtpMailer::new(url, &config.mail_from)?),
         None => Arc::new(mail::LocalMailer::new(config.maildir.clone(), &config.mail_from)?),
+    })
+}
+
+/// The file store the configuration asks for: an S3 bucket when configured,
+/// else the local folder.
+pub fn files(config: &Config) -> Result<Arc<dyn app::infra::ports::FileStore>, String> {
+    Ok(match &config.s3 {
+        Some(s3) => Arc::new(s3::S3Store::new(s3)?),
+        None => Arc::new(app::infra::file_store::LocalFileStore::new(config.files_dir.clone())),
+    })
+}
+
+/// The geocoder the configuration asks for: offline (communes from the npm
+/// packages) unless the BAN is configured.
+pub fn geocoder(config: &Config) -> Result<Arc<dyn app::infra::ports::Geocoder>, String> {
+    Ok(match &config.ban_url {
+        Some(url) => Arc::new(ban::BanGeocoder::new(url)?),
+        None => Arc::new(app::infra::ports::OfflineGeocoder),
     })
 }
 
@@ -93,6 +114,8 @@ pub async fn start(config: Config, listener: TcpListener) -> Result<Running, Str
     let (shutdown, shutdown_rx) = watch::channel(false);
     let mut state = AppState::new(db, config.app_config(), crate::pdf::renderer());
     state.einvoicing = einvoicing(&config)?;
+    state.geocoder = geocoder(&config)?;
+    state.files = files(&config)?;
     if app::infra::db::is_postgres(&state.db) {
         // Live updates reach the pages served by every instance.
         state.live = app::infra::live::LiveBus::postgres(&state.db, shutdown_rx.clone());

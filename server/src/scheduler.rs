@@ -6,6 +6,11 @@
 //! primary key lets exactly one instance win the tick and run the task; the
 //! others skip it. Work that must survive a crash is not run here but queued
 //! as jobs (the queue retries); the tasks below are idempotent housekeeping.
+//! The business tasks work from the tick's time (`now`, injectable in tests;
+//! housekeeping compares rows stamped with the real clock, so it uses that) and
+//! take everything due by then, so ticks missed while every instance was
+//! down are caught up by the next one; claims are rows, so a restart never
+//! runs a tick twice.
 
 use app::infra::AppState;
 use chrono::{DateTime, Utc};
@@ -23,7 +28,8 @@ pub struct Task {
     pub name: &'static str,
     /// Period in seconds.
     pub every_secs: i64,
-    run: fn(AppState) -> BoxFuture<'static, Result<u64, String>>,
+    /// Runs the task as of `now` (the scheduler's clock: tests move it).
+    run: fn(AppState, DateTime<Utc>) -> BoxFuture<'static, Result<u64, String>>,
 }
 
 fn sql(db: &DatabaseConnection, text: &str, values: Vec<sea_orm::Value>) -> Statement {
@@ -38,11 +44,11 @@ async fn delete(db: &DatabaseConnection, text: &str, before: DateTime<Utc>) -> R
 }
 
 /// Every task, in the order they are tried.
-pub const TASKS: [Task; 7] = [
+pub const TASKS: [Task; 11] = [
     Task {
         name: "purge_rate_limits",
         every_secs: 300,
-        run: |state| {
+        run: |state, _now| {
             Box::pin(async move {
                 app::infra::rate_limit::purge(&state.db)
                     .await
@@ -54,17 +60,64 @@ pub const TASKS: [Task; 7] = [
         // Idempotent: each flow is recorded once, the cursor moves after it.
         name: "einvoicing_receive",
         every_secs: 60,
-        run: |state| Box::pin(async move { app::invoice::einvoicing::ingest::receive_all(&state).await }),
+        run: |state, _now| Box::pin(async move { app::invoice::einvoicing::ingest::receive_all(&state).await }),
+    },
+    Task {
+        // Idempotent: each route is reminded once (`reminded_at`).
+        name: "marketplace_reminders",
+        every_secs: 900,
+        run: |state, now| {
+            Box::pin(async move {
+                app::marketplace::scheduled::remind_uncontacted(&state, now)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+        },
+    },
+    Task {
+        // Idempotent: each step (30, 7, 0 days) is sent once per document.
+        name: "document_reminders",
+        every_secs: 3600,
+        run: |state, now| {
+            Box::pin(async move {
+                app::marketplace::scheduled::remind_expiring_documents(&state, now)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+        },
+    },
+    Task {
+        // Idempotent: recomputed from the deals each time.
+        name: "marketplace_stats",
+        every_secs: 3600,
+        run: |state, now| {
+            Box::pin(async move {
+                app::marketplace::stats::refresh(&state, now)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+        },
+    },
+    Task {
+        name: "close_old_requests",
+        every_secs: 86_400,
+        run: |state, now| {
+            Box::pin(async move {
+                app::marketplace::stats::close_old_requests(&state, now)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+        },
     },
     Task {
         name: "purge_live_messages",
         every_secs: 600,
-        run: |state| Box::pin(async move { app::infra::live::purge(&state.db).await.map_err(|e| e.to_string()) }),
+        run: |state, _now| Box::pin(async move { app::infra::live::purge(&state.db).await.map_err(|e| e.to_string()) }),
     },
     Task {
         name: "purge_dispatched_events",
         every_secs: 3600,
-        run: |state| {
+        run: |state, _now| {
             Box::pin(async move {
                 app::infra::dispatch::purge(&state.db, app::infra::dispatch::KEEP)
                     .await
@@ -75,7 +128,7 @@ pub const TASKS: [Task; 7] = [
     Task {
         name: "purge_expired_sessions",
         every_secs: 3600,
-        run: |state| {
+        run: |state, _now| {
             Box::pin(async move {
                 delete(
                     &state.db,
@@ -89,7 +142,7 @@ pub const TASKS: [Task; 7] = [
     Task {
         name: "purge_used_tokens",
         every_secs: 3600,
-        run: |state| {
+        run: |state, _now| {
             Box::pin(async move {
                 let week_ago = app::infra::time::now() - chrono::TimeDelta::days(7);
                 delete(&state.db, "DELETE FROM auth_tokens WHERE expires_at < $1", week_ago).await
@@ -99,7 +152,7 @@ pub const TASKS: [Task; 7] = [
     Task {
         name: "purge_scheduler_ticks",
         every_secs: 86_400,
-        run: |state| {
+        run: |state, _now| {
             Box::pin(async move {
                 let two_days_ago = app::infra::time::now() - chrono::TimeDelta::days(2);
                 delete(
@@ -143,7 +196,7 @@ pub async fn run_due(state: &AppState, instance: &str, now: DateTime<Utc>) -> Ve
         let tick = now.timestamp().div_euclid(task.every_secs);
         match claim(&state.db, task.name, tick, instance).await {
             Ok(true) => {
-                match (task.run)(state.clone()).await {
+                match (task.run)(state.clone(), now).await {
                     Ok(count) => tracing::debug!(task = task.name, count, "scheduled task done"),
                     Err(error) => tracing::warn!(task = task.name, %error, "scheduled task failed"),
                 }

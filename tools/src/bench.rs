@@ -228,6 +228,11 @@ pub async fn run() -> Result<(), String> {
         let _ = std::fs::remove_dir_all(&dir);
         return result;
     }
+    if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("market") {
+        let result = crate::bench_market::run(&exe, &dir).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        return result;
+    }
     if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("pipeline") {
         let result = crate::bench_pipeline::run(&exe, &dir).await;
         if std::env::var_os("COMPTOIR_BENCH_KEEP").is_none() {
@@ -346,6 +351,11 @@ pub async fn run() -> Result<(), String> {
     // 7. The dashboard bars (200,000 prospects), on SQLite and PostgreSQL.
     let result = match result {
         Ok(()) => crate::bench_dashboard::run(&exe, &dir).await,
+        e => e,
+    };
+    // 8. The marketplace: geocoding, routing among 20,000 profiles, /demande's weight.
+    let result = match result {
+        Ok(()) => crate::bench_market::run(&exe, &dir).await,
         e => e,
     };
     let _ = std::fs::remove_dir_all(&dir);

@@ -182,6 +182,7 @@ async fn populate(state: &AppState) -> Result<Fixture, String> {
                 description: NEEDS[i % NEEDS.len()].into(),
                 budget_cents: (i % 4 != 2).then_some(budget * 100),
                 source: [LeadSource::Phone, LeadSource::Form, LeadSource::Referral][i % 3],
+                request_id: None,
                 created_at: created,
                 updated_at: created,
             };

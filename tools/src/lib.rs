@@ -8,6 +8,7 @@
 pub mod bench;
 pub mod bench_dashboard;
 pub mod bench_fec;
+pub mod bench_market;
 pub mod bench_memory;
 pub mod bench_pipeline;
 pub mod bench_quotes;

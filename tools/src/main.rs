@@ -12,7 +12,7 @@ Commands:
                  Factur-X PDF, the FEC of 20,000 invoices, the pipeline bars (100,000
                  deals) and the dashboard bars (200,000 prospects), on SQLite then
                  PostgreSQL when reachable; COMPTOIR_BENCH_ONLY=memory|soak|quotes|
-                 invoices|fec|dashboard|pipeline runs one part. Starts the server
+                 invoices|fec|dashboard|pipeline|market runs one part. Starts the server
                  binary in COMPTOIR_SERVER_BIN (default: `server` beside this program).
   coach-gen N    generate N DM-setter prospects (messages, statuses) through the feed's
                  code, into the demo coach's workspace (or a new « Coach Bench » one)

@@ -179,6 +179,20 @@ string_enum!(
         SetterBatchApplied = "setter.batch_applied" => "Évènements du setter reçus",
         /// The dashboard's estimate settings changed.
         CoachSettingsChanged = "coach_settings.changed" => "Hypothèses du tableau de bord modifiées",
+        /// An artisan saved their marketplace profile.
+        ArtisanProfileSaved = "artisan_profile.saved" => "Profil artisan enregistré",
+        /// An artisan uploaded a compliance document.
+        ArtisanDocumentUploaded = "artisan_document.uploaded" => "Document déposé",
+        /// A platform admin approved or rejected a document.
+        ArtisanDocumentReviewed = "artisan_document.reviewed" => "Document examiné",
+        /// A public request arrived.
+        MarketRequestReceived = "market_request.received" => "Demande publique reçue",
+        /// The same request came again and was merged.
+        MarketRequestMerged = "market_request.merged" => "Demande publique fusionnée",
+        /// A client signed a quote on a request: the request is won.
+        MarketRequestWon = "market_request.won" => "Demande remportée",
+        /// A platform admin assigned a request by hand.
+        MarketRequestAssigned = "market_request.assigned" => "Demande assignée",
         /// A platform admin created a coach's workspace.
         CoachCreated = "workspace.coach_created" => "Espace coach créé",
     }
@@ -231,6 +245,10 @@ string_enum!(
         SetterFeed = "setter_feed" => "Flux du setter",
         /// The dashboard settings.
         CoachSettings = "coach_settings" => "Réglages du tableau de bord",
+        /// An artisan profile (marketplace).
+        ArtisanProfile = "artisan_profile" => "Profil artisan",
+        /// A public request (marketplace).
+        MarketRequest = "market_request" => "Demande publique",
     }
 );
 

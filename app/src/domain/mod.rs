@@ -1,8 +1,10 @@
 //! Pure rules shared by the browser and the server: no IO here.
 
 pub mod deal_rules;
+pub mod documents;
 pub mod events;
 pub mod fec;
+pub mod geo;
 pub mod ids;
 pub mod image;
 pub mod invoice_check;
@@ -14,6 +16,7 @@ pub mod position;
 pub mod quote_check;
 pub mod quote_totals;
 pub mod role;
+pub mod routing;
 pub mod scores;
 pub mod validation;
 pub mod vat;

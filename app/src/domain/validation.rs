@@ -382,3 +382,44 @@ mod tests {
         }
     }
 }
+
+/// A workspace's public slug: its name in lower-case ASCII words joined by
+/// hyphens (40 characters at most), then the last six hex digits of its id
+/// (the random part of a UUID v7), so two « Plomberie Martin » differ.
+pub fn slug(name: &str, id: uuid::Uuid) -> String {
+    let mut out = String::new();
+    for c in name.to_lowercase().chars() {
+        let c = match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        };
+        if c != '-' || !out.ends_with('-') {
+            out.push(c);
+        }
+    }
+    let base: String = out.trim_matches('-').chars().take(40).collect();
+    let hex = id.simple().to_string();
+    format!("{}-{}", base.trim_end_matches('-'), &hex[hex.len() - 6..])
+}
+
+#[cfg(test)]
+mod slug_tests {
+    #[test]
+    fn slugs_are_readable_and_distinct() {
+        let id = uuid::Uuid::from_u128(0xabcdef);
+        assert_eq!(
+            super::slug("Plomberie Martin & Fils", id),
+            "plomberie-martin-fils-abcdef"
+        );
+        assert_eq!(
+            super::slug("  Électricité  Lyonnaise ", id),
+            "electricite-lyonnaise-abcdef"
+        );
+    }
+}

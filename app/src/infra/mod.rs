@@ -2,12 +2,14 @@
 //! rate limits and the ports that `server/` implements.
 
 pub mod cache;
+pub mod communes;
 pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod dispatch;
 pub mod entity;
 pub mod events;
+pub mod file_store;
 pub mod files;
 pub mod live;
 pub mod platform_local;

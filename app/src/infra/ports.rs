@@ -164,3 +164,60 @@ pub trait EInvoicing: Send + Sync {
     /// The directory line of a SIREN, `None` when the company has none.
     async fn lookup(&self, siren: &str) -> Result<Option<DirectoryLine>, PlatformError>;
 }
+
+/// A point found for an address.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located {
+    /// Where.
+    pub point: crate::domain::geo::Point,
+    /// How it was found (`geonames`, `postcode`, `department`, `ban`…).
+    pub source: String,
+}
+
+/// Geocoding: a point for an address in a commune already checked against
+/// its postcode (`infra::communes`).
+#[async_trait::async_trait]
+pub trait Geocoder: Send + Sync {
+    /// Short name (`offline`, `ban`).
+    fn adapter(&self) -> &'static str;
+
+    /// The point of `address` in `commune`; an error lets the caller fall
+    /// back to the commune's own point.
+    async fn locate(&self, commune: &super::communes::Commune, address: &str) -> Result<Located, String>;
+}
+
+/// The default geocoder: the commune's point, offline, nothing configured.
+pub struct OfflineGeocoder;
+
+#[async_trait::async_trait]
+impl Geocoder for OfflineGeocoder {
+    fn adapter(&self) -> &'static str {
+        "offline"
+    }
+
+    async fn locate(&self, commune: &super::communes::Commune, _address: &str) -> Result<Located, String> {
+        Ok(Located {
+            point: commune.point,
+            source: commune.source.as_str().into(),
+        })
+    }
+}
+
+/// Uploaded files (artisans' documents, job photos): local disk by default,
+/// an S3-compatible bucket in production. Legal documents made by the
+/// application (quote and invoice PDFs) stay in the database, written in the
+/// transaction that numbers or signs them.
+#[async_trait::async_trait]
+pub trait FileStore: Send + Sync {
+    /// Short name (`local`, `s3`).
+    fn adapter(&self) -> &'static str;
+
+    /// Stores `bytes` under `key` (replacing any).
+    async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), String>;
+
+    /// The bytes under `key`, `None` when absent.
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, String>;
+
+    /// Removes `key` (absent is fine).
+    async fn delete(&self, key: &str) -> Result<(), String>;
+}

@@ -46,6 +46,8 @@ pub const TOTP_PER_USER: Limit = Limit::per_minutes(20, 15);
 pub const TOKEN_PER_IP: Limit = Limit::per_minutes(60, 15);
 /// Draft PDF previews per member (each one is a typst compilation).
 pub const PREVIEW_PER_USER: Limit = Limit::per_minutes(60, 5);
+/// Public requests from one IP address, per hour (homeowners send one or two).
+pub const REQUEST_PER_IP: Limit = Limit::per_minutes(5, 60);
 /// Calls a workspace makes to the e-invoicing platform by hand (reading
 /// incoming flows, directory lookups).
 pub const PLATFORM_PER_WORKSPACE: Limit = Limit::per_minutes(30, 10);

@@ -31,6 +31,10 @@ pub struct AppState {
     pub previews: Arc<super::cache::BytesCache>,
     /// The e-invoicing platform (Plateforme Agréée) and its directory.
     pub einvoicing: Arc<dyn super::ports::EInvoicing>,
+    /// Locates addresses (offline by default, the BAN when configured).
+    pub geocoder: Arc<dyn super::ports::Geocoder>,
+    /// Uploaded files (local folder by default, S3 when configured).
+    pub files: Arc<dyn super::ports::FileStore>,
 }
 
 /// The local e-invoicing platform's folder unless configured otherwise.
@@ -55,6 +59,10 @@ impl AppState {
             hashing: Arc::new(tokio::sync::Semaphore::new(super::crypto::concurrent_hashes())),
             previews: Arc::new(super::cache::BytesCache::new(PREVIEW_CACHE_BYTES)),
             einvoicing: Arc::new(super::platform_local::LocalPlatform::new(DEFAULT_EINVOICING_DIR.into())),
+            geocoder: Arc::new(super::ports::OfflineGeocoder),
+            files: Arc::new(super::file_store::LocalFileStore::new(
+                super::file_store::DEFAULT_DIR.into(),
+            )),
         }
     }
 

@@ -51,6 +51,18 @@ pub enum EmailKind {
     /// A reminder of an unpaid invoice.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "invoice_reminder"))]
     InvoiceReminder,
+    /// A public request was received (to the requester).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "request_received"))]
+    RequestReceived,
+    /// A marketplace lead was assigned (to the artisan).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "lead_assigned"))]
+    LeadAssigned,
+    /// A marketplace lead still waits for a first contact (to the artisan).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "lead_reminder"))]
+    LeadReminder,
+    /// An artisan's document ends soon (to the artisan).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "document_expiring"))]
+    DocumentExpiring,
 }
 
 impl EmailKind {
@@ -68,6 +80,10 @@ impl EmailKind {
             EmailKind::QuoteNotice => "Suivi devis",
             EmailKind::InvoiceSent => "Facture",
             EmailKind::InvoiceReminder => "Relance facture",
+            EmailKind::RequestReceived => "Demande reçue",
+            EmailKind::LeadAssigned => "Nouvelle demande",
+            EmailKind::LeadReminder => "Relance demande",
+            EmailKind::DocumentExpiring => "Document à renouveler",
         }
     }
 }

@@ -91,6 +91,7 @@ fn validate(input: &NewLead) -> Result<(lead::Model, i64), AppError> {
         description: input.description.trim().to_string(),
         budget_cents: budget,
         source: source.unwrap_or(LeadSource::Other),
+        request_id: None,
         created_at: now,
         updated_at: now,
     };
@@ -185,6 +186,7 @@ pub async fn insert_lead(db: &impl ConnectionTrait, l: &lead::Model) -> Result<(
         description: Set(l.description.clone()),
         budget_cents: Set(l.budget_cents),
         source: Set(l.source),
+        request_id: Set(l.request_id),
         created_at: Set(l.created_at),
         updated_at: Set(l.updated_at),
     })

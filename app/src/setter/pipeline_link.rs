@@ -115,6 +115,7 @@ impl PipelineLink {
             description: Set(description),
             budget_cents: Set(None),
             source: Set(LeadSource::Instagram),
+            request_id: Set(None),
             created_at: Set(l.at),
             updated_at: Set(now),
         };

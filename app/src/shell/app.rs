@@ -96,6 +96,9 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute path=path!("/admin") view={Lazy::<AppLayoutRoute>::new()}>
                     <Route path=path!("") view={Lazy::<AdminRoute>::new()} />
+                    <Route path=path!("leads") view={Lazy::<AdminRequestsRoute>::new()} />
+                    <Route path=path!("leads/:id") view={Lazy::<AdminRequestRoute>::new()} />
+                    <Route path=path!("map") view={Lazy::<AdminMapRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

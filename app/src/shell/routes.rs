@@ -128,6 +128,12 @@ page_group! {
         MoreRoute => super::pages::MorePage;
         /// `/admin`
         AdminRoute => crate::admin::ui::AdminPage;
+        /// `/admin/leads`
+        AdminRequestsRoute => crate::marketplace::ui::AdminRequestsPage;
+        /// `/admin/leads/:id`
+        AdminRequestRoute => crate::marketplace::ui::AdminRequestPage;
+        /// `/admin/map`
+        AdminMapRoute => crate::marketplace::ui::AdminMapPage;
     }
 }
 

@@ -8,6 +8,9 @@ use std::sync::Arc;
 
 /// Every subscriber of this process, in delivery order.
 pub fn all() -> Subscribers {
-    let list: Vec<Arc<dyn Subscriber>> = vec![Arc::new(live_pages::LivePages)];
+    let list: Vec<Arc<dyn Subscriber>> = vec![
+        Arc::new(live_pages::LivePages),
+        Arc::new(crate::marketplace::outcome::FirstSignedWins),
+    ];
     Arc::new(list)
 }

@@ -33,10 +33,12 @@ pub async fn create_workspace(
     pack: TradePack,
 ) -> Result<workspace::Model, AppError> {
     let now = time::now();
+    let id = Uuid::now_v7();
     let ws = workspace::Model {
-        id: Uuid::now_v7(),
+        id,
         name: name.to_string(),
         pack,
+        slug: Some(crate::domain::validation::slug(name, id)),
         require_owner_totp: false,
         created_at: now,
         updated_at: now,
@@ -45,6 +47,7 @@ pub async fn create_workspace(
         id: Set(ws.id),
         name: Set(ws.name.clone()),
         pack: Set(pack),
+        slug: Set(ws.slug.clone()),
         require_owner_totp: Set(false),
         created_at: Set(now),
         updated_at: Set(now),

@@ -492,6 +492,7 @@ pub async fn fill(state: &AppState, workspace_id: Uuid, pack: TradePack, owner_n
             description: need.to_string(),
             budget_cents: (i % 4 != 2).then_some(budget * 100),
             source: source(pack, i),
+            request_id: None,
             created_at: created,
             updated_at: created,
         };

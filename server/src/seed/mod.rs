@@ -2,11 +2,13 @@
 //! places, created through the same services as real sign-ups (so the audit
 //! chains and pipelines are the real thing): the accounts and workspaces
 //! here, their deals in `deals`, quotes and catalogues in `quotes`, the demo
-//! coach's DM-setter history in `coach`.
+//! coach's DM-setter history in `coach`, the artisan marketplace around
+//! Lyon in `marketplace`.
 
 pub mod coach;
 pub mod deals;
 pub mod invoices;
+pub mod marketplace;
 pub mod quotes;
 
 use app::domain::{MemberId, Role, TradePack, UserId, WorkspaceId};
@@ -196,6 +198,9 @@ pub async fn demo(state: &AppState) -> Result<(), String> {
         if demo.pack != app::domain::TradePack::Coach {
             invoices::fill(state, ws.id, demo.pack, owner.id, demo.owner.name).await?;
             invoices::enrol(state, ws.id, owner.id, demo.owner.name).await?;
+        }
+        if demo.pack == app::domain::TradePack::Artisan {
+            marketplace::fill(state, ws.id).await?;
         }
         if demo.pack == app::domain::TradePack::Sales {
             invoices::transmit_one(state, ws.id, owner.id, demo.owner.name).await?;

@@ -6,14 +6,17 @@
 mod support;
 
 mod admin;
+mod artisan_documents;
 mod auth;
 mod dashboards;
 mod domain_events;
 mod einvoicing;
 mod events;
+mod geocoding;
 mod http_surface;
 mod invoices;
 mod mail;
+mod marketplace;
 mod members;
 mod pipeline;
 mod quote_flow;

@@ -248,6 +248,54 @@ fn cases() -> BTreeMap<&'static str, Case> {
         ("fetch_invoice_settings", NoForeignInput("scope from the session")),
         ("save_invoice_settings", NoForeignInput("scope from the session")),
         ("save_coach_settings", NoForeignInput("scope from the session")),
+        (
+            "fetch_artisan_profile",
+            ForeignIds(|f| vec![("member", f.member_id.clone())]),
+        ),
+        (
+            "save_artisan_profile",
+            ForeignJson(|f| {
+                serde_json::json!({"member": f.member_id, "form": {"trades": ["Plomberie"], "phone": "0612345678",
+                    "address": "", "postcode": "69003", "city": "Lyon", "radius_km": "20", "weekly_capacity": "5",
+                    "available": true}})
+            }),
+        ),
+        (
+            "fetch_artisan_documents",
+            ForeignIds(|f| vec![("member", f.member_id.clone())]),
+        ),
+        (
+            "upload_artisan_document",
+            ForeignJson(|f| {
+                serde_json::json!({"member": f.member_id, "document": {"kind": "kbis", "insurer": "", "policy_number": "",
+                    "cover": "", "rge_domains": "", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "file_name": "k.pdf"},
+                    "file": "data:application/pdf;base64,JVBERi0xLjcK"})
+            }),
+        ),
+        (
+            "fetch_market_requests",
+            NoForeignInput("platform admins only; others get not found"),
+        ),
+        (
+            "fetch_market_request",
+            NoForeignInput("platform admins only; others get not found"),
+        ),
+        (
+            "assign_market_request",
+            NoForeignInput("platform admins only; others get not found"),
+        ),
+        (
+            "fetch_market_map",
+            NoForeignInput("platform admins only; others get not found"),
+        ),
+        (
+            "fetch_document_queue",
+            NoForeignInput("platform admins only; others get not found"),
+        ),
+        (
+            "review_document",
+            NoForeignInput("platform admins only; others get not found"),
+        ),
     ])
 }
 
@@ -409,6 +457,27 @@ async fn foreign_ids_answer_not_found_and_change_nothing() {
     );
     assert_eq!(a.call("list_catalogue", &[]).await.ok(), serde_json::json!([]));
     assert_eq!(a.call("fetch_admin_overview", &[]).await.status, StatusCode::NOT_FOUND);
+    let some = uuid::Uuid::now_v7().to_string();
+    for (name, args) in [
+        ("fetch_market_requests", vec![]),
+        ("fetch_market_request", vec![("id", some.as_str())]),
+        (
+            "assign_market_request",
+            vec![("request", some.as_str()), ("member", foreign.member_id.as_str())],
+        ),
+        ("fetch_market_map", vec![("trade", ""), ("status", "")]),
+        ("fetch_document_queue", vec![]),
+        (
+            "review_document",
+            vec![("id", some.as_str()), ("approve", "true"), ("reason", "")],
+        ),
+    ] {
+        assert_eq!(
+            a.call(name, &args).await.status,
+            StatusCode::NOT_FOUND,
+            "{name} is the platform admin's"
+        );
+    }
     assert_eq!(a.call("list_api_keys", &[]).await.ok(), serde_json::json!([]));
     let keys_b = b.call("list_api_keys", &[]).await.ok();
     assert!(keys_b[0]["revoked_at"].is_null(), "B's key still live: {keys_b}");

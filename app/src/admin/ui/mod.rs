@@ -16,6 +16,12 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text="Administration" />
         <PageHeader title="Administration de la plateforme".to_string() subtitle="Espaces, comptes et file d'envoi." />
+        <nav aria-label="Place de marché" class="mb-6 flex flex-wrap gap-3">
+            <a href="/admin/leads" class="link" data-testid="admin-leads-link">"Demandes publiques (routage)"</a>
+            <a href="/admin/map" class="link">"Carte des artisans et des demandes"</a>
+            <a href="/demande" class="link">"Formulaire public /demande"</a>
+        </nav>
+        <crate::marketplace::ui::ModerationQueue />
         <CreateCoachForm on_created=Callback::new(move |_| data.refetch()) />
         <Suspense fallback=|| view! { <LoadingState rows=6 /> }>
             {move || Suspend::new(async move {

@@ -21,6 +21,8 @@ pub struct Model {
     pub description: String,
     pub budget_cents: Option<i64>,
     pub source: LeadSource,
+    /// The marketplace request it was routed from.
+    pub request_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(has_many)]

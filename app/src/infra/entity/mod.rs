@@ -1,6 +1,9 @@
 //! Database tables, one module each. Every tenant-owned table carries `workspace_id`.
 
 pub mod api_key;
+pub mod artisan_document;
+pub mod artisan_profile;
+pub mod artisan_trade;
 pub mod auth_token;
 pub mod business_profile;
 pub mod catalogue_item;
@@ -23,6 +26,9 @@ pub mod invoice_line;
 pub mod invoice_settings;
 pub mod job;
 pub mod lead;
+pub mod market_request;
+pub mod market_route;
+pub mod market_settings;
 pub mod member;
 pub mod note;
 pub mod payment;

@@ -10,6 +10,8 @@ pub struct Model {
     pub id: Uuid,
     pub name: String,
     pub pack: TradePack,
+    /// Public slug (`/w/{slug}/demande`).
+    pub slug: Option<String>,
     pub require_owner_totp: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

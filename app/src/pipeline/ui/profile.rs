@@ -60,6 +60,7 @@ pub fn MemberProfilePage() -> impl IntoView {
                                     )}
                                 </p>
                             </GlassCard>
+                            <crate::marketplace::ui::ArtisanProfileCard member=p.member_id />
                         }
                             .into_any()
                     }

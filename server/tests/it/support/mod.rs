@@ -5,6 +5,7 @@
 
 pub mod pa;
 pub mod quotes;
+pub mod s3;
 pub mod smtp;
 
 use app::pipeline::api::{CreateLead, FetchBoard};
@@ -64,6 +65,10 @@ pub struct Options {
     pub base_url: Option<String>,
     /// An AFNOR e-invoicing platform instead of the local folder.
     pub platform: Option<server::afnor::AfnorConfig>,
+    /// `COMPTOIR_BAN_URL`: the BAN geocoder instead of the offline one.
+    pub ban_url: Option<String>,
+    /// An S3 bucket for uploads instead of the local folder.
+    pub s3: Option<server::s3::S3Config>,
 }
 
 async fn fresh_database(dir: &std::path::Path) -> (String, Option<String>) {
@@ -122,6 +127,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         run_dispatcher: !options.no_dispatch,
         einvoicing_dir: dir.join("einvoicing"),
         platform: options.platform.clone(),
+        ban_url: options.ban_url.clone(),
+        files_dir: dir.join("files"),
+        s3: options.s3.clone(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");

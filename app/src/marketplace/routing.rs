@@ -1,0 +1,167 @@
+//! Routing a request: the artisans of its trade around it, judged by
+//! `domain::routing`, every verdict stored for the admin, a deal for each
+//! one picked.
+
+use super::RequestStatus;
+use super::assign::{self, AssignedBy};
+use crate::domain::documents::{DocumentFacts, DocumentKind, routing_problems};
+use crate::domain::geo::{Point, bounding_box};
+use crate::domain::routing::{Candidate, Verdict, route};
+use crate::error::AppError;
+use crate::infra::entity::{
+    artisan_document, artisan_profile, artisan_trade, market_request, market_route, market_settings,
+};
+use crate::infra::{Write, time};
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The widest radius a profile may have, so the search box around a request.
+pub const MAX_RADIUS_KM: f64 = *super::RADIUS_KM.end() as f64;
+
+/// The platform's routing settings, defaults when none are saved.
+pub async fn settings(db: &impl ConnectionTrait) -> Result<market_settings::Model, AppError> {
+    Ok(market_settings::Entity::find()
+        .one(db)
+        .await?
+        .unwrap_or(market_settings::Model {
+            id: 0,
+            top_n: 3,
+            remind_after_hours: 24,
+            reassign_after_hours: 48,
+            quote_follow_up_days: 7,
+            close_after_days: 60,
+        }))
+}
+
+/// Every artisan of `trade` whose base lies within [`MAX_RADIUS_KM`] of `site`,
+/// with what routing needs to judge them on `now`.
+pub async fn candidates(
+    db: &impl ConnectionTrait,
+    trade: &str,
+    site: Point,
+    now: DateTime<Utc>,
+) -> Result<Vec<Candidate>, AppError> {
+    let bx = bounding_box(site, MAX_RADIUS_KM);
+    let of_trade = Query::select()
+        .column(artisan_trade::Column::MemberId)
+        .from(artisan_trade::Entity)
+        .and_where(Expr::col(artisan_trade::Column::Trade).eq(trade))
+        .to_owned();
+    let profiles = artisan_profile::Entity::find()
+        .filter(Expr::col(artisan_profile::Column::MemberId).in_subquery(of_trade))
+        .filter(artisan_profile::Column::Latitude.between(bx.min_lat, bx.max_lat))
+        .filter(artisan_profile::Column::Longitude.between(bx.min_lon, bx.max_lon))
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = profiles.iter().map(|p| p.member_id).collect();
+    let mut documents: HashMap<Uuid, Vec<DocumentFacts>> = HashMap::new();
+    let mut received: HashMap<Uuid, i64> = HashMap::new();
+    let week_ago = now - TimeDelta::days(7);
+    for chunk in ids.chunks(500) {
+        let docs = artisan_document::Entity::find()
+            .filter(artisan_document::Column::MemberId.is_in(chunk.to_vec()))
+            .filter(artisan_document::Column::Kind.is_in(DocumentKind::REQUIRED))
+            .all(db)
+            .await?;
+        for d in docs {
+            documents.entry(d.member_id).or_default().push(DocumentFacts {
+                kind: d.kind,
+                status: d.status,
+                starts_on: d.starts_on,
+                ends_on: d.ends_on,
+            });
+        }
+        let counts: Vec<(Uuid, i64)> = market_route::Entity::find()
+            .select_only()
+            .column(market_route::Column::MemberId)
+            .column_as(Expr::col(market_route::Column::Id).count(), "n")
+            .filter(market_route::Column::MemberId.is_in(chunk.to_vec()))
+            .filter(market_route::Column::AssignedAt.gte(week_ago))
+            .group_by(market_route::Column::MemberId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        received.extend(counts);
+    }
+    let day = time::paris_day(now);
+    Ok(profiles
+        .into_iter()
+        .map(|p| Candidate {
+            member_id: p.member_id,
+            workspace_id: p.workspace_id,
+            trades: vec![trade.to_string()],
+            base: Point {
+                lat: p.latitude,
+                lon: p.longitude,
+            },
+            radius_km: Ord::max(p.radius_km, 0) as u32,
+            available: p.available,
+            weekly_capacity: Ord::max(p.weekly_capacity, 0) as u32,
+            received_this_week: Ord::max(received.get(&p.member_id).copied().unwrap_or(0), 0) as u32,
+            document_problems: routing_problems(documents.get(&p.member_id).map(Vec::as_slice).unwrap_or(&[]), day),
+            member_score: p.member_score.map(|s| s.clamp(0, 100) as u8),
+            response_hours: p.response_hours,
+            acceptance_rate: p.acceptance_rate,
+        })
+        .collect())
+}
+
+/// Routes a request (in the caller's envelope): judges the artisans around,
+/// stores every verdict, gives each picked one a deal. Returns the verdicts.
+pub async fn route_request(w: &Write, request: &market_request::Model) -> Result<Vec<Verdict>, AppError> {
+    let now = time::now();
+    let top_n = Ord::max(settings(w).await?.top_n, 0) as usize;
+    let site = Point {
+        lat: request.latitude,
+        lon: request.longitude,
+    };
+    let candidates = candidates(w, &request.trade, site, now).await?;
+    let verdicts = route(&request.trade, site, &candidates, top_n);
+    for chunk in verdicts.chunks(500) {
+        market_route::Entity::insert_many(chunk.iter().map(|v| verdict_row(request.id, v, now)))
+            .exec_without_returning(w)
+            .await?;
+    }
+    for v in verdicts.iter().filter(|v| v.picked) {
+        assign::assign(w, request, v.member_id, v.workspace_id, AssignedBy::Routing).await?;
+    }
+    let status = if verdicts.iter().any(|v| v.picked) {
+        RequestStatus::Routed
+    } else {
+        RequestStatus::Unrouted
+    };
+    market_request::ActiveModel {
+        id: Set(request.id),
+        status: Set(status),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(w)
+    .await?;
+    Ok(verdicts)
+}
+
+fn verdict_row(request_id: Uuid, v: &Verdict, now: DateTime<Utc>) -> market_route::ActiveModel {
+    market_route::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        request_id: Set(request_id),
+        workspace_id: Set(v.workspace_id),
+        member_id: Set(v.member_id),
+        eligible: Set(v.eligible),
+        picked: Set(false),
+        distance_km: Set(v.distance_km),
+        score: Set(v.score as i32),
+        exclusions: Set(serde_json::to_string(&v.exclusions).unwrap_or_else(|_| "[]".into())),
+        lead_id: Set(None),
+        deal_id: Set(None),
+        assigned_by: Set(String::new()),
+        assigned_at: Set(None),
+        reminded_at: Set(None),
+        created_at: Set(now),
+    }
+}

@@ -1,0 +1,508 @@
+//! The marketplace: artisan profiles, the public form, routing by trade ×
+//! radius × documents × capacity × availability, the admin's explanations
+//! and « Assigner », the reminder on the scheduler's clock, and the first
+//! signed quote winning the request.
+
+use crate::support::quotes::{portal_token, ready_quote, signature_png, with_identity};
+use crate::support::{Browser, TestApp, spawn_app};
+use app::domain::MemberId;
+use app::domain::documents::{DocumentKind, DocumentStatus};
+use app::infra::entity::{artisan_document, deal, email, lead, market_request, member, stage, user};
+use app::marketplace::ProfileForm;
+use app::marketplace::api::{
+    AssignMarketRequest, FetchArtisanProfile, FetchMarketRequest, FetchMarketRequests, SaveArtisanProfile,
+};
+use app::outbox::EmailKind;
+use chrono::{Days, TimeDelta};
+use reqwest::StatusCode;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use uuid::Uuid;
+
+/// An artisan: their browser, member id and workspace id.
+struct Artisan {
+    browser: Browser,
+    member: Uuid,
+    workspace: Uuid,
+    email: String,
+}
+
+async fn member_of(app: &TestApp, email: &str) -> (Uuid, Uuid) {
+    let u = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let m = member::Entity::find()
+        .filter(member::Column::UserId.eq(u.id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    (m.id, m.workspace_id)
+}
+
+fn form(trades: &[&str], postcode: &str, city: &str, radius: &str) -> ProfileForm {
+    ProfileForm {
+        trades: trades.iter().map(|t| t.to_string()).collect(),
+        phone: "06 12 34 56 78".into(),
+        address: String::new(),
+        postcode: postcode.into(),
+        city: city.into(),
+        radius_km: radius.into(),
+        weekly_capacity: "5".into(),
+        available: true,
+    }
+}
+
+/// Signs up an artisan company, saves the profile, adds the required
+/// documents (the décennale ended yesterday when `expired`).
+async fn artisan(app: &TestApp, name: &str, postcode: &str, city: &str, expired: bool) -> Artisan {
+    let email = format!("{}@artisans.test", name.to_lowercase().replace(' ', "."));
+    let browser = app.owner(&email, name, "artisan").await;
+    let (member, workspace) = member_of(app, &email).await;
+    browser
+        .run_json(SaveArtisanProfile {
+            member: MemberId(member),
+            form: form(&["Plomberie"], postcode, city, "25"),
+        })
+        .await
+        .expect("profile saved");
+    let today = app::infra::time::paris_day(app::infra::time::now());
+    for kind in DocumentKind::REQUIRED {
+        let ends_on = if expired && kind == DocumentKind::Decennale {
+            today - Days::new(1)
+        } else {
+            today + Days::new(90)
+        };
+        artisan_document::Entity::insert(artisan_document::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            workspace_id: Set(workspace),
+            member_id: Set(member),
+            kind: Set(kind),
+            insurer: Set("SMABTP".into()),
+            policy_number: Set("P-1".into()),
+            cover: Set(String::new()),
+            rge_domains: Set(String::new()),
+            starts_on: Set(today - Days::new(100)),
+            ends_on: Set(ends_on),
+            file_key: Set(String::new()),
+            file_name: Set(String::new()),
+            content_type: Set(String::new()),
+            size: Set(0),
+            sha256: Set(String::new()),
+            status: Set(DocumentStatus::Approved),
+            reject_reason: Set(None),
+            reviewed_by: Set(None),
+            reviewed_at: Set(None),
+            reminded_days: Set(None),
+            created_at: Set(app::infra::time::now()),
+        })
+        .exec_without_returning(&app.state.db)
+        .await
+        .unwrap();
+    }
+    Artisan {
+        browser,
+        member,
+        workspace,
+        email,
+    }
+}
+
+/// Posts the public form; returns the status and the `Location` or body.
+async fn post_request(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{}{path}", app.base))
+        .header("origin", &app.base)
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string());
+    let body = response.text().await.unwrap();
+    (status, location.unwrap_or(body))
+}
+
+fn homeowner<'a>(email: &'a str, postcode: &'a str, city: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("trade", "Plomberie"),
+        (
+            "description",
+            "Fuite sous l'évier de la cuisine, le siphon goutte en continu.",
+        ),
+        ("postcode", postcode),
+        ("city", city),
+        ("address", "12 rue Paul Bert"),
+        ("budget", "lt1k"),
+        ("desired_on", ""),
+        ("name", "Claire Dubois"),
+        ("email", email),
+        ("phone", "06 98 76 54 32"),
+        ("consent", "on"),
+        ("website", ""),
+    ]
+}
+
+async fn deals_of(app: &TestApp, workspace: Uuid) -> Vec<deal::Model> {
+    deal::Entity::find()
+        .filter(deal::Column::WorkspaceId.eq(workspace))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn stage_kind(app: &TestApp, d: &deal::Model) -> app::domain::StageKind {
+    stage::Entity::find_by_id(d.stage_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .kind
+}
+
+#[tokio::test]
+async fn a_request_reaches_the_three_best_artisans_and_the_first_signature_wins() {
+    let app = spawn_app().await;
+    // Lyon and around; one with an expired décennale; one 95 km away.
+    let a = artisan(&app, "Plomberie Alpha", "69007", "Lyon", false).await;
+    let b = artisan(&app, "Plomberie Beta", "69100", "Villeurbanne", false).await;
+    let c = artisan(&app, "Plomberie Gamma", "69200", "Vénissieux", false).await;
+    let expired = artisan(&app, "Plomberie Delta", "69500", "Bron", true).await;
+    let far = artisan(&app, "Plomberie Epsilon", "38000", "Grenoble", false).await;
+    let profile = expired
+        .browser
+        .run(FetchArtisanProfile {
+            member: MemberId(expired.member),
+        })
+        .await
+        .unwrap();
+    assert!(
+        profile
+            .out_of_routing
+            .iter()
+            .any(|r| r.starts_with("Assurance décennale expirée")),
+        "the badge says why: {:?}",
+        profile.out_of_routing
+    );
+
+    let (status, location) = post_request(&app, "/demande", &homeowner("claire@example.fr", "69003", "lyon")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    assert_eq!(location, "/demande/merci");
+    let confirmation = app.browser().get(&location).await;
+    assert_eq!(confirmation.status, StatusCode::OK);
+    assert!(confirmation.body.contains("request-confirmed"));
+    let mail = app.email_to("claire@example.fr").await;
+    let follow = &mail[mail.find("/demande/suivi/").expect("follow link")..];
+    let follow: String = follow.chars().take_while(|c| !c.is_whitespace()).collect();
+
+    for picked in [&a, &b, &c] {
+        let deals = deals_of(&app, picked.workspace).await;
+        assert_eq!(deals.len(), 1, "one deal each");
+        assert_eq!(deals[0].owner_member_id, Some(picked.member));
+        assert!(app.email_to(&picked.email).await.contains("Plomberie à Lyon"));
+    }
+    assert!(deals_of(&app, expired.workspace).await.is_empty());
+    let page = app.browser().get(&follow).await;
+    assert!(page.body.contains("Plomberie Alpha") && page.body.contains("Reçue"), "{}", page.body);
+    assert!(!page.body.contains("Plomberie Delta"), "only the companies that got it");
+    assert!(deals_of(&app, far.workspace).await.is_empty());
+    // An artisan sees their own deal only, and not the admin queue.
+    assert_eq!(
+        a.browser
+            .board()
+            .await
+            .columns
+            .iter()
+            .map(|c| c.cards.len())
+            .sum::<usize>(),
+        1
+    );
+    assert_eq!(
+        a.browser.run(FetchMarketRequests {}).await.unwrap_err(),
+        app::AppError::NotFound
+    );
+
+    let admin = app.platform_admin("admin@comptoir.test").await;
+    let rows = admin.run(FetchMarketRequests {}).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].assigned, 3);
+    let detail = admin.run(FetchMarketRequest { id: rows[0].id }).await.unwrap();
+    let route = |m: Uuid| detail.routes.iter().find(|r| r.member_id == m).unwrap().clone();
+    assert!(route(a.member).assigned && route(b.member).assigned && route(c.member).assigned);
+    let delta = route(expired.member);
+    assert!(!delta.eligible && !delta.assigned);
+    assert!(
+        delta.reasons[0].starts_with("Assurance décennale expirée le"),
+        "{:?}",
+        delta.reasons
+    );
+    assert!(route(far.member).reasons[0].contains("au-delà de son rayon de 25 km"));
+
+    // 25 hours on, the two that did not call get a reminder, once.
+    let contacted = deals_of(&app, b.workspace).await.remove(0);
+    b.browser
+        .call("mark_contacted", &[("deal_id", &contacted.id.to_string())])
+        .await
+        .ok();
+    let later = app::infra::time::now() + TimeDelta::hours(25);
+    let ran = server::scheduler::run_due(&app.state, "test", later).await;
+    assert!(ran.contains(&"marketplace_reminders"));
+    let reminders = || async {
+        email::Entity::find()
+            .filter(email::Column::Kind.eq(EmailKind::LeadReminder))
+            .all(&app.state.db)
+            .await
+            .unwrap()
+    };
+    let sent: Vec<String> = reminders().await.into_iter().map(|m| m.to_address).collect();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent.contains(&a.email) && sent.contains(&c.email));
+    server::scheduler::run_due(&app.state, "test", later + TimeDelta::hours(1)).await;
+    assert_eq!(reminders().await.len(), 2, "reminded once");
+
+    // C sends a quote and the client signs it: C wins, A and B lose.
+    with_identity(&c.browser).await;
+    let c_deal = deals_of(&app, c.workspace).await.remove(0);
+    let quote = ready_quote(&c.browser, Some(&c_deal.id.to_string()), "claire@example.fr").await;
+    c.browser.call("send_quote", &[("id", &quote)]).await.ok();
+    let token = portal_token(&app.email_to("claire@example.fr").await);
+    app.browser()
+        .call(
+            "sign_quote",
+            &[
+                ("token", token.as_str()),
+                ("signer_name", "Claire Dubois"),
+                ("signer_email", "claire@example.fr"),
+                ("accepted", "true"),
+                ("signature_png", &signature_png()),
+            ],
+        )
+        .await
+        .ok();
+    let mut lost = false;
+    for _ in 0..200 {
+        let a_deal = deals_of(&app, a.workspace).await.remove(0);
+        let b_deal = deals_of(&app, b.workspace).await.remove(0);
+        if stage_kind(&app, &a_deal).await == app::domain::StageKind::Lost
+            && stage_kind(&app, &b_deal).await == app::domain::StageKind::Lost
+        {
+            assert!(a_deal.lost_reason.unwrap().contains("autre artisan"));
+            lost = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(lost, "the other artisans' deals are lost");
+    let c_deal = deals_of(&app, c.workspace).await.remove(0);
+    assert_eq!(stage_kind(&app, &c_deal).await, app::domain::StageKind::Won);
+    let request = market_request::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(request.status, app::marketplace::RequestStatus::Won);
+    let closed = admin
+        .run(AssignMarketRequest {
+            request: request.id,
+            member: MemberId(far.member),
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(closed, app::AppError::Conflict(_)), "{closed:?}");
+}
+
+#[tokio::test]
+async fn nobody_around_puts_the_request_in_the_queue_and_the_admin_assigns_it() {
+    let app = spawn_app().await;
+    let far = artisan(&app, "Plomberie Lointaine", "38000", "Grenoble", false).await;
+    let (status, _) = post_request(&app, "/demande", &homeowner("paul@example.fr", "69003", "Lyon")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let admin = app.platform_admin("admin@comptoir.test").await;
+    let rows = admin.run(FetchMarketRequests {}).await.unwrap();
+    assert_eq!(rows[0].status, app::marketplace::RequestStatus::Unrouted);
+    let detail = admin
+        .run(AssignMarketRequest {
+            request: rows[0].id,
+            member: MemberId(far.member),
+        })
+        .await
+        .unwrap();
+    assert_eq!(detail.row.status, app::marketplace::RequestStatus::Routed);
+    let route = detail.routes.iter().find(|r| r.member_id == far.member).unwrap();
+    assert!(route.assigned && route.assigned_by == "admin");
+    assert_eq!(deals_of(&app, far.workspace).await.len(), 1);
+    let again = admin
+        .run(AssignMarketRequest {
+            request: rows[0].id,
+            member: MemberId(far.member),
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(again, app::AppError::Conflict(_)));
+}
+
+#[tokio::test]
+async fn the_form_says_what_is_wrong_where_it_was_typed() {
+    let app = spawn_app().await;
+    let page = app.browser().get("/demande").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("data-testid=\"request-form\""));
+    assert!(!page.body.contains(".wasm"), "no WASM on the public form");
+
+    let mut unknown = homeowner("x@example.fr", "00000", "Nulle-Part");
+    unknown.retain(|(k, _)| *k != "consent");
+    let (status, body) = post_request(&app, "/demande", &unknown).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Ce code postal n&#39;existe pas."), "{body}");
+    assert!(body.contains("id=\"consent-err\""));
+    assert!(body.contains("value=\"Nulle-Part\""), "what was typed stays");
+
+    let (status, body) = post_request(&app, "/demande", &homeowner("x@example.fr", "69003", "Paris")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"city-err\"") && body.contains("Lyon"), "{body}");
+
+    let script = homeowner("x@example.fr", "69003", "<script>alert(1)</script>");
+    let (_, body) = post_request(&app, "/demande", &script).await;
+    assert!(!body.contains("<script>alert(1)"), "typed text is escaped");
+
+    let communes: Vec<String> = app.browser().get("/demande/communes?cp=69100").await.json();
+    assert_eq!(communes, vec!["Villeurbanne".to_string()]);
+
+    // A bot fills the honeypot: the same answer, nothing stored.
+    let mut bot = homeowner("bot@example.fr", "69003", "Lyon");
+    bot.retain(|(k, _)| *k != "website");
+    bot.push(("website", "http://spam.example"));
+    let (status, location) = post_request(&app, "/demande", &bot).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/demande/merci"));
+    assert_eq!(market_request::Entity::find().count(&app.state.db).await.unwrap(), 0);
+
+    // The same person (email and phone) and trade twice in a day: merged, the
+    // same answer; someone who only knows the phone number adds nothing.
+    let (first, _) = post_request(&app, "/demande", &homeowner("same@example.fr", "69003", "Lyon")).await;
+    assert_eq!(first, StatusCode::SEE_OTHER);
+    let mut again = homeowner("same@example.fr", "69003", "Lyon");
+    again[1] = ("description", "Et aussi le robinet de la salle de bains.");
+    let (status, location) = post_request(&app, "/demande", &again).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/demande/merci"));
+    let stored = market_request::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].repeats, 1);
+    assert!(stored[0].description.contains("robinet"));
+    let mut stranger = homeowner("stranger@example.fr", "69003", "Lyon");
+    stranger[1] = ("description", "Texte ajouté par quelqu'un d'autre.");
+    post_request(&app, "/demande", &stranger).await;
+    let first = market_request::Entity::find_by_id(stored[0].id).one(&app.state.db).await.unwrap().unwrap();
+    assert!(!first.description.contains("quelqu'un d'autre"));
+    assert_eq!(
+        app.browser().get("/demande/suivi/not-a-token").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_workspace_form_gives_the_request_to_that_workspace_only() {
+    let app = spawn_app().await;
+    let a = artisan(&app, "Plomberie Alpha", "69007", "Lyon", false).await;
+    let other = artisan(&app, "Plomberie Beta", "69100", "Villeurbanne", false).await;
+    let slug = app::infra::entity::workspace::Entity::find_by_id(a.workspace)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .slug
+        .unwrap();
+    assert!(slug.starts_with("plomberie-alpha-"), "{slug}");
+    let page = app.browser().get(&format!("/w/{slug}/demande")).await;
+    assert!(page.body.contains("Demande de travaux à Plomberie Alpha"));
+    let (status, _) = post_request(
+        &app,
+        &format!("/w/{slug}/demande"),
+        &homeowner("z@example.fr", "69003", "Lyon"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let deals = deals_of(&app, a.workspace).await;
+    assert_eq!(deals.len(), 1);
+    assert_eq!(deals[0].owner_member_id, None);
+    let l = lead::Entity::find_by_id(deals[0].lead_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(l.source, app::pipeline::LeadSource::Form);
+    assert!(deals_of(&app, other.workspace).await.is_empty(), "no routing");
+    assert_eq!(app.browser().get("/w/nope/demande").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn profiles_are_checked_and_stay_in_their_workspace() {
+    let app = spawn_app().await;
+    let a = artisan(&app, "Plomberie Alpha", "69007", "Lyon", false).await;
+    let b = artisan(&app, "Plomberie Beta", "69100", "Villeurbanne", false).await;
+    for (radius, postcode, city, field) in [
+        ("0", "69007", "Lyon", "radius_km"),
+        ("1000", "69007", "Lyon", "radius_km"),
+        ("20", "99999", "Lyon", "postcode"),
+        ("20", "69007", "Marseille", "city"),
+    ] {
+        let e = a
+            .browser
+            .run_json(SaveArtisanProfile {
+                member: MemberId(a.member),
+                form: form(&["Plomberie"], postcode, city, radius),
+            })
+            .await
+            .unwrap_err();
+        assert!(e.field_message(field).is_some(), "{field}: {e:?}");
+    }
+    let e = a
+        .browser
+        .run_json(SaveArtisanProfile {
+            member: MemberId(a.member),
+            form: form(&["Pâtisserie"], "69007", "Lyon", "20"),
+        })
+        .await
+        .unwrap_err();
+    assert!(e.field_message("trades").is_some());
+    // Another workspace's member: not found, to read and to write.
+    assert_eq!(
+        a.browser
+            .run(FetchArtisanProfile {
+                member: MemberId(b.member)
+            })
+            .await
+            .unwrap_err(),
+        app::AppError::NotFound
+    );
+    assert_eq!(
+        a.browser
+            .run_json(SaveArtisanProfile {
+                member: MemberId(b.member),
+                form: form(&["Plomberie"], "69007", "Lyon", "20"),
+            })
+            .await
+            .unwrap_err(),
+        app::AppError::NotFound
+    );
+    // A coach has no artisan profile.
+    let coach = app.owner("coach@example.fr", "Coaching", "coach").await;
+    let (coach_member, _) = member_of(&app, "coach@example.fr").await;
+    assert_eq!(
+        coach
+            .run(FetchArtisanProfile {
+                member: MemberId(coach_member)
+            })
+            .await
+            .unwrap_err(),
+        app::AppError::NotFound
+    );
+}
