@@ -99,7 +99,9 @@ async fn submit(state: &ServerState, request: Request, t: Option<(Target, String
         None => (None, None),
     };
     match requests::submit(&state.app, &meta, target.clone(), form.clone()).await {
-        Ok(Submitted::Created | Submitted::Merged | Submitted::Ignored) => Redirect::to("/demande/merci").into_response(),
+        Ok(Submitted::Created | Submitted::Merged | Submitted::Ignored) => {
+            Redirect::to("/demande/merci").into_response()
+        }
         Err(error) => {
             let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let ctx = context(action, company.as_deref(), target.as_ref());
@@ -154,10 +156,7 @@ pub async fn communes(Query(q): Query<std::collections::HashMap<String, String>>
 }
 
 /// `GET /demande/suivi/{token}`: the requester's page.
-pub async fn follow(
-    State(state): State<ServerState>,
-    Path(token): Path<String>,
-) -> Response {
+pub async fn follow(State(state): State<ServerState>, Path(token): Path<String>) -> Response {
     match requests::follow(&state.app, &token).await {
         Ok(Some(view)) => html(StatusCode::OK, form::follow_page(&view)),
         Ok(None) => html(StatusCode::NOT_FOUND, form::unknown_page()),

@@ -7,12 +7,12 @@
 //! deals are left alone).
 
 use super::RequestStatus;
+use crate::audit::{EventAction, EventEntity};
 use crate::domain::deal_rules::Trigger;
 use crate::domain::{DealId, DomainEvent, StageId, StageKind, WorkspaceId};
 use crate::error::AppError;
 use crate::infra::dispatch::{Delivered, Subscriber};
 use crate::infra::entity::{deal, lead, market_request, quote, stage};
-use crate::audit::{EventAction, EventEntity};
 use crate::infra::{AppState, Audit, Write, time};
 use crate::pipeline::rules::{self, Placement};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -120,8 +120,12 @@ async fn mark_won(state: &AppState, request_id: Uuid, deal: DealId) -> Result<()
         .rows_affected;
     if changed == 1 {
         w.audit(
-            Audit::of(EventEntity::MarketRequest, Some(request_id), EventAction::MarketRequestWon)
-                .after(serde_json::json!({ "deal_id": deal.0 })),
+            Audit::of(
+                EventEntity::MarketRequest,
+                Some(request_id),
+                EventAction::MarketRequestWon,
+            )
+            .after(serde_json::json!({ "deal_id": deal.0 })),
         )
         .await?;
     }

@@ -277,5 +277,5 @@ pub async fn save(state: &AppState, scope: &Scope, member_id: Uuid, form: Profil
         })),
     )
     .await?;
-    Ok(())
+    w.commit().await
 }

@@ -12,8 +12,8 @@ use crate::domain::scores::{AssignmentFacts, MEMBER_WINDOW_DAYS, member_score};
 use crate::error::AppError;
 use crate::infra::AppState;
 use crate::infra::entity::{artisan_profile, deal, lead, market_request, stage};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -77,8 +77,8 @@ pub async fn refresh(state: &AppState, now: DateTime<Utc>) -> Result<u64, AppErr
                 .map(|d| AssignmentFacts {
                     hours_to_contact: d
                         .first_contact_at
-                        .map(|c| (c - d.assigned_at).num_minutes().max(0) as f64 / 60.0),
-                    age_hours: (now - d.assigned_at).num_minutes().max(0) as f64 / 60.0,
+                        .map(|c| Ord::max((c - d.assigned_at).num_minutes(), 0) as f64 / 60.0),
+                    age_hours: Ord::max((now - d.assigned_at).num_minutes(), 0) as f64 / 60.0,
                     won: won.contains(&d.stage_id),
                 })
                 .collect();
@@ -118,7 +118,7 @@ pub async fn refresh(state: &AppState, now: DateTime<Utc>) -> Result<u64, AppErr
 /// Closes the platform's requests older than the platform's delay that no
 /// signature won; returns how many.
 pub async fn close_old_requests(state: &AppState, now: DateTime<Utc>) -> Result<u64, AppError> {
-    let days = i64::from(settings(&state.db).await?.close_after_days.max(1));
+    let days = i64::from(Ord::max(settings(&state.db).await?.close_after_days, 1));
     let result = market_request::Entity::update_many()
         .set(market_request::ActiveModel {
             status: Set(RequestStatus::Closed),

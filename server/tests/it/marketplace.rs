@@ -61,13 +61,14 @@ async fn artisan(app: &TestApp, name: &str, postcode: &str, city: &str, expired:
     let email = format!("{}@artisans.test", name.to_lowercase().replace(' ', "."));
     let browser = app.owner(&email, name, "artisan").await;
     let (member, workspace) = member_of(app, &email).await;
-    browser
+    let saved = browser
         .run_json(SaveArtisanProfile {
             member: MemberId(member),
             form: form(&["Plomberie"], postcode, city, "25"),
         })
         .await
         .expect("profile saved");
+    assert_eq!(saved.form.expect("stored").trades, vec!["Plomberie".to_string()]);
     let today = app::infra::time::paris_day(app::infra::time::now());
     for kind in DocumentKind::REQUIRED {
         let ends_on = if expired && kind == DocumentKind::Decennale {
@@ -212,7 +213,11 @@ async fn a_request_reaches_the_three_best_artisans_and_the_first_signature_wins(
     }
     assert!(deals_of(&app, expired.workspace).await.is_empty());
     let page = app.browser().get(&follow).await;
-    assert!(page.body.contains("Plomberie Alpha") && page.body.contains("Reçue"), "{}", page.body);
+    assert!(
+        page.body.contains("Plomberie Alpha") && page.body.contains("Reçue"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("Plomberie Delta"), "only the companies that got it");
     assert!(deals_of(&app, far.workspace).await.is_empty());
     // An artisan sees their own deal only, and not the admin queue.
@@ -400,7 +405,11 @@ async fn the_form_says_what_is_wrong_where_it_was_typed() {
     let mut stranger = homeowner("stranger@example.fr", "69003", "Lyon");
     stranger[1] = ("description", "Texte ajouté par quelqu'un d'autre.");
     post_request(&app, "/demande", &stranger).await;
-    let first = market_request::Entity::find_by_id(stored[0].id).one(&app.state.db).await.unwrap().unwrap();
+    let first = market_request::Entity::find_by_id(stored[0].id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!first.description.contains("quelqu'un d'autre"));
     assert_eq!(
         app.browser().get("/demande/suivi/not-a-token").await.status,

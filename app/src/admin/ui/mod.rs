@@ -35,7 +35,8 @@ pub fn AdminPage() -> impl IntoView {
                                 <StatTile label="E-mails en file" value=o.emails_pending.to_string() />
                                 <StatTile label="E-mails en échec" value=o.emails_failed.to_string() />
                             </div>
-                            <GlassCard class="overflow-x-auto" padded=false>
+                            <GlassCard padded=false>
+                                <div class="overflow-x-auto" tabindex="0" role="region" aria-label="Espaces de la plateforme">
                                 <table class="w-full min-w-[640px] text-left text-sm" data-testid="admin-workspaces">
                                     <caption class="sr-only">"Espaces de la plateforme et leur activité"</caption>
                                     <thead class="text-xs uppercase tracking-wide text-muted">
@@ -67,6 +68,7 @@ pub fn AdminPage() -> impl IntoView {
                                             .collect_view()}
                                     </tbody>
                                 </table>
+                                </div>
                             </GlassCard>
                         }
                             .into_any()

@@ -36,7 +36,8 @@ pub fn AdminRequestsPage() -> impl IntoView {
                     Err(error) => view! { <ErrorState error /> }.into_any(),
                     Ok(rows) if rows.is_empty() => view! { <EmptyState icon=IconName::Inbox title="Aucune demande" message="Les demandes du formulaire /demande arriveront ici." /> }.into_any(),
                     Ok(rows) => view! {
-                        <GlassCard class="overflow-x-auto" padded=false>
+                        <GlassCard padded=false>
+                            <div class="overflow-x-auto" tabindex="0" role="region" aria-label="Demandes publiques">
                             <table class="w-full min-w-[640px] text-left text-sm" data-testid="market-requests">
                                 <caption class="sr-only">"Demandes publiques"</caption>
                                 <thead class="text-xs uppercase tracking-wide text-muted">
@@ -63,6 +64,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            </div>
                         </GlassCard>
                     }.into_any(),
                 }
@@ -125,12 +127,13 @@ fn RequestView(
             </GlassCard>
         </div>
         <FormAlert error />
-        <GlassCard class="overflow-x-auto" padded=false>
-            <h2 class="px-6 pt-5 text-lg font-semibold text-fg">"Routage : pourquoi chaque artisan a été retenu ou non"</h2>
+        <GlassCard padded=false>
+            <h2 id="routing-title" class="px-6 pt-5 text-lg font-semibold text-fg">"Routage : pourquoi chaque artisan a été retenu ou non"</h2>
             {if d.routes.is_empty() {
                 view! { <p class="px-6 py-5 text-sm text-muted">"Aucun artisan de ce métier à moins de 200 km."</p> }.into_any()
             } else {
                 view! {
+                    <div class="overflow-x-auto" tabindex="0" role="region" aria-labelledby="routing-title">
                     <table class="mt-3 w-full min-w-[720px] text-left text-sm">
                         <caption class="sr-only">"Verdict du routage pour chaque artisan"</caption>
                         <thead class="text-xs uppercase tracking-wide text-muted">
@@ -146,6 +149,7 @@ fn RequestView(
                             {d.routes.into_iter().map(|r| view! { <RouteLine r request closed action /> }).collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 }.into_any()
             }}
         </GlassCard>

@@ -96,7 +96,7 @@ fn MapView(map: MarketMap) -> impl IntoView {
     );
     view! {
         <GlassCard padded=false class="overflow-hidden">
-            <svg viewBox=box_attr(frame) class="block h-auto w-full bg-slate-900/40" role="img" data-testid="market-map"
+            <svg viewBox=box_attr(frame) class="block h-auto w-full bg-slate-900/40" role="group" data-testid="market-map"
                 aria-label=label>
                 <image href=OUTLINES x="0" y="0" width=FRAME.0 height=FRAME.1 opacity="0.55" />
                 {artisans.iter().map(|a| {
