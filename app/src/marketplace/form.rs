@@ -13,7 +13,7 @@ pub const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'unsa
                           img-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const STYLE: &str = "*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;\
-color:#f8fafc;background:linear-gradient(160deg,#0f172a,#312e81) fixed;min-height:100vh}\
+color:#f8fafc;background:#0f172a linear-gradient(160deg,#0f172a,#312e81);min-height:100vh}\
 main{max-width:640px;margin:0 auto;padding:24px 16px 48px}h1{font-size:1.6rem;line-height:1.25;margin:8px 0 4px}\
 .lead{color:#cbd5e1;margin:0 0 20px}.card{background:rgba(255,255,255,.08);border:1px solid rgba(255,255,255,.2);\
 border-radius:18px;padding:20px}label,legend{display:block;font-weight:600;margin:0 0 6px}.f{margin:0 0 16px}\

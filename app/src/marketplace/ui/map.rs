@@ -5,7 +5,7 @@
 
 use crate::marketplace::RequestStatus;
 use crate::marketplace::api::fetch_market_map;
-use crate::marketplace::map::{FRAME, MarketMap, OUTLINES, km_to_units, project, view_box};
+use crate::marketplace::map::{DEPARTMENTS, FRAME, MarketMap, OUTLINES, km_to_units, project, view_box};
 use crate::ui::{ErrorState, GlassCard, LoadingState, PageHeader, SelectField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,6 +32,16 @@ fn status_colour(s: RequestStatus) -> &'static str {
         RequestStatus::Unrouted => "#f87171",
         RequestStatus::Won => "#4ade80",
         RequestStatus::Closed => "#cbd5e1",
+    }
+}
+
+/// The departments, filled and bordered (the outline file has neither).
+#[component]
+fn Outlines(stroke: f64) -> impl IntoView {
+    view! {
+        <g fill="#1e293b" stroke="#94a3b8" stroke-width=stroke stroke-linejoin="round" aria-hidden="true">
+            {DEPARTMENTS.iter().map(|d| view! { <use_ href=format!("{OUTLINES}#{d}") /> }).collect_view()}
+        </g>
     }
 }
 
@@ -98,7 +108,7 @@ fn MapView(map: MarketMap) -> impl IntoView {
         <GlassCard padded=false class="overflow-hidden">
             <svg viewBox=box_attr(frame) class="block h-auto w-full bg-slate-900/40" role="group" data-testid="market-map"
                 aria-label=label>
-                <image href=OUTLINES x="0" y="0" width=FRAME.0 height=FRAME.1 opacity="0.55" />
+                <Outlines stroke={ring * 0.6} />
                 {artisans.iter().map(|a| {
                     let colour = if a.routable { "#a78bfa" } else { "#fbbf24" };
                     view! {
@@ -145,7 +155,7 @@ pub fn ZoneMap(lat: f64, lon: f64, radius_km: f64) -> impl IntoView {
     view! {
         <svg viewBox=box_attr(frame) class="block h-56 w-full rounded-xl bg-slate-900/40" role="img" data-testid="zone-map"
             aria-label=format!("Zone d'intervention : {radius_km:.0} km autour de la base")>
-            <image href=OUTLINES x="0" y="0" width=FRAME.0 height=FRAME.1 opacity="0.55" />
+            <Outlines stroke={ring * 0.5} />
             <circle cx=x cy=y r=r fill="#a78bfa" fill-opacity="0.15" stroke="#a78bfa" stroke-width=ring />
             <circle cx=x cy=y r={ring * 2.5} fill="#a78bfa" stroke="#0f172a" stroke-width=ring />
         </svg>
