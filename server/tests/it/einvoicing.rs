@@ -120,7 +120,9 @@ async fn wait_for(owner: &Browser, id: InvoiceId, what: &str, done: impl Fn(&EIn
 
 fn payment(amount: i64) -> PaymentInput {
     PaymentInput {
-        paid_on: chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        paid_on: app::infra::time::paris_day(app::infra::time::now())
+            .format("%Y-%m-%d")
+            .to_string(),
         amount,
         method: PaymentMethod::Transfer,
         reference: "VIR-42".into(),
@@ -554,7 +556,10 @@ async fn the_fec_uses_the_chart_of_accounts_of_the_settings() {
         })
         .await
         .unwrap();
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    // The invoice is dated by the day in France (UTC and Paris differ from 23:00 or 22:00 UTC).
+    let today = app::infra::time::paris_day(app::infra::time::now())
+        .format("%Y-%m-%d")
+        .to_string();
     let (_, fec) = crate::invoices::fec_of(&owner, &today, &today).await;
     crate::invoices::balanced_entries(&fec);
     let accounts: std::collections::HashSet<&str> =

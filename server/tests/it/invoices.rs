@@ -93,7 +93,9 @@ async fn issue(owner: &Browser, id: InvoiceId) -> InvoiceView {
 
 fn payment(amount: i64, confirm: bool) -> PaymentInput {
     PaymentInput {
-        paid_on: chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        paid_on: app::infra::time::paris_day(app::infra::time::now())
+            .format("%Y-%m-%d")
+            .to_string(),
         amount,
         method: PaymentMethod::Transfer,
         reference: "VIR-123".into(),

@@ -294,7 +294,8 @@ async fn a_request_reaches_the_three_best_artisans_and_the_first_signature_wins(
         .await
         .ok();
     let mut lost = false;
-    for _ in 0..200 {
+    // Delivered by the event dispatcher after the signature's commit (up to 30 s on a busy machine).
+    for _ in 0..600 {
         let a_deal = deals_of(&app, a.workspace).await.remove(0);
         let b_deal = deals_of(&app, b.workspace).await.remove(0);
         if stage_kind(&app, &a_deal).await == app::domain::StageKind::Lost
