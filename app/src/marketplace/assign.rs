@@ -5,9 +5,9 @@
 
 use super::RequestStatus;
 use crate::audit::{EventAction, EventEntity};
-use crate::domain::{DealId, DomainEvent, LeadId, PipelineId, StageId, WorkspaceId, position};
+use crate::domain::{DealId, DomainEvent, LeadId, PipelineId, StageId, WorkspaceId};
 use crate::error::AppError;
-use crate::infra::entity::{deal, lead, market_request, market_route, member, pipeline, stage, user};
+use crate::infra::entity::{deal, lead, market_request, market_route, member, user};
 use crate::infra::{Audit, Write, time};
 use crate::outbox::EmailKind;
 use crate::outbox::service::{NewEmail, enqueue};
@@ -15,7 +15,7 @@ use crate::outbox::templates::{self, Rendered};
 use crate::pipeline::LeadSource;
 use crate::pipeline::leads::{insert_deal, insert_lead};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -128,28 +128,7 @@ pub async fn create_deal(
     workspace_id: Uuid,
     by: AssignedBy,
 ) -> Result<(Uuid, Uuid), AppError> {
-    let first_pipeline = pipeline::Entity::find()
-        .filter(pipeline::Column::WorkspaceId.eq(workspace_id))
-        .order_by_asc(pipeline::Column::Position)
-        .one(w)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let first = stage::Entity::find()
-        .filter(stage::Column::WorkspaceId.eq(workspace_id))
-        .filter(stage::Column::PipelineId.eq(first_pipeline.id))
-        .order_by_asc(stage::Column::Position)
-        .one(w)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let top: Option<f64> = deal::Entity::find()
-        .select_only()
-        .column(deal::Column::Position)
-        .filter(deal::Column::WorkspaceId.eq(workspace_id))
-        .filter(deal::Column::StageId.eq(first.id))
-        .order_by_asc(deal::Column::Position)
-        .into_tuple()
-        .one(w)
-        .await?;
+    let (first_pipeline, first, position) = crate::pipeline::leads::entry_point(w, workspace_id, None).await?;
     let now = time::now();
     let l = lead::Model {
         id: Uuid::now_v7(),
@@ -183,7 +162,7 @@ pub async fn create_deal(
         stage_id: first.id,
         owner_member_id: owner,
         value_cents: 0,
-        position: position::between(None, top).unwrap_or(position::STEP),
+        position,
         assigned_at: now,
         first_contact_at: None,
         quote_sent_at: None,

@@ -104,32 +104,8 @@ pub async fn create(w: &Write, scope: &Scope, input: NewLead) -> Result<DealCard
     scope.require(Role::can_work_deals)?;
     let (mut l, value) = validate(&input)?;
     let ws = scope.workspace_id.0;
-    let pipelines = pipeline::Entity::find()
-        .filter(pipeline::Column::WorkspaceId.eq(ws))
-        .order_by_asc(pipeline::Column::Position)
-        .all(w)
-        .await?;
-    let target = match input.pipeline_id {
-        Some(id) => pipelines.iter().find(|p| p.id == id.0).ok_or(AppError::NotFound)?,
-        None => pipelines.first().ok_or(AppError::NotFound)?,
-    };
-    let first = stage::Entity::find()
-        .filter(stage::Column::WorkspaceId.eq(ws))
-        .filter(stage::Column::PipelineId.eq(target.id))
-        .order_by_asc(stage::Column::Position)
-        .one(w)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (target, first, position) = entry_point(w, ws, input.pipeline_id).await?;
     l.workspace_id = ws;
-    let top: Option<f64> = deal::Entity::find()
-        .select_only()
-        .column(deal::Column::Position)
-        .filter(deal::Column::WorkspaceId.eq(ws))
-        .filter(deal::Column::StageId.eq(first.id))
-        .order_by_asc(deal::Column::Position)
-        .into_tuple()
-        .one(w)
-        .await?;
     insert_lead(w, &l).await?;
     let d = deal::Model {
         id: Uuid::now_v7(),
@@ -139,7 +115,7 @@ pub async fn create(w: &Write, scope: &Scope, input: NewLead) -> Result<DealCard
         stage_id: first.id,
         owner_member_id: Some(scope.member_id.0),
         value_cents: value,
-        position: position::between(None, top).unwrap_or(position::STEP),
+        position,
         assigned_at: l.created_at,
         first_contact_at: None,
         quote_sent_at: None,
@@ -167,6 +143,41 @@ pub async fn create(w: &Write, scope: &Scope, input: NewLead) -> Result<DealCard
     .await?;
     let owners = board::member_names(w, ws).await?;
     Ok(board::card(&d, &l, &owners, time::now()))
+}
+
+/// Where a new lead's deal goes in workspace `ws`: the pipeline (`None`: the
+/// workspace's first), its first stage, and the position on top of that column.
+pub async fn entry_point(
+    db: &impl ConnectionTrait,
+    ws: Uuid,
+    pipeline_id: Option<PipelineId>,
+) -> Result<(pipeline::Model, stage::Model, f64), AppError> {
+    let pipelines = pipeline::Entity::find()
+        .filter(pipeline::Column::WorkspaceId.eq(ws))
+        .order_by_asc(pipeline::Column::Position)
+        .all(db)
+        .await?;
+    let target = match pipeline_id {
+        Some(id) => pipelines.into_iter().find(|p| p.id == id.0).ok_or(AppError::NotFound)?,
+        None => pipelines.into_iter().next().ok_or(AppError::NotFound)?,
+    };
+    let first = stage::Entity::find()
+        .filter(stage::Column::WorkspaceId.eq(ws))
+        .filter(stage::Column::PipelineId.eq(target.id))
+        .order_by_asc(stage::Column::Position)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let top: Option<f64> = deal::Entity::find()
+        .select_only()
+        .column(deal::Column::Position)
+        .filter(deal::Column::WorkspaceId.eq(ws))
+        .filter(deal::Column::StageId.eq(first.id))
+        .order_by_asc(deal::Column::Position)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok((target, first, position::between(None, top).unwrap_or(position::STEP)))
 }
 
 /// Inserts a lead row.
