@@ -57,6 +57,21 @@ test("a request from a phone reaches three plumbers, the admin sees why, the fir
   await phone.waitForFunction(() => document.querySelectorAll("#communes option").length > 0);
   assert.ok(await phone.locator("#communes option[value='Lyon']").count());
   await phone.check("#consent");
+  // A 2,000 × 1,500 photo from the « camera »: the page makes it 1,600 px
+  // before sending, the server re-encodes it without metadata.
+  const photo = await phone.evaluate(async () => {
+    const c = document.createElement("canvas");
+    c.width = 2000;
+    c.height = 1500;
+    const g = c.getContext("2d");
+    g.fillStyle = "#2563eb";
+    g.fillRect(0, 0, 2000, 1500);
+    g.fillStyle = "#f59e0b";
+    g.fillRect(400, 300, 1200, 900);
+    const blob = await new Promise((done) => c.toBlob(done, "image/jpeg", 0.9));
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  });
+  await phone.setInputFiles("#photos", { name: "fuite.jpg", mimeType: "image/jpeg", buffer: Buffer.from(photo) });
   await phone.click("[data-testid=request-submit]");
   await phone.locator("[data-testid=request-confirmed]").waitFor();
   await shot(phone, "phone-request-confirmed");
@@ -76,6 +91,10 @@ test("a request from a phone reaches three plumbers, the admin sees why, the fir
     trs.map((tr) => ({ eligible: tr.dataset.eligible, assigned: tr.dataset.assigned, text: tr.textContent })),
   );
   assert.equal(rows.filter((r) => r.assigned === "true").length, 3, JSON.stringify(rows));
+  const shown = admin.locator("[data-testid=request-photos] img");
+  assert.equal(await shown.count(), 1, "the request's photo");
+  await admin.waitForFunction(() => document.querySelector("[data-testid=request-photos] img")?.naturalWidth > 0);
+  assert.equal(await shown.evaluate((img) => `${img.naturalWidth}x${img.naturalHeight}`), "1600x1200");
   const duval = rows.find((r) => r.text.includes("Marc Duval"));
   assert.equal(duval.eligible, "false");
   assert.match(duval.text, /Assurance décennale expirée le/);

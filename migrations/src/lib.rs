@@ -15,6 +15,7 @@ mod m20261130_000009_external_id_first;
 mod m20261201_000010_invoices;
 mod m20261202_000011_einvoicing;
 mod m20261203_000012_marketplace;
+mod m20261205_000013_request_photos;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_invoices::Migration),
             Box::new(m20261202_000011_einvoicing::Migration),
             Box::new(m20261203_000012_marketplace::Migration),
+            Box::new(m20261205_000013_request_photos::Migration),
         ]
     }
 }

@@ -299,3 +299,35 @@ pub async fn artisan_document(
         Err(error) => error_response(error),
     }
 }
+
+/// `GET /app/request-photos/{id}`: a public request's photo, for a platform
+/// admin or a workspace that got a lead from the request.
+pub async fn request_photo(
+    State(state): State<crate::http::ServerState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return error_response(app::AppError::NotFound);
+    };
+    let (parts, _) = request.into_parts();
+    let result = async {
+        let user = app::infra::scope::session_user_of(&state.app, &parts).await?;
+        let scope = app::infra::scope::scope_of(&state.app, &parts).await.ok();
+        let workspace = scope.as_ref().map(|s| s.workspace_id.0);
+        app::marketplace::photos::file(&state.app, workspace, user.user.is_platform_admin, id).await
+    }
+    .await;
+    match result {
+        Ok(bytes) => (
+            [
+                (http::header::CONTENT_TYPE, "image/jpeg"),
+                (http::header::CACHE_CONTROL, "private, max-age=3600"),
+                (http::header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => error_response(error),
+    }
+}

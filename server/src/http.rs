@@ -302,6 +302,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/app/einvoicing/received/{id}", get(crate::documents::received_invoice))
         .route("/app/accounting/{file}", get(crate::documents::csv))
         .route("/app/artisan-documents/{id}", get(crate::documents::artisan_document))
+        .route("/app/request-photos/{id}", get(crate::documents::request_photo))
         .route(
             "/demande",
             get(crate::public_form::platform_form).post(crate::public_form::platform_submit),

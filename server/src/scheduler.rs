@@ -63,14 +63,16 @@ pub const TASKS: [Task; 11] = [
         run: |state, _now| Box::pin(async move { app::invoice::einvoicing::ingest::receive_all(&state).await }),
     },
     Task {
-        // Idempotent: each route is reminded once (`reminded_at`).
+        // Idempotent: each route is reminded once of each
+        // (`reminded_at`, `quote_reminded_at`).
         name: "marketplace_reminders",
         every_secs: 900,
         run: |state, now| {
             Box::pin(async move {
-                app::marketplace::scheduled::remind_uncontacted(&state, now)
-                    .await
-                    .map_err(|e| e.to_string())
+                // Both run even if one fails; the run fails if either did.
+                let uncontacted = app::marketplace::scheduled::remind_uncontacted(&state, now).await;
+                let quotes = app::marketplace::scheduled::remind_quote_follow_up(&state, now).await;
+                Ok(uncontacted.map_err(|e| e.to_string())? + quotes.map_err(|e| e.to_string())?)
             })
         },
     },

@@ -193,6 +193,11 @@ string_enum!(
         MarketRequestWon = "market_request.won" => "Demande remportée",
         /// A platform admin assigned a request by hand.
         MarketRequestAssigned = "market_request.assigned" => "Demande assignée",
+        /// A platform admin took a request back from an artisan who had not
+        /// contacted the client in time.
+        MarketRequestWithdrawn = "market_request.withdrawn" => "Demande reprise à un artisan",
+        /// A platform admin changed the routing and reminder settings.
+        MarketSettingsSaved = "market_settings.saved" => "Réglages du routage modifiés",
         /// A platform admin created a coach's workspace.
         CoachCreated = "workspace.coach_created" => "Espace coach créé",
     }

@@ -55,6 +55,35 @@ pub async fn assign_market_request(request: uuid::Uuid, member: MemberId) -> Res
     super::queue::detail(&state, &current, request).await
 }
 
+/// The platform's routing and reminder settings.
+#[server(endpoint = "fetch_market_settings")]
+pub async fn fetch_market_settings() -> Result<super::SettingsForm, AppError> {
+    use crate::infra::{scope, state::app_state};
+    let state = app_state()?;
+    let current = scope::session_user(&state).await?;
+    super::queue::settings_form(&state, &current).await
+}
+
+/// Saves the routing and reminder settings (platform admins).
+#[server(endpoint = "save_market_settings", input = Json)]
+pub async fn save_market_settings(form: super::SettingsForm) -> Result<super::SettingsForm, AppError> {
+    use crate::infra::{scope, state::app_state};
+    let state = app_state()?;
+    let current = scope::session_user(&state).await?;
+    super::queue::save_settings(&state, &current, &form).await
+}
+
+/// « Reprendre »: takes a request back from an artisan who has not
+/// contacted the client in time (their deal is lost with the reason).
+#[server(endpoint = "withdraw_market_request")]
+pub async fn withdraw_market_request(request: uuid::Uuid, member: MemberId) -> Result<RequestDetail, AppError> {
+    use crate::infra::{scope, state::app_state, time};
+    let state = app_state()?;
+    let current = scope::session_user(&state).await?;
+    super::queue::withdraw(&state, &current, request, member.0, time::now()).await?;
+    super::queue::detail(&state, &current, request).await
+}
+
 /// The map: artisans of a trade (all when empty) and recent requests of
 /// that trade and status (all when empty).
 #[server(endpoint = "fetch_market_map")]

@@ -69,6 +69,7 @@ pub async fn assign(
         assigned_by: Set(String::new()),
         assigned_at: Set(None),
         reminded_at: Set(None),
+        quote_reminded_at: Set(None),
         created_at: Set(now),
     })
     .on_conflict(

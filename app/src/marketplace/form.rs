@@ -51,9 +51,10 @@ pub struct FormContext<'a> {
 }
 
 /// Fields in page order, with the labels the error summary links to.
-const FIELDS: [(&str, &str); 11] = [
+const FIELDS: [(&str, &str); 12] = [
     ("trade", "Type de travaux"),
     ("description", "Description"),
+    ("photos", "Photos"),
     ("postcode", "Code postal"),
     ("city", "Commune"),
     ("address", "Adresse"),
@@ -66,13 +67,29 @@ const FIELDS: [(&str, &str); 11] = [
 ];
 
 fn field_attrs(name: &str, error: &Option<AppError>) -> (String, String) {
-    match error.as_ref().and_then(|e| e.field_message(name)) {
-        Some(message) => (
-            format!(" aria-invalid=\"true\" aria-describedby=\"{name}-err\""),
-            format!("<p class=\"err\" id=\"{name}-err\">{}</p>", escape(&message)),
-        ),
-        None => (String::new(), String::new()),
-    }
+    described(name, &[], error)
+}
+
+/// `aria-invalid` and one `aria-describedby` naming the hints and, when
+/// there is one, the error message (returned second, to place after the field).
+fn described(name: &str, hints: &[&str], error: &Option<AppError>) -> (String, String) {
+    let mut ids: Vec<String> = hints.iter().map(|h| h.to_string()).collect();
+    let (invalid, message) = match error.as_ref().and_then(|e| e.field_message(name)) {
+        Some(message) => {
+            ids.push(format!("{name}-err"));
+            (
+                " aria-invalid=\"true\"",
+                format!("<p class=\"err\" id=\"{name}-err\">{}</p>", escape(&message)),
+            )
+        }
+        None => ("", String::new()),
+    };
+    let by = if ids.is_empty() {
+        String::new()
+    } else {
+        format!(" aria-describedby=\"{}\"", ids.join(" "))
+    };
+    (format!("{invalid}{by}"), message)
 }
 
 fn input(name: &str, label: &str, kind: &str, value: &str, extra: &str, error: &Option<AppError>) -> String {
@@ -115,7 +132,8 @@ pub fn form_page(ctx: &FormContext, form: &RequestForm, error: &Option<AppError>
         ));
     }
     body.push_str(&format!(
-        "<form class=\"card\" method=\"post\" action=\"{}\" novalidate data-testid=\"request-form\">",
+        "<form class=\"card\" method=\"post\" action=\"{}\" enctype=\"multipart/form-data\" novalidate \
+         data-testid=\"request-form\">",
         escape(ctx.action)
     ));
     let (attrs, err) = field_attrs("trade", error);
@@ -131,12 +149,38 @@ pub fn form_page(ctx: &FormContext, form: &RequestForm, error: &Option<AppError>
         "<div class=\"f\"><label for=\"trade\">Type de travaux</label><select id=\"trade\" name=\"trade\" required{attrs}>\
          <option value=\"\">Choisir…</option>{options}</select>{err}</div>"
     ));
-    let (attrs, err) = field_attrs("description", error);
+    let (attrs, err) = described("description", &["description-hint"], error);
     body.push_str(&format!(
         "<div class=\"f\"><label for=\"description\">Description des travaux</label><textarea id=\"description\" \
-         name=\"description\" required maxlength=\"4000\" aria-describedby=\"description-hint\"{attrs}>{}</textarea>\
+         name=\"description\" required maxlength=\"4000\"{attrs}>{}</textarea>\
          <p class=\"hint\" id=\"description-hint\">Ce qu'il faut faire, l'état actuel, les dimensions si vous les connaissez.</p>{err}</div>",
         escape(&form.description)
+    ));
+    let again_shown = form.photo_count > 0 && error.is_some();
+    let (attrs, err) = described(
+        "photos",
+        if again_shown {
+            &["photos-hint", "photos-again"]
+        } else {
+            &["photos-hint"]
+        },
+        error,
+    );
+    let again = if again_shown {
+        format!(
+            "<p class=\"hint\" id=\"photos-again\">Pour votre sécurité, le navigateur ne renvoie pas les fichiers : \
+             choisissez à nouveau vos {} photo{}.</p>",
+            form.photo_count,
+            if form.photo_count > 1 { "s" } else { "" }
+        )
+    } else {
+        String::new()
+    };
+    body.push_str(&format!(
+        "<div class=\"f\"><label for=\"photos\">Photos (facultatif, 5 au plus)</label><input id=\"photos\" name=\"photos\" \
+         type=\"file\" accept=\"image/jpeg,image/png,image/webp\" multiple{attrs}>\
+         <p class=\"hint\" id=\"photos-hint\">JPEG, PNG ou WebP, 10 Mo chacune. Elles sont réduites et leur position GPS est \
+         effacée avant l'envoi aux artisans.</p>{again}{err}</div>"
     ));
     body.push_str("<div class=\"row\">");
     body.push_str(&input(

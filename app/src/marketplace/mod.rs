@@ -15,6 +15,8 @@ pub mod map_data;
 #[cfg(feature = "ssr")]
 pub mod outcome;
 #[cfg(feature = "ssr")]
+pub mod photos;
+#[cfg(feature = "ssr")]
 pub mod profile;
 #[cfg(feature = "ssr")]
 pub mod queue;
@@ -181,6 +183,9 @@ pub struct RouteRow {
     pub assigned_by: String,
     /// Why not.
     pub reasons: Vec<String>,
+    /// The admin may take the request back from this artisan (« Reprendre »):
+    /// assigned long enough ago and the client still not contacted.
+    pub can_withdraw: bool,
 }
 
 /// A request as the admin sees it.
@@ -190,6 +195,8 @@ pub struct RequestDetail {
     pub row: RequestRow,
     /// What the requester wrote.
     pub description: String,
+    /// Links to the request's photos.
+    pub photos: Vec<String>,
     /// Address as typed.
     pub address: String,
     /// Budget label.
@@ -263,4 +270,20 @@ pub struct ModerationRow {
     pub uploaded_at: String,
     /// The document.
     pub document: DocumentRow,
+}
+
+/// The platform's routing and reminder settings, as typed in the form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsForm {
+    /// Artisans given each request (1–10).
+    pub top_n: String,
+    /// Hours before « pas encore contacté » is sent to the artisan (1–168).
+    pub remind_after_hours: String,
+    /// Hours without contact after which the admin may take a request back
+    /// (at least the reminder's delay, at most 30 days).
+    pub reassign_after_hours: String,
+    /// Days after a quote without news before the artisan is reminded (1–60).
+    pub quote_follow_up_days: String,
+    /// Days after which a request nobody won is closed (7–365).
+    pub close_after_days: String,
 }

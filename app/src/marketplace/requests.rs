@@ -3,6 +3,7 @@
 //! own form); the requester gets a link to follow it.
 
 use super::assign::{self, AssignedBy};
+use super::photos::{self, PhotoUpload};
 use super::{BUDGETS, RequestStatus, routing};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::validation::{Phone, postcode};
@@ -61,6 +62,10 @@ pub struct RequestForm {
     /// Honeypot: hidden from people, filled by bots.
     #[serde(default)]
     pub website: String,
+    /// Photos that came with the form (a browser cannot send them again by
+    /// itself: the page asks to choose them again).
+    #[serde(skip)]
+    pub photo_count: usize,
 }
 
 /// What became of a submission. The page shown is the same in every case
@@ -94,6 +99,7 @@ pub fn trades(target: Option<&Target>) -> &'static [&'static str] {
 /// (ids, token and place left to fill) and the commune.
 fn validate(
     form: &RequestForm,
+    uploads: &[PhotoUpload],
     target: Option<&Target>,
     today: NaiveDate,
 ) -> Result<(market_request::Model, &'static communes::Commune), AppError> {
@@ -160,6 +166,7 @@ fn validate(
     let name = errors.check("name", PersonName::parse(&form.name));
     let email = errors.check("email", Email::parse(&form.email));
     let phone = errors.check("phone", Phone::parse(&form.phone));
+    photos::check(uploads, &mut errors);
     if form.consent.is_none() {
         errors.push("consent", "Votre accord est nécessaire pour transmettre la demande.");
     }
@@ -203,20 +210,24 @@ fn validate(
     }
 }
 
-/// Takes a request from a public form (`target`: a workspace's own form).
+/// Takes a request from a public form (`target`: a workspace's own form),
+/// with its photos.
 pub async fn submit(
     state: &AppState,
     meta: &RequestMeta,
     target: Option<Target>,
     form: RequestForm,
+    uploads: Vec<PhotoUpload>,
 ) -> Result<Submitted, AppError> {
     if !form.website.trim().is_empty() {
         return Ok(Submitted::Ignored);
     }
-    let (mut request, commune) = validate(&form, target.as_ref(), time::paris_day(time::now()))?;
+    let (mut request, commune) = validate(&form, &uploads, target.as_ref(), time::paris_day(time::now()))?;
     state
         .limit(format!("request:{}", meta.limit_key()), rate_limit::REQUEST_PER_IP)
         .await?;
+    // Decoding is the costly part: after the per-address limit.
+    let prepared = photos::prepare_all(uploads).await?;
     if let Ok(found) = state.geocoder.locate(commune, &request.address).await {
         request.latitude = found.point.lat;
         request.longitude = found.point.lon;
@@ -247,10 +258,14 @@ pub async fn submit(
                 Some(earlier.id),
                 EventAction::MarketRequestMerged,
             )
-            .after(json!({ "repeats": earlier.repeats + 1 })),
+            .after(json!({ "repeats": earlier.repeats + 1, "photos": prepared.len() })),
         )
         .await?;
-        w.commit().await?;
+        let stored = photos::attach(state, &w, earlier.id, prepared).await?;
+        if let Err(e) = w.commit().await {
+            stored.discard(state).await;
+            return Err(e);
+        }
         return Ok(Submitted::Merged);
     }
     let token = random_token();
@@ -266,7 +281,7 @@ pub async fn submit(
         )
         .after(json!({
             "trade": request.trade, "postcode": request.postcode, "city": request.city,
-            "geo_source": request.geo_source, "own_form": target.is_some(),
+            "geo_source": request.geo_source, "own_form": target.is_some(), "photos": prepared.len(),
         })),
     )
     .await?;
@@ -299,7 +314,11 @@ pub async fn submit(
             .await?;
         }
     }
-    w.commit().await?;
+    let stored = photos::attach(state, &w, request.id, prepared).await?;
+    if let Err(e) = w.commit().await {
+        stored.discard(state).await;
+        return Err(e);
+    }
     Ok(Submitted::Created)
 }
 

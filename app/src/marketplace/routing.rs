@@ -162,6 +162,7 @@ fn verdict_row(request_id: Uuid, v: &Verdict, now: DateTime<Utc>) -> market_rout
         assigned_by: Set(String::new()),
         assigned_at: Set(None),
         reminded_at: Set(None),
+        quote_reminded_at: Set(None),
         created_at: Set(now),
     }
 }

@@ -1,7 +1,8 @@
 //! The marketplace's scheduled work (run by the server's scheduler with its
 //! clock, so tests move time): a reminder to an artisan whose routed deal is
-//! still without a first contact after the platform's delay, and reminders
-//! of documents whose cover ends in 30 days, 7 days, and on the day.
+//! still without a first contact after the platform's delay, another when
+//! their quote has had no news for `quote_follow_up_days`, and reminders of
+//! documents whose cover ends in 30 days, 7 days, and on the day.
 
 use super::assign::{excerpt, member_address};
 use super::routing::settings;
@@ -13,6 +14,7 @@ use crate::outbox::EmailKind;
 use crate::outbox::service::{NewEmail, enqueue};
 use crate::outbox::templates::{self, Rendered};
 use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Reminders sent in one run at most (the next run takes the rest).
@@ -22,7 +24,7 @@ const BATCH: u64 = 200;
 /// Each route is reminded once (`reminded_at`, set in the same transaction
 /// as the email).
 pub async fn remind_uncontacted(state: &AppState, now: DateTime<Utc>) -> Result<u64, AppError> {
-    let delay = TimeDelta::hours(i64::from(settings(&state.db).await?.remind_after_hours.max(1)));
+    let delay = TimeDelta::hours(i64::from(Ord::max(settings(&state.db).await?.remind_after_hours, 1)));
     let due = market_route::Entity::find()
         .filter(market_route::Column::DealId.is_not_null())
         .filter(market_route::Column::RemindedAt.is_null())
@@ -84,6 +86,92 @@ pub async fn remind_uncontacted(state: &AppState, now: DateTime<Utc>) -> Result<
         w.commit().await?;
     }
     Ok(sent)
+}
+
+/// Sends the « devis sans nouvelles » reminders due at `now`: a deal born of
+/// a request whose quote was sent `quote_follow_up_days` ago (7 by default)
+/// and that is neither won nor lost. Each route once (`quote_reminded_at`).
+/// Returns how many.
+pub async fn remind_quote_follow_up(state: &AppState, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let days = i64::from(Ord::max(settings(&state.db).await?.quote_follow_up_days, 1));
+    let waiting = Query::select()
+        .column(deal::Column::Id)
+        .from(deal::Entity)
+        .and_where(Expr::col(deal::Column::QuoteSentAt).lte(now - TimeDelta::days(days)))
+        .and_where(Expr::col(deal::Column::ClosedAt).is_null())
+        .to_owned();
+    let due = market_route::Entity::find()
+        .filter(Expr::col(market_route::Column::DealId).in_subquery(waiting))
+        .filter(market_route::Column::QuoteRemindedAt.is_null())
+        .order_by_asc(market_route::Column::AssignedAt)
+        .limit(BATCH)
+        .all(&state.db)
+        .await?;
+    let mut sent = 0;
+    for route in due {
+        let Some(deal_id) = route.deal_id else { continue };
+        let w = Write::system(
+            state,
+            "relances place de marché",
+            Some(crate::domain::WorkspaceId(route.workspace_id)),
+        )
+        .await?;
+        let claimed = market_route::Entity::update_many()
+            .set(market_route::ActiveModel {
+                quote_reminded_at: Set(Some(now)),
+                ..Default::default()
+            })
+            .filter(market_route::Column::Id.eq(route.id))
+            .filter(market_route::Column::QuoteRemindedAt.is_null())
+            .exec(&w)
+            .await?
+            .rows_affected
+            == 1;
+        let d = deal::Entity::find_by_id(deal_id)
+            .filter(deal::Column::WorkspaceId.eq(route.workspace_id))
+            .one(&w)
+            .await?;
+        let request = market_request::Entity::find_by_id(route.request_id).one(&w).await?;
+        let address = member_address(&w, route.member_id, route.workspace_id).await.ok();
+        if let (true, Some(d), Some(request), Some((to, user_id))) = (claimed, d, request, address) {
+            let link = state.config.link("/app/pipeline");
+            let since = (now - d.quote_sent_at.unwrap_or(now)).num_days();
+            enqueue(
+                &w,
+                NewEmail {
+                    workspace_id: Some(route.workspace_id),
+                    to,
+                    to_user_id: Some(user_id),
+                    kind: EmailKind::LeadReminder,
+                    content: quote_follow_up(&request, since, &link),
+                    contains_secret: false,
+                    attachment: None,
+                },
+            )
+            .await?;
+            sent += 1;
+        }
+        w.commit().await?;
+    }
+    Ok(sent)
+}
+
+fn quote_follow_up(r: &market_request::Model, days: i64, link: &str) -> Rendered {
+    let what = format!(
+        "Votre devis pour {} ({} à {}) est sans réponse depuis {days} jours.",
+        r.name, r.trade, r.city
+    );
+    let tip = "Un appel au client fait souvent la différence : il compare peut-être plusieurs devis. Si le projet est abandonné, classez la carte en « Perdu » avec la raison.";
+    Rendered {
+        subject: format!("Devis sans nouvelles : {}", r.name),
+        text: format!("Bonjour,\n\n{what}\n{tip}\n\n{link}\n\n{}\n", templates::SIGNATURE),
+        html: templates::layout(
+            "Un devis attend une réponse",
+            &["Bonjour,".into(), what.clone(), tip.into()],
+            Some(("Ouvrir mes demandes", link)),
+            "Vous recevez ce rappel une seule fois par devis.",
+        ),
+    }
 }
 
 fn reminder(r: &market_request::Model, hours: i64, link: &str) -> Rendered {

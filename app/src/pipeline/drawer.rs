@@ -84,6 +84,10 @@ pub async fn detail(db: &impl ConnectionTrait, scope: &Scope, deal_id: Uuid) -> 
     let owners = board::member_names(db, ws).await?;
     let now = time::now();
     let facts = lead_facts(&l, now);
+    let photos = match l.request_id {
+        Some(request) => crate::marketplace::photos::links(db, request).await?,
+        None => Vec::new(),
+    };
     Ok(DealDetail {
         card: board::card(&d, &l, &owners, now),
         stage_name: s.name,
@@ -93,6 +97,7 @@ pub async fn detail(db: &impl ConnectionTrait, scope: &Scope, deal_id: Uuid) -> 
         address: l.address.clone(),
         postcode: l.postcode.clone(),
         description: l.description.clone(),
+        photos,
         budget: l.budget_cents.map(money::format_eur),
         source: l.source.label().to_string(),
         assigned_at: time::display(d.assigned_at),

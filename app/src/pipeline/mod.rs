@@ -248,6 +248,8 @@ pub struct DealDetail {
     pub postcode: Option<String>,
     /// Description of the need.
     pub description: String,
+    /// Links to the photos of the public request the lead came from.
+    pub photos: Vec<String>,
     /// Budget, formatted.
     pub budget: Option<String>,
     /// Source label.

@@ -11,6 +11,7 @@ use app::infra::entity::{artisan_document, deal, email, lead, market_request, me
 use app::marketplace::ProfileForm;
 use app::marketplace::api::{
     AssignMarketRequest, FetchArtisanProfile, FetchMarketRequest, FetchMarketRequests, SaveArtisanProfile,
+    SaveMarketSettings, WithdrawMarketRequest,
 };
 use app::outbox::EmailKind;
 use chrono::{Days, TimeDelta};
@@ -515,4 +516,310 @@ async fn profiles_are_checked_and_stay_in_their_workspace() {
             .unwrap_err(),
         app::AppError::NotFound
     );
+}
+
+/// A JPEG `w`×`h` whose EXIF says « rotate 90° » and carries a GPS latitude.
+fn photo_with_gps(w: u32, h: u32) -> Vec<u8> {
+    let mut tiff: Vec<u8> = b"II*\0\x08\0\0\0".to_vec();
+    tiff.extend_from_slice(&2u16.to_le_bytes());
+    tiff.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
+    tiff.extend_from_slice(&[0x25, 0x88, 4, 0, 1, 0, 0, 0, 38, 0, 0, 0]);
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    tiff.extend_from_slice(&1u16.to_le_bytes());
+    tiff.extend_from_slice(&[0x01, 0x00, 2, 0, 2, 0, 0, 0, b'N', 0, 0, 0]);
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    let picture = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 180]));
+    let mut out = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+    image::ImageEncoder::set_exif_metadata(&mut encoder, tiff).unwrap();
+    picture.write_with_encoder(encoder).unwrap();
+    out
+}
+
+/// Posts the form as the page does (multipart), with files named `photos`.
+async fn post_with_photos(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, Vec<u8>)],
+) -> (StatusCode, String) {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    for (name, bytes) in files {
+        form = form.part(
+            "photos",
+            reqwest::multipart::Part::bytes(bytes.clone())
+                .file_name(name.to_string())
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    }
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{path}", app.base))
+        .header("origin", &app.base)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string());
+    let body = response.text().await.unwrap();
+    (status, location.unwrap_or(body))
+}
+
+#[tokio::test]
+async fn photos_arrive_upright_small_and_without_their_position_for_who_got_the_lead_only() {
+    let app = spawn_app().await;
+    let a = artisan(&app, "Plomberie Alpha", "69007", "Lyon", false).await;
+    let other = artisan(&app, "Plomberie Beta", "69100", "Villeurbanne", false).await;
+    let slug = app::infra::entity::workspace::Entity::find_by_id(a.workspace)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .slug
+        .unwrap();
+    let path = format!("/w/{slug}/demande");
+    let fields = homeowner("photos@example.fr", "69003", "Lyon");
+
+    // A PDF named .jpg and a broken field elsewhere: both named, typed text
+    // kept, the photos to choose again; nothing stored.
+    let mut bad = fields.clone();
+    bad.retain(|(k, _)| *k != "consent");
+    let (status, page) = post_with_photos(&app, &path, &bad, &[("plan.jpg", b"%PDF-1.7 plan".to_vec())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Photo 1 (plan.jpg) n&#39;est pas une photo JPEG, PNG ou WebP")
+            || page.contains("Photo 1 (plan.jpg) n'est pas une photo JPEG, PNG ou WebP"),
+        "{page}"
+    );
+    assert!(
+        page.contains("choisissez à nouveau vos 1 photo"),
+        "the files must be chosen again"
+    );
+    assert!(page.contains("Fuite sous l"), "typed text kept");
+    assert_eq!(
+        market_request::Entity::find().count(&app.state.db).await.unwrap(),
+        0,
+        "nothing stored"
+    );
+    // Six photos are refused at once.
+    let six: Vec<(&str, Vec<u8>)> = (0..6).map(|_| ("p.jpg", photo_with_gps(16, 8))).collect();
+    let (status, page) = post_with_photos(&app, &path, &fields, &six).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("5 photos au plus"), "{page}");
+
+    // Two photos: the camera's 2400×1200 « turn 90° » one, and a small one.
+    let (status, location) = post_with_photos(
+        &app,
+        &path,
+        &fields,
+        &[
+            ("IMG_0001.JPG", photo_with_gps(2400, 1200)),
+            ("IMG_0002.JPG", photo_with_gps(40, 30)),
+        ],
+    )
+    .await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/demande/merci"));
+    let rows = app::infra::entity::market_request_photo::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    let first = rows.iter().find(|p| p.position == 0).unwrap();
+    assert_eq!((first.width, first.height), (800, 1600), "upright, 1,600 px long side");
+
+    // The artisan who got the lead sees them on the deal and opens them.
+    let deals = deals_of(&app, a.workspace).await;
+    let detail = a
+        .browser
+        .run(app::pipeline::api::FetchDeal {
+            deal_id: app::domain::DealId(deals[0].id),
+        })
+        .await
+        .unwrap();
+    assert_eq!(detail.photos.len(), 2);
+    let response = a
+        .browser
+        .client
+        .get(format!("{}{}", app.base, detail.photos[0]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/jpeg");
+    let bytes = response.bytes().await.unwrap().to_vec();
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"), "no EXIF, so no GPS position");
+    let shown = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((shown.width(), shown.height()), (800, 1600));
+    // Another workspace and a stranger get nothing.
+    assert_eq!(other.browser.get(&detail.photos[0]).await.status, StatusCode::NOT_FOUND);
+    assert_ne!(app.browser().get(&detail.photos[0]).await.status, StatusCode::OK);
+    let admin = app.platform_admin("admin@comptoir.test").await;
+    assert_eq!(admin.get(&detail.photos[1]).await.status, StatusCode::OK);
+
+    // The same request again with four more: five in all, the rest dropped.
+    let four: Vec<(&str, Vec<u8>)> = (0..4).map(|_| ("more.jpg", photo_with_gps(20, 20))).collect();
+    let (status, _) = post_with_photos(&app, &path, &fields, &four).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app::infra::entity::market_request_photo::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        5
+    );
+}
+
+#[tokio::test]
+async fn the_admin_takes_back_a_request_left_without_a_call_and_a_quiet_quote_is_followed_up() {
+    let app = spawn_app().await;
+    let a = artisan(&app, "Plomberie Alpha", "69007", "Lyon", false).await;
+    let b = artisan(&app, "Plomberie Beta", "69100", "Villeurbanne", false).await;
+    let admin = app.platform_admin("admin@comptoir.test").await;
+
+    // Settings: checked field by field, then one artisan per request.
+    let settings = |top_n: &str, remind: &str, reassign: &str| app::marketplace::SettingsForm {
+        top_n: top_n.into(),
+        remind_after_hours: remind.into(),
+        reassign_after_hours: reassign.into(),
+        quote_follow_up_days: "7".into(),
+        close_after_days: "60".into(),
+    };
+    let refused = admin
+        .run_json(SaveMarketSettings {
+            form: settings("0", "24", "12"),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.field_message("top_n").unwrap(), "Un nombre entier de 1 à 10.");
+    assert!(
+        refused
+            .field_message("reassign_after_hours")
+            .unwrap()
+            .contains("après le rappel")
+    );
+    let saved = admin
+        .run_json(SaveMarketSettings {
+            form: settings("1", "24", "48"),
+        })
+        .await
+        .unwrap();
+    assert_eq!(saved.top_n, "1");
+
+    let (status, _) = post_request(&app, "/demande", &homeowner("lent@example.fr", "69003", "Lyon")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let request = market_request::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let detail = admin.run(FetchMarketRequest { id: request.id }).await.unwrap();
+    let first = detail.routes.iter().find(|r| r.assigned).expect("one artisan").clone();
+    assert_eq!(detail.routes.iter().filter(|r| r.assigned).count(), 1, "top 1");
+    let (slow, other) = if first.member_id == a.member {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    assert!(!first.can_withdraw, "not before 48 h");
+    let early = admin
+        .run(WithdrawMarketRequest {
+            request: request.id,
+            member: MemberId(slow.member),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&early, app::AppError::Conflict(m) if m.contains("Reprise possible à partir du")),
+        "{early:?}"
+    );
+
+    // 49 hours without a call: « Reprendre », then « Assigner » the other one.
+    app::infra::entity::market_route::Entity::update_many()
+        .col_expr(
+            app::infra::entity::market_route::Column::AssignedAt,
+            sea_orm::sea_query::Expr::value(app::infra::time::now() - TimeDelta::hours(49)),
+        )
+        .filter(app::infra::entity::market_route::Column::RequestId.eq(request.id))
+        .filter(app::infra::entity::market_route::Column::MemberId.eq(slow.member))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let detail = admin.run(FetchMarketRequest { id: request.id }).await.unwrap();
+    assert!(
+        detail
+            .routes
+            .iter()
+            .find(|r| r.member_id == slow.member)
+            .unwrap()
+            .can_withdraw
+    );
+    let detail = admin
+        .run(WithdrawMarketRequest {
+            request: request.id,
+            member: MemberId(slow.member),
+        })
+        .await
+        .unwrap();
+    let taken = detail.routes.iter().find(|r| r.member_id == slow.member).unwrap();
+    assert!(!taken.assigned && !taken.can_withdraw);
+    assert_eq!(taken.reasons, vec![app::marketplace::queue::WITHDRAWN.to_string()]);
+    let lost = deals_of(&app, slow.workspace).await.remove(0);
+    assert_eq!(stage_kind(&app, &lost).await, app::domain::StageKind::Lost);
+    assert_eq!(lost.lost_reason.as_deref(), Some(app::marketplace::queue::WITHDRAWN));
+    let twice = admin
+        .run(WithdrawMarketRequest {
+            request: request.id,
+            member: MemberId(slow.member),
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(twice, app::AppError::Conflict(_)));
+    admin
+        .run(AssignMarketRequest {
+            request: request.id,
+            member: MemberId(other.member),
+        })
+        .await
+        .unwrap();
+
+    // The other one calls and sends a quote; 8 days of silence: one reminder.
+    let d = deals_of(&app, other.workspace).await.remove(0);
+    let sent_at = app::infra::time::now() - TimeDelta::days(8);
+    deal::Entity::update(deal::ActiveModel {
+        id: Set(d.id),
+        first_contact_at: Set(Some(sent_at)),
+        quote_sent_at: Set(Some(sent_at)),
+        ..Default::default()
+    })
+    .exec(&app.state.db)
+    .await
+    .unwrap();
+    let now = app::infra::time::now();
+    assert_eq!(
+        app::marketplace::scheduled::remind_quote_follow_up(&app.state, now)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        app::marketplace::scheduled::remind_quote_follow_up(&app.state, now + TimeDelta::days(1))
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    let mail = app.email_to(&other.email).await;
+    assert!(mail.contains("sans réponse depuis 8 jours"), "{mail}");
+    // The one whose request was taken back gets no quote reminder.
+    assert!(!app.email_to(&slow.email).await.contains("sans réponse"));
 }

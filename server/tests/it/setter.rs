@@ -321,9 +321,9 @@ async fn the_migration_credits_existing_replies_and_wins_by_time() {
     );
 
     // The migration, run again (down to before it, then up), credits them by time.
-    // m20261203_000012, m20261202_000011, m20261201_000010, m20261130_000009,
-    // then m20261130_000008.
-    Migrator::down(db, Some(5)).await.unwrap();
+    // m20261205_000013, m20261203_000012, m20261202_000011, m20261201_000010,
+    // m20261130_000009, then m20261130_000008.
+    Migrator::down(db, Some(6)).await.unwrap();
     assert!(
         Migrator::get_pending_migrations(db)
             .await

@@ -285,6 +285,18 @@ fn cases() -> BTreeMap<&'static str, Case> {
             NoForeignInput("platform admins only; others get not found"),
         ),
         (
+            "withdraw_market_request",
+            NoForeignInput("platform admins only; others get not found"),
+        ),
+        (
+            "fetch_market_settings",
+            NoForeignInput("platform admins only; others get not found"),
+        ),
+        (
+            "save_market_settings",
+            NoForeignInput("platform admins only; others get not found"),
+        ),
+        (
             "fetch_market_map",
             NoForeignInput("platform admins only; others get not found"),
         ),
@@ -465,6 +477,10 @@ async fn foreign_ids_answer_not_found_and_change_nothing() {
             "assign_market_request",
             vec![("request", some.as_str()), ("member", foreign.member_id.as_str())],
         ),
+        (
+            "withdraw_market_request",
+            vec![("request", some.as_str()), ("member", foreign.member_id.as_str())],
+        ),
         ("fetch_market_map", vec![("trade", ""), ("status", "")]),
         ("fetch_document_queue", vec![]),
         (
@@ -478,6 +494,14 @@ async fn foreign_ids_answer_not_found_and_change_nothing() {
             "{name} is the platform admin's"
         );
     }
+    let settings = serde_json::json!({"form": {"top_n": "9", "remind_after_hours": "1", "reassign_after_hours": "1",
+        "quote_follow_up_days": "1", "close_after_days": "7"}});
+    assert_eq!(
+        a.call_json("save_market_settings", &settings).await.status,
+        StatusCode::NOT_FOUND,
+        "the settings are the platform admin's"
+    );
+    assert_eq!(a.call("fetch_market_settings", &[]).await.status, StatusCode::NOT_FOUND);
     assert_eq!(a.call("list_api_keys", &[]).await.ok(), serde_json::json!([]));
     let keys_b = b.call("list_api_keys", &[]).await.ok();
     assert!(keys_b[0]["revoked_at"].is_null(), "B's key still live: {keys_b}");

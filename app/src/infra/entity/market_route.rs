@@ -22,6 +22,8 @@ pub struct Model {
     pub assigned_by: String,
     pub assigned_at: Option<DateTimeUtc>,
     pub reminded_at: Option<DateTimeUtc>,
+    /// When the artisan was reminded of a quote sent without news.
+    pub quote_reminded_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

@@ -27,6 +27,7 @@ pub mod invoice_settings;
 pub mod job;
 pub mod lead;
 pub mod market_request;
+pub mod market_request_photo;
 pub mod market_route;
 pub mod market_settings;
 pub mod member;

@@ -2,11 +2,15 @@
 //! and `/admin/leads/:id` (every routing verdict, « Assigner »).
 
 use crate::error::AppError;
-use crate::marketplace::api::{AssignMarketRequest, fetch_market_request, fetch_market_requests};
+use crate::marketplace::SettingsForm;
+use crate::marketplace::api::{
+    AssignMarketRequest, SaveMarketSettings, WithdrawMarketRequest, fetch_market_request, fetch_market_requests,
+    fetch_market_settings,
+};
 use crate::marketplace::{RequestDetail, RequestStatus, RouteRow};
 use crate::ui::{
-    Badge, Button, ButtonKind, EmptyState, ErrorState, FormAlert, GlassCard, IconName, LoadingState, PageHeader, Tone,
-    on_result,
+    Badge, Button, ButtonKind, EmptyState, ErrorState, FormAlert, GlassCard, IconName, LoadingState, PageHeader,
+    TextField, Tone, clear_field, field_error, on_result,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,6 +34,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
         <Title text="Demandes publiques" />
         <p class="mb-4 flex flex-wrap gap-4 text-sm"><a href="/admin" class="link">"← Administration"</a><a href="/admin/map" class="link">"Carte"</a></p>
         <PageHeader title="Demandes publiques".to_string() subtitle="Celles qu'aucun artisan n'a pu prendre d'abord, puis les plus récentes." />
+        <SettingsCard />
         <Suspense fallback=|| view! { <LoadingState rows=6 /> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -85,8 +90,10 @@ pub fn AdminRequestPage() -> impl IntoView {
         }
     });
     let action = ServerAction::<AssignMarketRequest>::new();
+    let withdraw = ServerAction::<WithdrawMarketRequest>::new();
     let error = RwSignal::new(None::<AppError>);
     on_result(action, error, move |_| data.refetch());
+    on_result(withdraw, error, move |_| data.refetch());
     view! {
         <Title text="Demande publique" />
         <p class="mb-4"><a href="/admin/leads" class="link text-sm">"← Demandes publiques"</a></p>
@@ -94,7 +101,7 @@ pub fn AdminRequestPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(error) => view! { <ErrorState error /> }.into_any(),
-                    Ok(d) => view! { <RequestView d action error /> }.into_any(),
+                    Ok(d) => view! { <RequestView d action withdraw error /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -105,6 +112,7 @@ pub fn AdminRequestPage() -> impl IntoView {
 fn RequestView(
     d: RequestDetail,
     action: ServerAction<AssignMarketRequest>,
+    withdraw: ServerAction<WithdrawMarketRequest>,
     error: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
     let request = d.row.id;
@@ -116,6 +124,7 @@ fn RequestView(
                 <div class="mb-3 flex flex-wrap items-center gap-2">{status_badge(d.row.status)}<Badge>{format!("Budget : {}", d.budget)}</Badge>
                     {d.desired_on.clone().map(|on| view! { <Badge>{format!("Souhaité le {on}")}</Badge> })}</div>
                 <p class="whitespace-pre-line text-sm text-fg">{d.description.clone()}</p>
+                <div class="mt-4"><super::RequestPhotos photos=d.photos.clone() /></div>
             </GlassCard>
             <GlassCard>
                 <dl class="grid gap-2 text-sm">
@@ -146,7 +155,7 @@ fn RequestView(
                             </tr>
                         </thead>
                         <tbody class="divide-y divide-line">
-                            {d.routes.into_iter().map(|r| view! { <RouteLine r request closed action /> }).collect_view()}
+                            {d.routes.into_iter().map(|r| view! { <RouteLine r request closed action withdraw /> }).collect_view()}
                         </tbody>
                     </table>
                     </div>
@@ -162,6 +171,7 @@ fn RouteLine(
     request: uuid::Uuid,
     closed: bool,
     action: ServerAction<AssignMarketRequest>,
+    withdraw: ServerAction<WithdrawMarketRequest>,
 ) -> impl IntoView {
     let member = crate::domain::MemberId(r.member_id);
     let verdict = if r.assigned {
@@ -182,7 +192,13 @@ fn RouteLine(
             <td class="px-3 py-3 text-right text-fg">{r.score}</td>
             <td class="px-3 py-3">{verdict}</td>
             <td class="px-6 py-3 text-right">
-                {(!r.assigned && !closed).then(|| view! {
+                {r.can_withdraw.then(|| view! {
+                    <Button kind=ButtonKind::Secondary r#type="button" busy=withdraw.pending() testid="route-withdraw"
+                        on_click=Callback::new(move |_| { withdraw.dispatch(WithdrawMarketRequest { request, member }); })>
+                        "Reprendre"
+                    </Button>
+                })}
+                {(!r.assigned && !closed && r.assigned_by != "withdrawn").then(|| view! {
                     <Button kind=ButtonKind::Secondary r#type="button" busy=action.pending() testid="route-assign"
                         on_click=Callback::new(move |_| { action.dispatch(AssignMarketRequest { request, member }); })>
                         "Assigner"
@@ -190,5 +206,68 @@ fn RouteLine(
                 })}
             </td>
         </tr>
+    }
+}
+
+/// The routing and reminder settings, folded under the list.
+#[component]
+fn SettingsCard() -> impl IntoView {
+    let data = Resource::new(|| (), |_| fetch_market_settings());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await.ok().map(|form| view! { <SettingsPanel form /> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SettingsPanel(form: SettingsForm) -> impl IntoView {
+    let top_n = RwSignal::new(form.top_n);
+    let remind = RwSignal::new(form.remind_after_hours);
+    let reassign = RwSignal::new(form.reassign_after_hours);
+    let quote = RwSignal::new(form.quote_follow_up_days);
+    let close = RwSignal::new(form.close_after_days);
+    let action = ServerAction::<SaveMarketSettings>::new();
+    let error = RwSignal::new(None::<AppError>);
+    let done = RwSignal::new(None::<String>);
+    on_result(action, error, move |_| done.set(Some("Réglages enregistrés.".into())));
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        done.set(None);
+        action.dispatch(SaveMarketSettings {
+            form: SettingsForm {
+                top_n: top_n.get_untracked(),
+                remind_after_hours: remind.get_untracked(),
+                reassign_after_hours: reassign.get_untracked(),
+                quote_follow_up_days: quote.get_untracked(),
+                close_after_days: close.get_untracked(),
+            },
+        });
+    };
+    view! {
+        <details class="glass mb-6 rounded-2xl px-5 py-3" data-testid="market-settings">
+            <summary class="cursor-pointer py-1 font-semibold text-fg">"Réglages du routage et des relances"</summary>
+            <form novalidate on:submit=on_submit class="mt-3 grid gap-x-4 sm:grid-cols-2 lg:grid-cols-3">
+                <TextField label="Artisans par demande" name="top_n" value=top_n required=true inputmode="numeric" hint="De 1 à 10."
+                    error=field_error(error, "top_n") on_input=Callback::new(move |_| clear_field(error, "top_n")) />
+                <TextField label="Rappel sans contact (heures)" name="remind_after_hours" value=remind required=true inputmode="numeric"
+                    hint="Courriel à l'artisan qui n'a pas appelé."
+                    error=field_error(error, "remind_after_hours") on_input=Callback::new(move |_| clear_field(error, "remind_after_hours")) />
+                <TextField label="Reprise possible après (heures)" name="reassign_after_hours" value=reassign required=true inputmode="numeric"
+                    hint="« Reprendre » apparaît sur la demande."
+                    error=field_error(error, "reassign_after_hours") on_input=Callback::new(move |_| clear_field(error, "reassign_after_hours")) />
+                <TextField label="Relance devis sans nouvelles (jours)" name="quote_follow_up_days" value=quote required=true inputmode="numeric"
+                    error=field_error(error, "quote_follow_up_days") on_input=Callback::new(move |_| clear_field(error, "quote_follow_up_days")) />
+                <TextField label="Clôture des demandes après (jours)" name="close_after_days" value=close required=true inputmode="numeric"
+                    error=field_error(error, "close_after_days") on_input=Callback::new(move |_| clear_field(error, "close_after_days")) />
+                <div class="flex flex-col justify-end gap-2 pb-4 sm:col-span-2 lg:col-span-1">
+                    <FormAlert error />
+                    <p role="status" class="text-sm text-fg">{move || done.get().unwrap_or_default()}</p>
+                    <Button r#type="submit" busy=action.pending() testid="market-settings-save">"Enregistrer les réglages"</Button>
+                </div>
+            </form>
+        </details>
     }
 }

@@ -3,9 +3,11 @@
 mod admin;
 mod documents;
 mod map;
+mod photos;
 mod profile;
 
 pub use admin::{AdminRequestPage, AdminRequestsPage};
 pub use documents::{DocumentsSection, ModerationQueue};
 pub use map::{AdminMapPage, ZoneMap};
+pub use photos::RequestPhotos;
 pub use profile::ArtisanProfileCard;

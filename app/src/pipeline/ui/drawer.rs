@@ -191,6 +191,7 @@ fn DrawerBody(
                     <p class="whitespace-pre-wrap text-sm text-fg">{detail.description.clone()}</p>
                 </section>
             })}
+            <crate::marketplace::ui::RequestPhotos photos=detail.photos.clone() />
             <dl class="divide-y divide-line text-sm">
                 {row("Valeur", Some(money::format_eur(detail.card.value_cents)))}
                 {row("Budget du client", detail.budget.clone())}

@@ -1,0 +1,58 @@
+//! Photos a requester attaches to a public request (up to five), stored
+//! through the file store once resized and stripped of their metadata; and
+//! when an artisan was reminded of a quote sent without news.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+use crate::helpers::{fk, index};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("market_request_photos")
+                .col(pk_uuid("id"))
+                .col(uuid("request_id"))
+                .col(integer("position"))
+                .col(string("file_key"))
+                .col(string("content_type"))
+                .col(integer("width"))
+                .col(integer("height"))
+                .col(big_integer("size"))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(&mut fk("market_request_photos", "request_id", "market_requests"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            index("market_request_photos", "position", &["request_id", "position"])
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table("market_routes")
+                .add_column(timestamp_with_time_zone_null("quote_reminded_at"))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table("market_routes")
+                .drop_column("quote_reminded_at")
+                .to_owned(),
+        )
+        .await?;
+        m.drop_table(Table::drop().table("market_request_photos").to_owned())
+            .await
+    }
+}
