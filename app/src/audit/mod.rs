@@ -191,6 +191,8 @@ string_enum!(
         MarketRequestMerged = "market_request.merged" => "Demande publique fusionnée",
         /// A client signed a quote on a request: the request is won.
         MarketRequestWon = "market_request.won" => "Demande remportée",
+        /// Nobody won the request within the platform's delay: closed.
+        MarketRequestClosed = "market_request.closed" => "Demande close sans suite",
         /// A platform admin assigned a request by hand.
         MarketRequestAssigned = "market_request.assigned" => "Demande assignée",
         /// A platform admin took a request back from an artisan who had not

@@ -10,7 +10,8 @@ use super::routing::settings;
 use crate::domain::StageKind;
 use crate::domain::scores::{AssignmentFacts, MEMBER_WINDOW_DAYS, member_score};
 use crate::error::AppError;
-use crate::infra::AppState;
+use crate::audit::{EventAction, EventEntity};
+use crate::infra::{AppState, Audit, Write};
 use crate::infra::entity::{artisan_profile, deal, lead, market_request, stage};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -119,16 +120,45 @@ pub async fn refresh(state: &AppState, now: DateTime<Utc>) -> Result<u64, AppErr
 /// signature won; returns how many.
 pub async fn close_old_requests(state: &AppState, now: DateTime<Utc>) -> Result<u64, AppError> {
     let days = i64::from(Ord::max(settings(&state.db).await?.close_after_days, 1));
-    let result = market_request::Entity::update_many()
-        .set(market_request::ActiveModel {
-            status: Set(RequestStatus::Closed),
-            closed_at: Set(Some(now)),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .filter(market_request::Column::Status.is_in([RequestStatus::Routed, RequestStatus::Unrouted]))
+    let open = [RequestStatus::Routed, RequestStatus::Unrouted];
+    let due: Vec<Uuid> = market_request::Entity::find()
+        .select_only()
+        .column(market_request::Column::Id)
+        .filter(market_request::Column::Status.is_in(open))
         .filter(market_request::Column::CreatedAt.lt(now - TimeDelta::days(days)))
-        .exec(&state.db)
+        .order_by_asc(market_request::Column::CreatedAt)
+        .limit(500)
+        .into_tuple()
+        .all(&state.db)
         .await?;
-    Ok(result.rows_affected)
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let w = Write::system(state, "clôture des demandes", None).await?;
+    let mut closed = 0;
+    for id in due {
+        // Conditional: a request won meanwhile stays won.
+        let changed = market_request::Entity::update_many()
+            .set(market_request::ActiveModel {
+                status: Set(RequestStatus::Closed),
+                closed_at: Set(Some(now)),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .filter(market_request::Column::Id.eq(id))
+            .filter(market_request::Column::Status.is_in(open))
+            .exec(&w)
+            .await?
+            .rows_affected;
+        if changed == 1 {
+            w.audit(
+                Audit::of(EventEntity::MarketRequest, Some(id), EventAction::MarketRequestClosed)
+                    .after(serde_json::json!({ "after_days": days })),
+            )
+            .await?;
+            closed += 1;
+        }
+    }
+    w.commit().await?;
+    Ok(closed)
 }

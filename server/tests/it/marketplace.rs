@@ -823,3 +823,24 @@ async fn the_admin_takes_back_a_request_left_without_a_call_and_a_quiet_quote_is
     // The one whose request was taken back gets no quote reminder.
     assert!(!app.email_to(&slow.email).await.contains("sans réponse"));
 }
+
+#[tokio::test]
+async fn requests_nobody_won_are_closed_after_the_delay_once_and_recorded() {
+    let app = spawn_app().await;
+    let (status, _) = post_request(&app, "/demande", &homeowner("vieux@example.fr", "69003", "Lyon")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let now = app::infra::time::now();
+    let close = |at| app::marketplace::stats::close_old_requests(&app.state, at);
+    assert_eq!(close(now + TimeDelta::days(59)).await.unwrap(), 0, "not before 60 days");
+    assert_eq!(close(now + TimeDelta::days(61)).await.unwrap(), 1);
+    assert_eq!(close(now + TimeDelta::days(62)).await.unwrap(), 0, "once");
+    let request = market_request::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(request.status, app::marketplace::RequestStatus::Closed);
+    let recorded = app::infra::entity::event::Entity::find()
+        .filter(app::infra::entity::event::Column::EntityId.eq(request.id))
+        .filter(app::infra::entity::event::Column::Action.eq("market_request.closed"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(recorded, 1, "the closing is in the journal");
+}
