@@ -1,6 +1,9 @@
 //! Photos a requester attaches to a public request (up to five), stored
 //! through the file store once resized and stripped of their metadata; and
-//! when an artisan was reminded of a quote sent without news.
+//! when an artisan was reminded of a quote sent without news; and the
+//! indexes routing reads by member (their documents, their week's routes):
+//! the existing ones lead with the workspace, which routing does not filter
+//! on, so each routing scanned every document.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -41,10 +44,16 @@ impl MigrationTrait for Migration {
                 .add_column(timestamp_with_time_zone_null("quote_reminded_at"))
                 .to_owned(),
         )
-        .await
+        .await?;
+        m.create_index(index("artisan_documents", "routing", &["member_id", "kind"]))
+            .await?;
+        m.create_index(index("market_routes", "load", &["member_id", "assigned_at"]))
+            .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        crate::helpers::drop_index(m, "ix_market_routes_load").await?;
+        crate::helpers::drop_index(m, "ix_artisan_documents_routing").await?;
         m.alter_table(
             Table::alter()
                 .table("market_routes")

@@ -38,26 +38,60 @@ pub async fn settings(db: &impl ConnectionTrait) -> Result<market_settings::Mode
         }))
 }
 
-/// Every artisan of `trade` whose base lies within [`MAX_RADIUS_KM`] of `site`,
-/// with what routing needs to judge them on `now`.
+/// Artisans out of their radius kept as candidates (the nearest ones), so
+/// the admin reads why the artisans around were not picked.
+pub const NEAREST_OUT_OF_RADIUS: u64 = 20;
+
+/// Kilometres per degree of latitude.
+const KM_PER_DEGREE: f64 = 111.2;
+
+/// The artisans of `trade` around `site` worth judging, with what routing
+/// needs to judge them on `now`: every one whose zone may cover the site,
+/// and the [`NEAREST_OUT_OF_RADIUS`] nearest others within
+/// [`MAX_RADIUS_KM`]. The database sorts them by an equirectangular
+/// distance (within 1 % of the great circle at these ranges; the zone test
+/// has a 2 % + 2 km margin) so only those rows are read; `domain::routing`
+/// then decides with the exact distance.
 pub async fn candidates(
     db: &impl ConnectionTrait,
     trade: &str,
     site: Point,
     now: DateTime<Utc>,
 ) -> Result<Vec<Candidate>, AppError> {
+    use sea_orm::{Order, QueryOrder};
     let bx = bounding_box(site, MAX_RADIUS_KM);
-    let of_trade = Query::select()
-        .column(artisan_trade::Column::MemberId)
-        .from(artisan_trade::Entity)
-        .and_where(Expr::col(artisan_trade::Column::Trade).eq(trade))
-        .to_owned();
-    let profiles = artisan_profile::Entity::find()
-        .filter(Expr::col(artisan_profile::Column::MemberId).in_subquery(of_trade))
-        .filter(artisan_profile::Column::Latitude.between(bx.min_lat, bx.max_lat))
-        .filter(artisan_profile::Column::Longitude.between(bx.min_lon, bx.max_lon))
-        .all(db)
-        .await?;
+    let around = || {
+        let of_trade = Query::select()
+            .column(artisan_trade::Column::MemberId)
+            .from(artisan_trade::Entity)
+            .and_where(Expr::col(artisan_trade::Column::Trade).eq(trade))
+            .to_owned();
+        artisan_profile::Entity::find()
+            .filter(Expr::col(artisan_profile::Column::MemberId).in_subquery(of_trade))
+            .filter(artisan_profile::Column::Latitude.between(bx.min_lat, bx.max_lat))
+            .filter(artisan_profile::Column::Longitude.between(bx.min_lon, bx.max_lon))
+    };
+    // Squared distance in km², and the squared zone (with its margin).
+    let lat_scale = KM_PER_DEGREE * KM_PER_DEGREE;
+    let lon_scale = lat_scale * site.lat.to_radians().cos().powi(2);
+    let distance2 = || {
+        let dlat = || Expr::col(artisan_profile::Column::Latitude).sub(site.lat);
+        let dlon = || Expr::col(artisan_profile::Column::Longitude).sub(site.lon);
+        dlat().mul(dlat()).mul(lat_scale).add(dlon().mul(dlon()).mul(lon_scale))
+    };
+    let zone2 = || {
+        let zone = || Expr::col(artisan_profile::Column::RadiusKm).mul(1.02).add(2.0);
+        zone().mul(zone())
+    };
+    let mut profiles = around().filter(distance2().lte(zone2())).all(db).await?;
+    profiles.extend(
+        around()
+            .filter(distance2().gt(zone2()))
+            .order_by(distance2(), Order::Asc)
+            .limit(NEAREST_OUT_OF_RADIUS)
+            .all(db)
+            .await?,
+    );
     let ids: Vec<Uuid> = profiles.iter().map(|p| p.member_id).collect();
     let mut documents: HashMap<Uuid, Vec<DocumentFacts>> = HashMap::new();
     let mut received: HashMap<Uuid, i64> = HashMap::new();

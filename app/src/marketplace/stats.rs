@@ -7,12 +7,12 @@
 
 use super::RequestStatus;
 use super::routing::settings;
+use crate::audit::{EventAction, EventEntity};
 use crate::domain::StageKind;
 use crate::domain::scores::{AssignmentFacts, MEMBER_WINDOW_DAYS, member_score};
 use crate::error::AppError;
-use crate::audit::{EventAction, EventEntity};
-use crate::infra::{AppState, Audit, Write};
 use crate::infra::entity::{artisan_profile, deal, lead, market_request, stage};
+use crate::infra::{AppState, Audit, Write};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};

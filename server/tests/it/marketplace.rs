@@ -834,7 +834,11 @@ async fn requests_nobody_won_are_closed_after_the_delay_once_and_recorded() {
     assert_eq!(close(now + TimeDelta::days(59)).await.unwrap(), 0, "not before 60 days");
     assert_eq!(close(now + TimeDelta::days(61)).await.unwrap(), 1);
     assert_eq!(close(now + TimeDelta::days(62)).await.unwrap(), 0, "once");
-    let request = market_request::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let request = market_request::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(request.status, app::marketplace::RequestStatus::Closed);
     let recorded = app::infra::entity::event::Entity::find()
         .filter(app::infra::entity::event::Column::EntityId.eq(request.id))
