@@ -3,7 +3,9 @@
 //! when an artisan was reminded of a quote sent without news; and the
 //! indexes routing reads by member (their documents, their week's routes):
 //! the existing ones lead with the workspace, which routing does not filter
-//! on, so each routing scanned every document.
+//! on, so each routing scanned every document; and a copy of each profile's
+//! base and radius on its trades, indexed, so « this trade around this
+//! point » is one index range.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -48,10 +50,38 @@ impl MigrationTrait for Migration {
         m.create_index(index("artisan_documents", "routing", &["member_id", "kind"]))
             .await?;
         m.create_index(index("market_routes", "load", &["member_id", "assigned_at"]))
-            .await
+            .await?;
+        for col in [
+            double("latitude").default(0.0).to_owned(),
+            double("longitude").default(0.0).to_owned(),
+            integer("radius_km").default(0).to_owned(),
+        ] {
+            m.alter_table(Table::alter().table("artisan_trades").add_column(col).to_owned())
+                .await?;
+        }
+        m.get_connection()
+            .execute_unprepared(
+                "UPDATE artisan_trades SET \
+                 latitude = (SELECT p.latitude FROM artisan_profiles p WHERE p.member_id = artisan_trades.member_id), \
+                 longitude = (SELECT p.longitude FROM artisan_profiles p WHERE p.member_id = artisan_trades.member_id), \
+                 radius_km = (SELECT p.radius_km FROM artisan_profiles p WHERE p.member_id = artisan_trades.member_id) \
+                 WHERE EXISTS (SELECT 1 FROM artisan_profiles p WHERE p.member_id = artisan_trades.member_id)",
+            )
+            .await?;
+        m.create_index(index(
+            "artisan_trades",
+            "around",
+            &["trade", "latitude", "longitude", "radius_km", "member_id"],
+        ))
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        crate::helpers::drop_index(m, "ix_artisan_trades_around").await?;
+        for col in ["latitude", "longitude", "radius_km"] {
+            m.alter_table(Table::alter().table("artisan_trades").drop_column(col).to_owned())
+                .await?;
+        }
         crate::helpers::drop_index(m, "ix_market_routes_load").await?;
         crate::helpers::drop_index(m, "ix_artisan_documents_routing").await?;
         m.alter_table(

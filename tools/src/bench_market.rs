@@ -163,6 +163,7 @@ async fn populate(database: &sea_orm::DatabaseConnection, index: &Communes) -> R
             });
             users.push(u);
             let c = draw.pick(&mut rng);
+            let radius = 10 + rng.below(50) as i32;
             profiles.push(artisan_profile::ActiveModel {
                 member_id: Set(m),
                 workspace_id: Set(ws),
@@ -174,7 +175,7 @@ async fn populate(database: &sea_orm::DatabaseConnection, index: &Communes) -> R
                 latitude: Set(c.point.lat),
                 longitude: Set(c.point.lon),
                 geo_source: Set(c.source.as_str().into()),
-                radius_km: Set(10 + rng.below(50) as i32),
+                radius_km: Set(radius),
                 weekly_capacity: Set(5 + rng.below(10) as i32),
                 available: Set(rng.below(10) != 0),
                 member_score: Set(Some(rng.below(101) as i16)),
@@ -188,6 +189,9 @@ async fn populate(database: &sea_orm::DatabaseConnection, index: &Communes) -> R
                     trade: Set(trades[(first + t) % trades.len()].into()),
                     member_id: Set(m),
                     workspace_id: Set(ws),
+                    latitude: Set(c.point.lat),
+                    longitude: Set(c.point.lon),
+                    radius_km: Set(radius),
                 });
             }
             let expired = rng.below(20) == 0;

@@ -257,6 +257,9 @@ pub async fn save(state: &AppState, scope: &Scope, member_id: Uuid, form: Profil
         trade: Set(t.clone()),
         member_id: Set(member_id),
         workspace_id: Set(ws),
+        latitude: Set(point.lat),
+        longitude: Set(point.lon),
+        radius_km: Set(radius),
     }))
     .on_conflict(
         OnConflict::columns([artisan_trade::Column::Trade, artisan_trade::Column::MemberId])

@@ -4,7 +4,7 @@
 
 use super::RequestStatus;
 use super::assign::{self, AssignedBy};
-use crate::domain::documents::{DocumentFacts, DocumentKind, routing_problems};
+use crate::domain::documents::{DocumentFacts, DocumentKind, DocumentStatus, routing_problems};
 use crate::domain::geo::{Point, bounding_box};
 use crate::domain::routing::{Candidate, Verdict, route};
 use crate::error::AppError;
@@ -12,8 +12,8 @@ use crate::infra::entity::{
     artisan_document, artisan_profile, artisan_trade, market_request, market_route, market_settings,
 };
 use crate::infra::{Write, time};
-use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
@@ -60,54 +60,99 @@ pub async fn candidates(
 ) -> Result<Vec<Candidate>, AppError> {
     use sea_orm::{Order, QueryOrder};
     let bx = bounding_box(site, MAX_RADIUS_KM);
+    // One index range: the trade's rows in the box (base and radius are
+    // copied onto each trade row).
     let around = || {
-        let of_trade = Query::select()
+        artisan_trade::Entity::find()
+            .select_only()
             .column(artisan_trade::Column::MemberId)
-            .from(artisan_trade::Entity)
-            .and_where(Expr::col(artisan_trade::Column::Trade).eq(trade))
-            .to_owned();
-        artisan_profile::Entity::find()
-            .filter(Expr::col(artisan_profile::Column::MemberId).in_subquery(of_trade))
-            .filter(artisan_profile::Column::Latitude.between(bx.min_lat, bx.max_lat))
-            .filter(artisan_profile::Column::Longitude.between(bx.min_lon, bx.max_lon))
+            .filter(artisan_trade::Column::Trade.eq(trade))
+            .filter(artisan_trade::Column::Latitude.between(bx.min_lat, bx.max_lat))
+            .filter(artisan_trade::Column::Longitude.between(bx.min_lon, bx.max_lon))
     };
     // Squared distance in km², and the squared zone (with its margin).
     let lat_scale = KM_PER_DEGREE * KM_PER_DEGREE;
     let lon_scale = lat_scale * site.lat.to_radians().cos().powi(2);
     let distance2 = || {
-        let dlat = || Expr::col(artisan_profile::Column::Latitude).sub(site.lat);
-        let dlon = || Expr::col(artisan_profile::Column::Longitude).sub(site.lon);
+        let dlat = || Expr::col(artisan_trade::Column::Latitude).sub(site.lat);
+        let dlon = || Expr::col(artisan_trade::Column::Longitude).sub(site.lon);
         dlat().mul(dlat()).mul(lat_scale).add(dlon().mul(dlon()).mul(lon_scale))
     };
     let zone2 = || {
-        let zone = || Expr::col(artisan_profile::Column::RadiusKm).mul(1.02).add(2.0);
+        let zone = || Expr::col(artisan_trade::Column::RadiusKm).mul(1.02).add(2.0);
         zone().mul(zone())
     };
-    let mut profiles = around().filter(distance2().lte(zone2())).all(db).await?;
-    profiles.extend(
+    let mut ids: Vec<Uuid> = around().filter(distance2().lte(zone2())).into_tuple().all(db).await?;
+    ids.extend(
         around()
             .filter(distance2().gt(zone2()))
             .order_by(distance2(), Order::Asc)
             .limit(NEAREST_OUT_OF_RADIUS)
+            .into_tuple::<Uuid>()
             .all(db)
             .await?,
     );
-    let ids: Vec<Uuid> = profiles.iter().map(|p| p.member_id).collect();
+    // Only the columns routing reads (no names, addresses, phones).
+    type Row = (
+        Uuid,
+        Uuid,
+        f64,
+        f64,
+        i32,
+        i32,
+        bool,
+        Option<i16>,
+        Option<f64>,
+        Option<f64>,
+    );
+    let mut profiles: Vec<Row> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        profiles.extend(
+            artisan_profile::Entity::find()
+                .select_only()
+                .columns([
+                    artisan_profile::Column::MemberId,
+                    artisan_profile::Column::WorkspaceId,
+                    artisan_profile::Column::Latitude,
+                    artisan_profile::Column::Longitude,
+                    artisan_profile::Column::RadiusKm,
+                    artisan_profile::Column::WeeklyCapacity,
+                    artisan_profile::Column::Available,
+                    artisan_profile::Column::MemberScore,
+                    artisan_profile::Column::ResponseHours,
+                    artisan_profile::Column::AcceptanceRate,
+                ])
+                .filter(artisan_profile::Column::MemberId.is_in(chunk.to_vec()))
+                .into_tuple::<Row>()
+                .all(db)
+                .await?,
+        );
+    }
+    let ids: Vec<Uuid> = profiles.iter().map(|p| p.0).collect();
     let mut documents: HashMap<Uuid, Vec<DocumentFacts>> = HashMap::new();
     let mut received: HashMap<Uuid, i64> = HashMap::new();
     let week_ago = now - TimeDelta::days(7);
     for chunk in ids.chunks(500) {
-        let docs = artisan_document::Entity::find()
+        let docs: Vec<(Uuid, DocumentKind, DocumentStatus, NaiveDate, NaiveDate)> = artisan_document::Entity::find()
+            .select_only()
+            .columns([
+                artisan_document::Column::MemberId,
+                artisan_document::Column::Kind,
+                artisan_document::Column::Status,
+                artisan_document::Column::StartsOn,
+                artisan_document::Column::EndsOn,
+            ])
             .filter(artisan_document::Column::MemberId.is_in(chunk.to_vec()))
             .filter(artisan_document::Column::Kind.is_in(DocumentKind::REQUIRED))
+            .into_tuple()
             .all(db)
             .await?;
-        for d in docs {
-            documents.entry(d.member_id).or_default().push(DocumentFacts {
-                kind: d.kind,
-                status: d.status,
-                starts_on: d.starts_on,
-                ends_on: d.ends_on,
+        for (member, kind, status, starts_on, ends_on) in docs {
+            documents.entry(member).or_default().push(DocumentFacts {
+                kind,
+                status,
+                starts_on,
+                ends_on,
             });
         }
         let counts: Vec<(Uuid, i64)> = market_route::Entity::find()
@@ -125,23 +170,38 @@ pub async fn candidates(
     let day = time::paris_day(now);
     Ok(profiles
         .into_iter()
-        .map(|p| Candidate {
-            member_id: p.member_id,
-            workspace_id: p.workspace_id,
-            trades: vec![trade.to_string()],
-            base: Point {
-                lat: p.latitude,
-                lon: p.longitude,
+        .map(
+            |(
+                member_id,
+                workspace_id,
+                lat,
+                lon,
+                radius,
+                capacity,
+                available,
+                score,
+                response_hours,
+                acceptance_rate,
+            )| {
+                Candidate {
+                    member_id,
+                    workspace_id,
+                    trades: vec![trade.to_string()],
+                    base: Point { lat, lon },
+                    radius_km: Ord::max(radius, 0) as u32,
+                    available,
+                    weekly_capacity: Ord::max(capacity, 0) as u32,
+                    received_this_week: Ord::max(received.get(&member_id).copied().unwrap_or(0), 0) as u32,
+                    document_problems: routing_problems(
+                        documents.get(&member_id).map(Vec::as_slice).unwrap_or(&[]),
+                        day,
+                    ),
+                    member_score: score.map(|s| s.clamp(0, 100) as u8),
+                    response_hours,
+                    acceptance_rate,
+                }
             },
-            radius_km: Ord::max(p.radius_km, 0) as u32,
-            available: p.available,
-            weekly_capacity: Ord::max(p.weekly_capacity, 0) as u32,
-            received_this_week: Ord::max(received.get(&p.member_id).copied().unwrap_or(0), 0) as u32,
-            document_problems: routing_problems(documents.get(&p.member_id).map(Vec::as_slice).unwrap_or(&[]), day),
-            member_score: p.member_score.map(|s| s.clamp(0, 100) as u8),
-            response_hours: p.response_hours,
-            acceptance_rate: p.acceptance_rate,
-        })
+        )
         .collect())
 }
 
