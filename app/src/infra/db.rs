@@ -60,6 +60,21 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     }
 }
 
+/// A `LIKE` pattern for `text` anywhere, its `%`, `_` and `\` taken
+/// literally (escaped with `\`, declared so both SQLite and PostgreSQL
+/// read it the same). Compare with `lower(column)` and lower-case `text`:
+/// PostgreSQL's `LIKE` is case-sensitive.
+pub fn like_contains(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
 /// Whether the connection is PostgreSQL (row locks and `SKIP LOCKED` available).
 pub fn is_postgres(db: &impl ConnectionTrait) -> bool {
     db.get_database_backend() == DbBackend::Postgres

@@ -731,7 +731,7 @@ pub async fn list(
         None => {}
     }
     if let Some(text) = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+        let pattern = crate::infra::db::like_contains(&text);
         let mut any = Condition::any();
         for col in [
             invoice::Column::Number,

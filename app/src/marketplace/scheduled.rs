@@ -35,55 +35,19 @@ pub async fn remind_uncontacted(state: &AppState, now: DateTime<Utc>) -> Result<
         .await?;
     let mut sent = 0;
     for route in due {
-        let Some(deal_id) = route.deal_id else { continue };
-        let w = Write::system(
+        let hours = (now - route.assigned_at.unwrap_or(now)).num_hours();
+        let waiting = |d: &deal::Model| d.first_contact_at.is_none() && d.closed_at.is_none();
+        if remind_route(
             state,
-            "relances place de marché",
-            Some(crate::domain::WorkspaceId(route.workspace_id)),
+            route,
+            market_route::Column::RemindedAt,
+            now,
+            |d, request, link| waiting(d).then(|| reminder(request, hours, link)),
         )
-        .await?;
-        let d = deal::Entity::find_by_id(deal_id)
-            .filter(deal::Column::WorkspaceId.eq(route.workspace_id))
-            .one(&w)
-            .await?;
-        let claimed = market_route::Entity::update_many()
-            .set(market_route::ActiveModel {
-                reminded_at: Set(Some(now)),
-                ..Default::default()
-            })
-            .filter(market_route::Column::Id.eq(route.id))
-            .filter(market_route::Column::RemindedAt.is_null())
-            .exec(&w)
-            .await?
-            .rows_affected
-            == 1;
-        let waiting = d
-            .as_ref()
-            .is_some_and(|d| d.first_contact_at.is_none() && d.closed_at.is_none());
-        if claimed && waiting {
-            let request = market_request::Entity::find_by_id(route.request_id).one(&w).await?;
-            // A member removed since has no address: the route is marked all the same.
-            let address = member_address(&w, route.member_id, route.workspace_id).await.ok();
-            if let (Some(request), Some((to, user_id))) = (request, address) {
-                let link = state.config.link("/app/pipeline");
-                let hours = (now - route.assigned_at.unwrap_or(now)).num_hours();
-                enqueue(
-                    &w,
-                    NewEmail {
-                        workspace_id: Some(route.workspace_id),
-                        to,
-                        to_user_id: Some(user_id),
-                        kind: EmailKind::LeadReminder,
-                        content: reminder(&request, hours, &link),
-                        contains_secret: false,
-                        attachment: None,
-                    },
-                )
-                .await?;
-                sent += 1;
-            }
+        .await?
+        {
+            sent += 1;
         }
-        w.commit().await?;
     }
     Ok(sent)
 }
@@ -109,33 +73,68 @@ pub async fn remind_quote_follow_up(state: &AppState, now: DateTime<Utc>) -> Res
         .await?;
     let mut sent = 0;
     for route in due {
-        let Some(deal_id) = route.deal_id else { continue };
-        let w = Write::system(
+        if remind_route(
             state,
-            "relances place de marché",
-            Some(crate::domain::WorkspaceId(route.workspace_id)),
+            route,
+            market_route::Column::QuoteRemindedAt,
+            now,
+            |d, request, link| {
+                Some(quote_follow_up(
+                    request,
+                    (now - d.quote_sent_at.unwrap_or(now)).num_days(),
+                    link,
+                ))
+            },
         )
-        .await?;
-        let claimed = market_route::Entity::update_many()
-            .set(market_route::ActiveModel {
-                quote_reminded_at: Set(Some(now)),
-                ..Default::default()
-            })
-            .filter(market_route::Column::Id.eq(route.id))
-            .filter(market_route::Column::QuoteRemindedAt.is_null())
-            .exec(&w)
-            .await?
-            .rows_affected
-            == 1;
+        .await?
+        {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// One route's reminder, in one transaction: claims `mark` (set to `now`
+/// while it is null, so each route is reminded once even by two runs at
+/// once) and emails the route's member what `content` writes of the deal
+/// and the request, if it writes anything. Returns whether an email left.
+async fn remind_route(
+    state: &AppState,
+    route: market_route::Model,
+    mark: market_route::Column,
+    now: DateTime<Utc>,
+    content: impl FnOnce(&deal::Model, &market_request::Model, &str) -> Option<Rendered>,
+) -> Result<bool, AppError> {
+    let Some(deal_id) = route.deal_id else {
+        return Ok(false);
+    };
+    let w = Write::system(
+        state,
+        "relances place de marché",
+        Some(crate::domain::WorkspaceId(route.workspace_id)),
+    )
+    .await?;
+    let claimed = market_route::Entity::update_many()
+        .col_expr(mark, Expr::value(now))
+        .filter(market_route::Column::Id.eq(route.id))
+        .filter(mark.is_null())
+        .exec(&w)
+        .await?
+        .rows_affected
+        == 1;
+    let mut sent = false;
+    if claimed {
         let d = deal::Entity::find_by_id(deal_id)
             .filter(deal::Column::WorkspaceId.eq(route.workspace_id))
             .one(&w)
             .await?;
         let request = market_request::Entity::find_by_id(route.request_id).one(&w).await?;
-        let address = member_address(&w, route.member_id, route.workspace_id).await.ok();
-        if let (true, Some(d), Some(request), Some((to, user_id))) = (claimed, d, request, address) {
-            let link = state.config.link("/app/pipeline");
-            let since = (now - d.quote_sent_at.unwrap_or(now)).num_days();
+        let link = state.config.link("/app/pipeline");
+        if let (Some(d), Some(request)) = (d, request)
+            && let Some(content) = content(&d, &request, &link)
+            // A member removed since has no address: the route is marked all the same.
+            && let Ok((to, user_id)) = member_address(&w, route.member_id, route.workspace_id).await
+        {
             enqueue(
                 &w,
                 NewEmail {
@@ -143,16 +142,16 @@ pub async fn remind_quote_follow_up(state: &AppState, now: DateTime<Utc>) -> Res
                     to,
                     to_user_id: Some(user_id),
                     kind: EmailKind::LeadReminder,
-                    content: quote_follow_up(&request, since, &link),
+                    content,
                     contains_secret: false,
                     attachment: None,
                 },
             )
             .await?;
-            sent += 1;
+            sent = true;
         }
-        w.commit().await?;
     }
+    w.commit().await?;
     Ok(sent)
 }
 

@@ -153,7 +153,7 @@ pub async fn list(
     }
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
         // Case-insensitive on both backends (PostgreSQL's LIKE is case-sensitive).
-        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+        let pattern = crate::infra::db::like_contains(&search.to_lowercase());
         let lower = |col: email::Column| Expr::expr(Func::lower(Expr::col(col)));
         query = query.filter(
             Condition::any()

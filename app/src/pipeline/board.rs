@@ -8,7 +8,7 @@ use crate::infra::entity::{deal, lead, member, pipeline, stage, user, workspace}
 use crate::infra::{Scope, time};
 use crate::workspace::StageView;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Func, SimpleExpr};
+use sea_orm::sea_query::{Expr, Func, LikeExpr, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -157,9 +157,9 @@ pub async fn cards(db: &impl ConnectionTrait, workspace_id: Uuid, ids: &[Uuid]) 
 
 // sea-query's `ExprTrait` is implemented for every type (its `max` shadows
 // `Ord::max`), so it is only imported where SQL expressions are built.
-fn lower_like(col: lead::Column, pattern: &str) -> SimpleExpr {
+fn lower_like(col: lead::Column, pattern: &LikeExpr) -> SimpleExpr {
     use sea_orm::sea_query::ExprTrait;
-    Expr::expr(Func::lower(Expr::col((lead::Entity, col)))).like(pattern.to_string())
+    Expr::expr(Func::lower(Expr::col((lead::Entity, col)))).like(pattern.clone())
 }
 
 fn lead_column_eq(col: lead::Column, value: &str) -> SimpleExpr {
@@ -167,9 +167,9 @@ fn lead_column_eq(col: lead::Column, value: &str) -> SimpleExpr {
     Expr::col((lead::Entity, col)).eq(value.to_string())
 }
 
-fn lead_column_like(col: lead::Column, pattern: &str) -> SimpleExpr {
+fn lead_column_like(col: lead::Column, pattern: &LikeExpr) -> SimpleExpr {
     use sea_orm::sea_query::ExprTrait;
-    Expr::col((lead::Entity, col)).like(pattern.to_string())
+    Expr::col((lead::Entity, col)).like(pattern.clone())
 }
 
 /// `COUNT(*)`: with the `sum_values` column, the board index answers alone
@@ -199,7 +199,7 @@ fn conditions(workspace_id: Uuid, pipeline_id: Option<Uuid>, filter: &BoardFilte
         conditions = conditions.add(lead_column_eq(lead::Column::Trade, trade));
     }
     if let Some(q) = filter.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
+        let pattern = crate::infra::db::like_contains(&q.to_lowercase());
         conditions = conditions.add(
             Condition::any()
                 .add(lower_like(lead::Column::ContactName, &pattern))

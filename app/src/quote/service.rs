@@ -217,7 +217,7 @@ fn row_of(q: &quote::Model) -> QuoteRow {
 }
 
 fn search(q: &str) -> Condition {
-    let pattern = format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], ""));
+    let pattern = crate::infra::db::like_contains(&q.trim().to_lowercase());
     let lower = |col: quote::Column| Expr::expr(Func::lower(Expr::col(col))).like(pattern.clone());
     Condition::any()
         .add(lower(quote::Column::Title))
