@@ -88,7 +88,7 @@ test("platform admin pages are accessible", async () => {
     await page.locator("[data-testid=admin-workspaces]").waitFor();
     await assertAccessible(page, `${label} admin`);
     await shot(page, `${label}-admin`);
-    for (const path of ["/admin/leads", "/admin/map"]) {
+    for (const path of ["/admin/leads", "/admin/map", "/admin/artisans"]) {
       await visit(page, `${env.server.base}${path}`);
       await page.waitForLoadState("networkidle");
       await assertAccessible(page, `${label} ${path}`);

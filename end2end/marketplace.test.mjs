@@ -115,6 +115,14 @@ test("a request from a phone reaches three plumbers, the admin sees why, the fir
   await visit(phoneAdmin, `${base}/admin/map`);
   await phoneAdmin.locator("[data-testid=market-map]").waitFor();
   await shot(phoneAdmin, "phone-admin-map");
+  // The directory: every profile, who is out of routing and why.
+  await visit(phoneAdmin, `${base}/admin/artisans?etat=out`);
+  const out = phoneAdmin.locator("[data-testid=artisan-row]", { hasText: "Marc Duval" });
+  await out.waitFor();
+  assert.equal(await out.getAttribute("data-routable"), "false");
+  assert.match(await out.textContent(), /Assurance décennale expirée le/);
+  await shot(phoneAdmin, "phone-admin-artisans");
+  await assertAccessible(phoneAdmin, "admin artisans directory");
   await phoneAdmin.close();
 
   // 4. Plomberie Martin quotes it; the client signs in the portal.

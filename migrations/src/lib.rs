@@ -16,6 +16,7 @@ mod m20261201_000010_invoices;
 mod m20261202_000011_einvoicing;
 mod m20261203_000012_marketplace;
 mod m20261205_000013_request_photos;
+mod m20261206_000014_routable_span;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_einvoicing::Migration),
             Box::new(m20261203_000012_marketplace::Migration),
             Box::new(m20261205_000013_request_photos::Migration),
+            Box::new(m20261206_000014_routable_span::Migration),
         ]
     }
 }

@@ -44,7 +44,7 @@ async fn delete(db: &DatabaseConnection, text: &str, before: DateTime<Utc>) -> R
 }
 
 /// Every task, in the order they are tried.
-pub const TASKS: [Task; 11] = [
+pub const TASKS: [Task; 12] = [
     Task {
         name: "purge_rate_limits",
         every_secs: 300,
@@ -83,6 +83,19 @@ pub const TASKS: [Task; 11] = [
         run: |state, now| {
             Box::pin(async move {
                 app::marketplace::scheduled::remind_expiring_documents(&state, now)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+        },
+    },
+    Task {
+        // Idempotent: recomputed from the documents; only spans never
+        // computed or ended before today.
+        name: "routable_spans",
+        every_secs: 3600,
+        run: |state, now| {
+            Box::pin(async move {
+                app::marketplace::documents::refresh_stale_spans(&state, now)
                     .await
                     .map_err(|e| e.to_string())
             })

@@ -14,7 +14,7 @@
 
 use crate::bench::{TempPostgres, free_port, ms, percentile, spawn, wait_healthy};
 use app::domain::TradePack;
-use app::domain::documents::{DocumentKind, DocumentStatus};
+use app::domain::documents::{DocumentFacts, DocumentKind, DocumentStatus, routable_span};
 use app::domain::geo::Point;
 use app::infra::communes::Communes;
 use app::infra::entity::{artisan_document, artisan_profile, artisan_trade, member, user, workspace};
@@ -181,6 +181,9 @@ async fn populate(database: &sea_orm::DatabaseConnection, index: &Communes) -> R
                 member_score: Set(Some(rng.below(101) as i16)),
                 response_hours: Set(Some(rng.below(72) as f64)),
                 acceptance_rate: Set(Some(rng.below(101) as f64 / 100.0)),
+                routable_from: Set(None),
+                routable_until: Set(None),
+                routable_checked_on: Set(None),
                 updated_at: Set(now),
             });
             let first = rng.below(trades.len());
@@ -195,12 +198,19 @@ async fn populate(database: &sea_orm::DatabaseConnection, index: &Communes) -> R
                 });
             }
             let expired = rng.below(20) == 0;
+            let mut facts = Vec::new();
             for kind in DocumentKind::REQUIRED {
                 let ends = if expired && kind == DocumentKind::Decennale {
                     today - Days::new(3)
                 } else {
                     today + Days::new(100)
                 };
+                facts.push(DocumentFacts {
+                    kind,
+                    status: DocumentStatus::Approved,
+                    starts_on: today - Days::new(100),
+                    ends_on: ends,
+                });
                 docs.push(artisan_document::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     workspace_id: Set(ws),
@@ -224,6 +234,13 @@ async fn populate(database: &sea_orm::DatabaseConnection, index: &Communes) -> R
                     reminded_days: Set(None),
                     created_at: Set(now),
                 });
+            }
+            // As a review stores it.
+            let span = routable_span(&facts, today);
+            if let Some(p) = profiles.last_mut() {
+                p.routable_from = Set(span.map(|s| s.0));
+                p.routable_until = Set(span.map(|s| s.1));
+                p.routable_checked_on = Set(Some(today));
             }
         }
         let txn = db::begin_write(database).await.map_err(err)?;

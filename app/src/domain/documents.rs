@@ -202,6 +202,49 @@ pub fn routing_problems(docs: &[DocumentFacts], today: NaiveDate) -> Vec<Documen
     problems
 }
 
+/// The run of days, from `today` on, on which the required documents
+/// leave no problem: for each required kind the days covered by an
+/// approved document (joined when they touch), intersected, and the first
+/// run that has not ended before `today`. `None` when there is none.
+///
+/// Routing stores it on the profile so it reads no document for an
+/// artisan in order; any day inside it, [`routing_problems`] is empty.
+pub fn routable_span(docs: &[DocumentFacts], today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let mut runs: Option<Vec<(NaiveDate, NaiveDate)>> = None;
+    for kind in DocumentKind::REQUIRED {
+        let mut covered: Vec<(NaiveDate, NaiveDate)> = docs
+            .iter()
+            .filter(|d| d.kind == kind && d.status == DocumentStatus::Approved && d.starts_on <= d.ends_on)
+            .map(|d| (d.starts_on, d.ends_on))
+            .collect();
+        covered.sort();
+        let mut joined: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(covered.len());
+        for (from, to) in covered {
+            match joined.last_mut() {
+                Some(last) if from <= last.1.succ_opt().unwrap_or(last.1) => last.1 = Ord::max(last.1, to),
+                _ => joined.push((from, to)),
+            }
+        }
+        runs = Some(match runs {
+            None => joined,
+            Some(previous) => {
+                let mut both = Vec::new();
+                for &(a_from, a_to) in &previous {
+                    for &(b_from, b_to) in &joined {
+                        let (from, to) = (Ord::max(a_from, b_from), Ord::min(a_to, b_to));
+                        if from <= to {
+                            both.push((from, to));
+                        }
+                    }
+                }
+                both.sort();
+                both
+            }
+        });
+    }
+    runs?.into_iter().find(|&(_, to)| to >= today)
+}
+
 /// Checks a document's dates as typed: the end after the start, URSSAF at
 /// most six months.
 pub fn check_dates(kind: DocumentKind, starts_on: NaiveDate, ends_on: NaiveDate) -> Result<(), &'static str> {
@@ -302,6 +345,81 @@ mod tests {
             d(2025, 1, 1),
         ));
         assert!(routing_problems(&renewed, today).is_empty());
+    }
+
+    #[test]
+    fn the_routable_span_joins_renewals_and_skips_gaps() {
+        let today = d(2026, 11, 30);
+        assert_eq!(
+            routable_span(&complete(today), today),
+            Some((today - chrono::Days::new(10), today + chrono::Days::new(90)))
+        );
+        // A renewal starting the day after the old one ends continues it.
+        let mut docs = complete(today);
+        for x in &mut docs[..2] {
+            x.ends_on = today + chrono::Days::new(200);
+        }
+        docs.push(doc(
+            DocumentKind::Urssaf,
+            DocumentStatus::Approved,
+            today + chrono::Days::new(91),
+            today + chrono::Days::new(200),
+        ));
+        assert_eq!(
+            routable_span(&docs, today),
+            Some((today - chrono::Days::new(10), today + chrono::Days::new(200)))
+        );
+        // An expired insurance: the span is the next one, or none.
+        docs[0].ends_on = today - chrono::Days::new(1);
+        assert_eq!(routable_span(&docs, today), None);
+        docs.push(doc(
+            DocumentKind::Decennale,
+            DocumentStatus::Approved,
+            today + chrono::Days::new(5),
+            today + chrono::Days::new(400),
+        ));
+        assert_eq!(
+            routable_span(&docs, today),
+            Some((today + chrono::Days::new(5), today + chrono::Days::new(200)))
+        );
+        // Pending or rejected documents cover nothing.
+        let mut pending = complete(today);
+        pending[1].status = DocumentStatus::Pending;
+        assert_eq!(routable_span(&pending, today), None);
+    }
+
+    proptest::proptest! {
+        /// Inside the stored span, routing finds no problem, whatever the
+        /// documents: routing may skip reading them for these days.
+        #[test]
+        fn no_problem_inside_the_span(
+            raw in proptest::collection::vec((0usize..3, 0u8..3, 0u64..60, 0u64..60), 0..8),
+            offset in 0u64..60,
+            probe in 0u64..80,
+        ) {
+            let base = d(2026, 1, 1);
+            let docs: Vec<DocumentFacts> = raw
+                .into_iter()
+                .map(|(k, s, from, len)| {
+                    let status = [DocumentStatus::Approved, DocumentStatus::Pending, DocumentStatus::Rejected][s as usize];
+                    doc(DocumentKind::REQUIRED[k], status, base + chrono::Days::new(from), base + chrono::Days::new(from + len))
+                })
+                .collect();
+            let today = base + chrono::Days::new(offset);
+            let day = base + chrono::Days::new(probe);
+            match routable_span(&docs, today) {
+                Some((from, to)) => {
+                    proptest::prop_assert!(to >= today && from <= to);
+                    if from <= day && day <= to {
+                        proptest::prop_assert!(routing_problems(&docs, day).is_empty());
+                    }
+                    // The span is as long as it can be: the day after it has a problem.
+                    proptest::prop_assert!(!routing_problems(&docs, to + chrono::Days::new(1)).is_empty());
+                }
+                // No span: every day from today on has a problem.
+                None => proptest::prop_assert!(day < today || !routing_problems(&docs, day).is_empty()),
+            }
+        }
     }
 
     #[test]

@@ -152,3 +152,18 @@ pub async fn review_document(
     super::documents::review(&state, &current, id, approve, &reason).await?;
     super::documents::pending(&state, &current).await
 }
+
+/// The directory of artisan profiles (platform admins): a trade (all when
+/// empty), who routing may pick today, a search, a page of 50.
+#[server(endpoint = "fetch_artisan_directory")]
+pub async fn fetch_artisan_directory(
+    trade: String,
+    standing: super::Standing,
+    search: String,
+    page: Option<crate::domain::paging::Bounded>,
+) -> Result<super::Directory, AppError> {
+    use crate::infra::{scope, state::app_state};
+    let state = app_state()?;
+    let current = scope::session_user(&state).await?;
+    super::directory::list(&state, &current, &trade, standing, &search, page.unwrap_or_default()).await
+}

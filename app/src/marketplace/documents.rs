@@ -5,14 +5,15 @@
 
 use super::{DocumentRow, DocumentUpload, ModerationRow};
 use crate::audit::{EventAction, EventEntity};
-use crate::domain::documents::{DocumentKind, DocumentStatus, check_dates};
+use crate::domain::documents::{DocumentFacts, DocumentKind, DocumentStatus, check_dates, routable_span};
 use crate::domain::{TradePack, WorkspaceId};
 use crate::error::{AppError, FieldErrors};
-use crate::infra::entity::{artisan_document, member, user, workspace};
+use crate::infra::entity::{artisan_document, artisan_profile, member, user, workspace};
 use crate::infra::{AppState, Audit, Scope, SessionUser, Write, time};
 use chrono::NaiveDate;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Largest file accepted.
@@ -343,5 +344,117 @@ pub async fn review(
         .after(json!({ "document_id": id, "kind": d.kind.as_str(), "approved": approve, "reason": reason })),
     )
     .await?;
+    refresh_span(&w, d.member_id, time::paris_day(time::now())).await?;
     w.commit().await
+}
+
+/// Profiles whose span is recomputed per batch of the scheduler's task.
+const SPAN_BATCH: u64 = 500;
+
+/// Stores on `member_id`'s profile (if they have one) the run of days on
+/// which their required documents are in order, as of `today`
+/// (`domain::documents::routable_span`). Called in the same transaction as
+/// any change to an approval, and by the scheduler when a run has ended.
+///
+/// The profile row is locked first (`FOR UPDATE` on PostgreSQL; SQLite
+/// writes one transaction at a time), so two reviews at once each read the
+/// other's approval once it is committed and the last write holds both.
+pub async fn refresh_span(db: &impl ConnectionTrait, member_id: Uuid, today: NaiveDate) -> Result<(), AppError> {
+    let exists = artisan_profile::Entity::find_by_id(member_id)
+        .select_only()
+        .column(artisan_profile::Column::MemberId)
+        .lock_exclusive()
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    if exists.is_none() {
+        return Ok(());
+    }
+    let facts = facts_of(db, &[member_id], true)
+        .await?
+        .remove(&member_id)
+        .unwrap_or_default();
+    let span = routable_span(&facts, today);
+    artisan_profile::Entity::update_many()
+        .set(artisan_profile::ActiveModel {
+            routable_from: Set(span.map(|s| s.0)),
+            routable_until: Set(span.map(|s| s.1)),
+            routable_checked_on: Set(Some(today)),
+            ..Default::default()
+        })
+        .filter(artisan_profile::Column::MemberId.eq(member_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Recomputes the spans never computed (profiles from before the column)
+/// or ended before `now`'s day; returns how many. Idempotent.
+pub async fn refresh_stale_spans(state: &AppState, now: chrono::DateTime<chrono::Utc>) -> Result<u64, AppError> {
+    let today = time::paris_day(now);
+    let mut done = 0;
+    loop {
+        let stale: Vec<Uuid> = artisan_profile::Entity::find()
+            .select_only()
+            .column(artisan_profile::Column::MemberId)
+            .filter(
+                sea_orm::Condition::any()
+                    .add(artisan_profile::Column::RoutableCheckedOn.is_null())
+                    .add(
+                        sea_orm::Condition::all()
+                            .add(artisan_profile::Column::RoutableUntil.lt(today))
+                            .add(artisan_profile::Column::RoutableCheckedOn.lt(today)),
+                    ),
+            )
+            .order_by_asc(artisan_profile::Column::MemberId)
+            .limit(SPAN_BATCH)
+            .into_tuple()
+            .all(&state.db)
+            .await?;
+        if stale.is_empty() {
+            return Ok(done);
+        }
+        for member_id in stale {
+            let txn = crate::infra::db::begin_write(&state.db).await?;
+            refresh_span(&txn, member_id, today).await?;
+            txn.commit().await?;
+            done += 1;
+        }
+    }
+}
+
+/// The documents of `members` as routing judges them, by member
+/// (`required_only`: only the kinds that gate routing); read 500 members
+/// at a time.
+pub async fn facts_of(
+    db: &impl ConnectionTrait,
+    members: &[Uuid],
+    required_only: bool,
+) -> Result<HashMap<Uuid, Vec<DocumentFacts>>, AppError> {
+    let mut facts: HashMap<Uuid, Vec<DocumentFacts>> = HashMap::new();
+    for chunk in members.chunks(500) {
+        let mut query = artisan_document::Entity::find()
+            .select_only()
+            .columns([
+                artisan_document::Column::MemberId,
+                artisan_document::Column::Kind,
+                artisan_document::Column::Status,
+                artisan_document::Column::StartsOn,
+                artisan_document::Column::EndsOn,
+            ])
+            .filter(artisan_document::Column::MemberId.is_in(chunk.to_vec()));
+        if required_only {
+            query = query.filter(artisan_document::Column::Kind.is_in(DocumentKind::REQUIRED));
+        }
+        let rows: Vec<(Uuid, DocumentKind, DocumentStatus, NaiveDate, NaiveDate)> = query.into_tuple().all(db).await?;
+        for (member, kind, status, starts_on, ends_on) in rows {
+            facts.entry(member).or_default().push(DocumentFacts {
+                kind,
+                status,
+                starts_on,
+                ends_on,
+            });
+        }
+    }
+    Ok(facts)
 }

@@ -3,10 +3,10 @@
 use super::RequestStatus;
 use super::map::{MapArtisan, MapRequest, MarketMap, km_to_units, project};
 use crate::domain::TradePack;
-use crate::domain::documents::{DocumentFacts, DocumentKind, routing_problems};
+use crate::domain::documents::routing_problems;
 use crate::domain::geo::Point;
 use crate::error::AppError;
-use crate::infra::entity::{artisan_document, artisan_profile, artisan_trade, market_request, workspace};
+use crate::infra::entity::{artisan_profile, artisan_trade, market_request};
 use crate::infra::{AppState, SessionUser, time};
 use chrono::TimeDelta;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -42,7 +42,6 @@ pub async fn map(
     let profiles = profiles.limit(LIMIT).all(db).await?;
     let ids: Vec<Uuid> = profiles.iter().map(|p| p.member_id).collect();
     let mut trades: HashMap<Uuid, Vec<String>> = HashMap::new();
-    let mut docs: HashMap<Uuid, Vec<DocumentFacts>> = HashMap::new();
     for chunk in ids.chunks(500) {
         for t in artisan_trade::Entity::find()
             .filter(artisan_trade::Column::MemberId.is_in(chunk.to_vec()))
@@ -51,32 +50,10 @@ pub async fn map(
         {
             trades.entry(t.member_id).or_default().push(t.trade);
         }
-        for d in artisan_document::Entity::find()
-            .filter(artisan_document::Column::MemberId.is_in(chunk.to_vec()))
-            .filter(artisan_document::Column::Kind.is_in(DocumentKind::REQUIRED))
-            .all(db)
-            .await?
-        {
-            docs.entry(d.member_id).or_default().push(DocumentFacts {
-                kind: d.kind,
-                status: d.status,
-                starts_on: d.starts_on,
-                ends_on: d.ends_on,
-            });
-        }
     }
-    let spaces: HashMap<Uuid, String> = workspace::Entity::find()
-        .filter(workspace::Column::Id.is_in(profiles.iter().map(|p| p.workspace_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|w| (w.id, w.name))
-        .collect();
+    let docs = super::documents::facts_of(db, &ids, true).await?;
+    let labels = super::directory::labels(db, profiles.iter().map(|p| (p.member_id, p.workspace_id))).await?;
     let today = time::paris_day(time::now());
-    let mut names = HashMap::new();
-    for ws in spaces.keys() {
-        names.extend(crate::pipeline::board::member_names(db, *ws).await?);
-    }
     let artisans = profiles
         .iter()
         .map(|p| {
@@ -87,11 +64,10 @@ pub async fn map(
             let routable = p.available
                 && routing_problems(docs.get(&p.member_id).map(Vec::as_slice).unwrap_or(&[]), today).is_empty();
             MapArtisan {
-                label: format!(
-                    "{} — {}",
-                    names.get(&p.member_id).cloned().unwrap_or_default(),
-                    spaces.get(&p.workspace_id).cloned().unwrap_or_default()
-                ),
+                label: labels
+                    .get(&p.member_id)
+                    .map(|(name, company)| format!("{name} — {company}"))
+                    .unwrap_or_default(),
                 x,
                 y,
                 r: km_to_units(f64::from(p.radius_km), p.latitude),

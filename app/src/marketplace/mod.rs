@@ -6,6 +6,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod assign;
 #[cfg(feature = "ssr")]
+pub mod directory;
+#[cfg(feature = "ssr")]
 pub mod documents;
 #[cfg(feature = "ssr")]
 pub mod form;
@@ -286,4 +288,62 @@ pub struct SettingsForm {
     pub quote_follow_up_days: String,
     /// Days after which a request nobody won is closed (7–365).
     pub close_after_days: String,
+}
+
+/// Which artisans the admin's directory lists, by whether they can
+/// receive leads today.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// Every artisan.
+    #[default]
+    All,
+    /// Available, documents in order: routing may pick them.
+    InOrder,
+    /// Out of routing (documents or availability).
+    Out,
+}
+
+/// One artisan of the platform's directory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DirectoryRow {
+    /// The member.
+    pub member_id: crate::domain::MemberId,
+    /// Their name.
+    pub name: String,
+    /// Their company (workspace).
+    pub company: String,
+    /// Trades, alphabetical.
+    pub trades: Vec<String>,
+    /// Postcode and commune of the base.
+    pub place: String,
+    /// Radius in km.
+    pub radius_km: i32,
+    /// New leads per week they take.
+    pub weekly_capacity: i32,
+    /// Leads received in the last 7 days.
+    pub received_this_week: u32,
+    /// Member score (0–100) once measured.
+    pub score: Option<i16>,
+    /// Last day their required documents are all in order, when they are today.
+    pub in_order_until: Option<String>,
+    /// Why routing leaves them out today (empty: it does not).
+    pub problems: Vec<String>,
+    /// Documents waiting for moderation.
+    pub pending_documents: u32,
+}
+
+/// A page of the directory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Directory {
+    /// The rows of this page.
+    pub rows: Vec<DirectoryRow>,
+    /// Artisans matching the filters.
+    pub total: u64,
+    /// This page (0-based).
+    pub page: u64,
+    /// Rows per page.
+    pub per_page: u64,
+    /// Trades the filter offers.
+    pub trades: Vec<String>,
 }

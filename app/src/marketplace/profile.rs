@@ -223,6 +223,9 @@ pub async fn save(state: &AppState, scope: &Scope, member_id: Uuid, form: Profil
         member_score: Set(None),
         response_hours: Set(None),
         acceptance_rate: Set(None),
+        routable_from: Set(None),
+        routable_until: Set(None),
+        routable_checked_on: Set(None),
         updated_at: Set(time::now()),
     };
     let w = Write::scoped(state, scope).await?;
@@ -280,5 +283,7 @@ pub async fn save(state: &AppState, scope: &Scope, member_id: Uuid, form: Profil
         })),
     )
     .await?;
+    // A new profile may find documents already approved.
+    super::documents::refresh_span(&w, member_id, time::paris_day(time::now())).await?;
     w.commit().await
 }

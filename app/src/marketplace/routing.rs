@@ -4,13 +4,11 @@
 
 use super::RequestStatus;
 use super::assign::{self, AssignedBy};
-use crate::domain::documents::{DocumentFacts, DocumentKind, DocumentStatus, routing_problems};
+use crate::domain::documents::routing_problems;
 use crate::domain::geo::{Point, bounding_box};
 use crate::domain::routing::{Candidate, Verdict, route};
 use crate::error::AppError;
-use crate::infra::entity::{
-    artisan_document, artisan_profile, artisan_trade, market_request, market_route, market_settings,
-};
+use crate::infra::entity::{artisan_profile, artisan_trade, market_request, market_route, market_settings};
 use crate::infra::{Write, time};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -51,48 +49,60 @@ const KM_PER_DEGREE: f64 = 111.2;
 /// [`MAX_RADIUS_KM`]. The database sorts them by an equirectangular
 /// distance (within 1 % of the great circle at these ranges; the zone test
 /// has a 2 % + 2 km margin) so only those rows are read; `domain::routing`
-/// then decides with the exact distance.
+/// then decides with the exact distance. Documents are read only for the
+/// artisans whose stored span (`routable_from..=routable_until`) does not
+/// hold `now`'s day, to say what is wrong.
 pub async fn candidates(
     db: &impl ConnectionTrait,
     trade: &str,
     site: Point,
     now: DateTime<Utc>,
 ) -> Result<Vec<Candidate>, AppError> {
-    use sea_orm::{Order, QueryOrder};
+    use sea_orm::{JoinType, Order, QueryOrder};
     let bx = bounding_box(site, MAX_RADIUS_KM);
-    // One index range: the trade's rows in the box (base and radius are
-    // copied onto each trade row).
-    let around = || {
-        artisan_trade::Entity::find()
-            .select_only()
-            .column(artisan_trade::Column::MemberId)
-            .filter(artisan_trade::Column::Trade.eq(trade))
-            .filter(artisan_trade::Column::Latitude.between(bx.min_lat, bx.max_lat))
-            .filter(artisan_trade::Column::Longitude.between(bx.min_lon, bx.max_lon))
-    };
+    let lat = || Expr::col((artisan_trade::Entity, artisan_trade::Column::Latitude));
+    let lon = || Expr::col((artisan_trade::Entity, artisan_trade::Column::Longitude));
     // Squared distance in km², and the squared zone (with its margin).
     let lat_scale = KM_PER_DEGREE * KM_PER_DEGREE;
     let lon_scale = lat_scale * site.lat.to_radians().cos().powi(2);
     let distance2 = || {
-        let dlat = || Expr::col(artisan_trade::Column::Latitude).sub(site.lat);
-        let dlon = || Expr::col(artisan_trade::Column::Longitude).sub(site.lon);
+        let dlat = || lat().sub(site.lat);
+        let dlon = || lon().sub(site.lon);
         dlat().mul(dlat()).mul(lat_scale).add(dlon().mul(dlon()).mul(lon_scale))
     };
     let zone2 = || {
-        let zone = || Expr::col(artisan_trade::Column::RadiusKm).mul(1.02).add(2.0);
+        let zone = || {
+            Expr::col((artisan_trade::Entity, artisan_trade::Column::RadiusKm))
+                .mul(1.02)
+                .add(2.0)
+        };
         zone().mul(zone())
     };
-    let mut ids: Vec<Uuid> = around().filter(distance2().lte(zone2())).into_tuple().all(db).await?;
-    ids.extend(
-        around()
-            .filter(distance2().gt(zone2()))
-            .order_by(distance2(), Order::Asc)
-            .limit(NEAREST_OUT_OF_RADIUS)
-            .into_tuple::<Uuid>()
-            .all(db)
-            .await?,
-    );
-    // Only the columns routing reads (no names, addresses, phones).
+    // One index range on the trade's rows in the box (base and radius are
+    // copied onto each trade row), then each one's profile by its key; only
+    // the columns routing reads (no names, addresses, phones).
+    let around = || {
+        artisan_trade::Entity::find()
+            .select_only()
+            .columns([
+                artisan_profile::Column::MemberId,
+                artisan_profile::Column::WorkspaceId,
+                artisan_profile::Column::Latitude,
+                artisan_profile::Column::Longitude,
+                artisan_profile::Column::RadiusKm,
+                artisan_profile::Column::WeeklyCapacity,
+                artisan_profile::Column::Available,
+                artisan_profile::Column::MemberScore,
+                artisan_profile::Column::ResponseHours,
+                artisan_profile::Column::AcceptanceRate,
+                artisan_profile::Column::RoutableFrom,
+                artisan_profile::Column::RoutableUntil,
+            ])
+            .join(JoinType::InnerJoin, profile_of_trade())
+            .filter(artisan_trade::Column::Trade.eq(trade))
+            .filter(artisan_trade::Column::Latitude.between(bx.min_lat, bx.max_lat))
+            .filter(artisan_trade::Column::Longitude.between(bx.min_lon, bx.max_lon))
+    };
     type Row = (
         Uuid,
         Uuid,
@@ -104,74 +114,34 @@ pub async fn candidates(
         Option<i16>,
         Option<f64>,
         Option<f64>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
     );
-    let mut profiles: Vec<Row> = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        profiles.extend(
-            artisan_profile::Entity::find()
-                .select_only()
-                .columns([
-                    artisan_profile::Column::MemberId,
-                    artisan_profile::Column::WorkspaceId,
-                    artisan_profile::Column::Latitude,
-                    artisan_profile::Column::Longitude,
-                    artisan_profile::Column::RadiusKm,
-                    artisan_profile::Column::WeeklyCapacity,
-                    artisan_profile::Column::Available,
-                    artisan_profile::Column::MemberScore,
-                    artisan_profile::Column::ResponseHours,
-                    artisan_profile::Column::AcceptanceRate,
-                ])
-                .filter(artisan_profile::Column::MemberId.is_in(chunk.to_vec()))
-                .into_tuple::<Row>()
-                .all(db)
-                .await?,
-        );
-    }
-    let ids: Vec<Uuid> = profiles.iter().map(|p| p.0).collect();
-    let mut documents: HashMap<Uuid, Vec<DocumentFacts>> = HashMap::new();
-    let mut received: HashMap<Uuid, i64> = HashMap::new();
-    let week_ago = now - TimeDelta::days(7);
-    for chunk in ids.chunks(500) {
-        let docs: Vec<(Uuid, DocumentKind, DocumentStatus, NaiveDate, NaiveDate)> = artisan_document::Entity::find()
-            .select_only()
-            .columns([
-                artisan_document::Column::MemberId,
-                artisan_document::Column::Kind,
-                artisan_document::Column::Status,
-                artisan_document::Column::StartsOn,
-                artisan_document::Column::EndsOn,
-            ])
-            .filter(artisan_document::Column::MemberId.is_in(chunk.to_vec()))
-            .filter(artisan_document::Column::Kind.is_in(DocumentKind::REQUIRED))
-            .into_tuple()
+    let mut profiles: Vec<Row> = around().filter(distance2().lte(zone2())).into_tuple().all(db).await?;
+    profiles.extend(
+        around()
+            .filter(distance2().gt(zone2()))
+            .order_by(distance2(), Order::Asc)
+            .limit(NEAREST_OUT_OF_RADIUS)
+            .into_tuple::<Row>()
             .all(db)
-            .await?;
-        for (member, kind, status, starts_on, ends_on) in docs {
-            documents.entry(member).or_default().push(DocumentFacts {
-                kind,
-                status,
-                starts_on,
-                ends_on,
-            });
-        }
-        let counts: Vec<(Uuid, i64)> = market_route::Entity::find()
-            .select_only()
-            .column(market_route::Column::MemberId)
-            .column_as(Expr::col(market_route::Column::Id).count(), "n")
-            .filter(market_route::Column::MemberId.is_in(chunk.to_vec()))
-            .filter(market_route::Column::AssignedAt.gte(week_ago))
-            .group_by(market_route::Column::MemberId)
-            .into_tuple()
-            .all(db)
-            .await?;
-        received.extend(counts);
-    }
+            .await?,
+    );
     let day = time::paris_day(now);
+    let in_order = |p: &Row| matches!((p.10, p.11), (Some(from), Some(until)) if from <= day && day <= until);
+    let unsure: Vec<Uuid> = profiles.iter().filter(|p| !in_order(p)).map(|p| p.0).collect();
+    let documents = super::documents::facts_of(db, &unsure, true).await?;
+    let ids: Vec<Uuid> = profiles.iter().map(|p| p.0).collect();
+    let received = received_since(db, &ids, now - TimeDelta::days(7)).await?;
     Ok(profiles
         .into_iter()
-        .map(
-            |(
+        .map(|p| {
+            let document_problems = if in_order(&p) {
+                Vec::new()
+            } else {
+                routing_problems(documents.get(&p.0).map(Vec::as_slice).unwrap_or(&[]), day)
+            };
+            let (
                 member_id,
                 workspace_id,
                 lat,
@@ -182,27 +152,55 @@ pub async fn candidates(
                 score,
                 response_hours,
                 acceptance_rate,
-            )| {
-                Candidate {
-                    member_id,
-                    workspace_id,
-                    trades: vec![trade.to_string()],
-                    base: Point { lat, lon },
-                    radius_km: Ord::max(radius, 0) as u32,
-                    available,
-                    weekly_capacity: Ord::max(capacity, 0) as u32,
-                    received_this_week: Ord::max(received.get(&member_id).copied().unwrap_or(0), 0) as u32,
-                    document_problems: routing_problems(
-                        documents.get(&member_id).map(Vec::as_slice).unwrap_or(&[]),
-                        day,
-                    ),
-                    member_score: score.map(|s| s.clamp(0, 100) as u8),
-                    response_hours,
-                    acceptance_rate,
-                }
-            },
-        )
+                ..,
+            ) = p;
+            Candidate {
+                member_id,
+                workspace_id,
+                trades: vec![trade.to_string()],
+                base: Point { lat, lon },
+                radius_km: Ord::max(radius, 0) as u32,
+                available,
+                weekly_capacity: Ord::max(capacity, 0) as u32,
+                received_this_week: Ord::max(received.get(&member_id).copied().unwrap_or(0), 0) as u32,
+                document_problems,
+                member_score: score.map(|s| s.clamp(0, 100) as u8),
+                response_hours,
+                acceptance_rate,
+            }
+        })
         .collect())
+}
+
+/// Routes each of `members` received since `since` (their week's load).
+pub async fn received_since(
+    db: &impl ConnectionTrait,
+    members: &[Uuid],
+    since: DateTime<Utc>,
+) -> Result<HashMap<Uuid, i64>, AppError> {
+    let mut received = HashMap::new();
+    for chunk in members.chunks(500) {
+        let counts: Vec<(Uuid, i64)> = market_route::Entity::find()
+            .select_only()
+            .column(market_route::Column::MemberId)
+            .column_as(Expr::col(market_route::Column::Id).count(), "n")
+            .filter(market_route::Column::MemberId.is_in(chunk.to_vec()))
+            .filter(market_route::Column::AssignedAt.gte(since))
+            .group_by(market_route::Column::MemberId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        received.extend(counts);
+    }
+    Ok(received)
+}
+
+/// A trade row's profile (same member).
+fn profile_of_trade() -> sea_orm::RelationDef {
+    artisan_trade::Entity::belongs_to(artisan_profile::Entity)
+        .from(artisan_trade::Column::MemberId)
+        .to(artisan_profile::Column::MemberId)
+        .into()
 }
 
 /// Routes a request (in the caller's envelope): judges the artisans around,

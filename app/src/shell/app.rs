@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("leads") view={Lazy::<AdminRequestsRoute>::new()} />
                     <Route path=path!("leads/:id") view={Lazy::<AdminRequestRoute>::new()} />
                     <Route path=path!("map") view={Lazy::<AdminMapRoute>::new()} />
+                    <Route path=path!("artisans") view={Lazy::<AdminArtisansRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -134,6 +134,8 @@ page_group! {
         AdminRequestRoute => crate::marketplace::ui::AdminRequestPage;
         /// `/admin/map`
         AdminMapRoute => crate::marketplace::ui::AdminMapPage;
+        /// `/admin/artisans`
+        AdminArtisansRoute => crate::marketplace::ui::AdminArtisansPage;
     }
 }
 

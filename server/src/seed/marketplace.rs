@@ -171,6 +171,9 @@ async fn profile(state: &AppState, workspace_id: Uuid, a: &Artisan) -> Result<()
         };
         document(&w, workspace_id, m.id, kind, starts_on, ends_on).await?;
     }
+    app::marketplace::documents::refresh_span(&w, m.id, today)
+        .await
+        .map_err(|e| e.to_string())?;
     w.commit().await.map_err(|e| e.to_string())
 }
 

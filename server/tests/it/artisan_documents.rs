@@ -278,3 +278,45 @@ async fn a_phone_photo_sized_scan_is_accepted_and_a_larger_file_refused_at_its_f
         }
     }
 }
+
+#[tokio::test]
+async fn approving_the_last_required_document_puts_the_artisan_in_routing_at_once() {
+    let app = spawn_app().await;
+    let (owner, member) = artisan(&app, "span@artisans.test").await;
+    let today = app::infra::time::paris_day(app::infra::time::now());
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    for (kind, days) in [("decennale", 365), ("rc_pro", 300), ("urssaf", 180)] {
+        owner
+            .run_json(UploadArtisanDocument {
+                member: MemberId(member),
+                document: upload(kind, today, today + Days::new(days)),
+                file: data_url(&pdf),
+            })
+            .await
+            .unwrap();
+    }
+    let span = || async {
+        let p = app::infra::entity::artisan_profile::Entity::find_by_id(member)
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        (p.routable_from, p.routable_until)
+    };
+    let admin = app.platform_admin("admin@comptoir.test").await;
+    let queue = admin.run(FetchDocumentQueue {}).await.unwrap();
+    assert_eq!(queue.len(), 3);
+    for (i, row) in queue.iter().enumerate() {
+        assert_eq!(span().await, (None, None), "{i} of 3 approved: not yet");
+        admin
+            .run(ReviewDocument {
+                id: row.document.id,
+                approve: true,
+                reason: String::new(),
+            })
+            .await
+            .unwrap();
+    }
+    // The review wrote it: routing reads no document for this artisan.
+    assert_eq!(span().await, (Some(today), Some(today + Days::new(180))));
+}

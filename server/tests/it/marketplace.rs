@@ -7,12 +7,12 @@ use crate::support::quotes::{portal_token, ready_quote, signature_png, with_iden
 use crate::support::{Browser, TestApp, spawn_app};
 use app::domain::MemberId;
 use app::domain::documents::{DocumentKind, DocumentStatus};
-use app::infra::entity::{artisan_document, deal, email, lead, market_request, member, stage, user};
-use app::marketplace::ProfileForm;
+use app::infra::entity::{artisan_document, artisan_profile, deal, email, lead, market_request, member, stage, user};
 use app::marketplace::api::{
-    AssignMarketRequest, FetchArtisanProfile, FetchMarketRequest, FetchMarketRequests, SaveArtisanProfile,
-    SaveMarketSettings, WithdrawMarketRequest,
+    AssignMarketRequest, FetchArtisanDirectory, FetchArtisanProfile, FetchMarketRequest, FetchMarketRequests,
+    SaveArtisanProfile, SaveMarketSettings, WithdrawMarketRequest,
 };
+use app::marketplace::{ProfileForm, Standing};
 use app::outbox::EmailKind;
 use chrono::{Days, TimeDelta};
 use reqwest::StatusCode;
@@ -104,6 +104,10 @@ async fn artisan(app: &TestApp, name: &str, postcode: &str, city: &str, expired:
         .await
         .unwrap();
     }
+    // As a review stores it.
+    app::marketplace::documents::refresh_span(&app.state.db, member, today)
+        .await
+        .unwrap();
     Artisan {
         browser,
         member,
@@ -847,4 +851,153 @@ async fn requests_nobody_won_are_closed_after_the_delay_once_and_recorded() {
         .await
         .unwrap();
     assert_eq!(recorded, 1, "the closing is in the journal");
+}
+
+#[tokio::test]
+async fn routing_trusts_the_stored_span_until_it_ends_then_reads_the_documents() {
+    let app = spawn_app().await;
+    let a = artisan(&app, "Span Plomberie", "69003", "Lyon", false).await;
+    let today = app::infra::time::paris_day(app::infra::time::now());
+    let profile = || async {
+        artisan_profile::Entity::find_by_id(a.member)
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let p = profile().await;
+    assert_eq!(
+        (p.routable_from, p.routable_until, p.routable_checked_on),
+        (Some(today - Days::new(100)), Some(today + Days::new(90)), Some(today))
+    );
+    let site = app::domain::geo::Point {
+        lat: p.latitude,
+        lon: p.longitude,
+    };
+    let problems = |at: chrono::DateTime<chrono::Utc>| {
+        let db = app.state.db.clone();
+        async move {
+            let found = app::marketplace::routing::candidates(&db, "Plomberie", site, at)
+                .await
+                .unwrap();
+            let me = found.iter().find(|c| c.member_id == a.member).expect("a candidate");
+            me.document_problems.clone()
+        }
+    };
+    let now = app::infra::time::now();
+    assert!(problems(now).await.is_empty(), "in order today");
+    // Routing believes the stored span: it reads no document inside it (a
+    // span stored past the documents' end is taken as it is).
+    let later = now + TimeDelta::days(91);
+    artisan_profile::Entity::update(artisan_profile::ActiveModel {
+        member_id: Set(a.member),
+        routable_until: Set(Some(today + Days::new(200))),
+        ..Default::default()
+    })
+    .exec(&app.state.db)
+    .await
+    .unwrap();
+    assert!(problems(later).await.is_empty(), "the span is trusted");
+    app::marketplace::documents::refresh_span(&app.state.db, a.member, today)
+        .await
+        .unwrap();
+    // Past the span, routing reads the documents and says why.
+    assert_eq!(
+        problems(later).await,
+        DocumentKind::REQUIRED
+            .into_iter()
+            .map(|kind| app::domain::documents::DocumentProblem::Expired {
+                kind,
+                on: today + Days::new(90)
+            })
+            .collect::<Vec<_>>()
+    );
+    // The scheduler recomputes ended spans (none left: no span) and spans
+    // never computed (as after the migration).
+    server::scheduler::run_due(&app.state, "test", later).await;
+    let p = profile().await;
+    assert_eq!((p.routable_from, p.routable_until), (None, None));
+    assert_eq!(p.routable_checked_on, Some(app::infra::time::paris_day(later)));
+    artisan_profile::Entity::update(artisan_profile::ActiveModel {
+        member_id: Set(a.member),
+        routable_checked_on: Set(None),
+        ..Default::default()
+    })
+    .exec(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        app::marketplace::documents::refresh_stale_spans(&app.state, now)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(profile().await.routable_until, Some(today + Days::new(90)));
+    assert_eq!(
+        app::marketplace::documents::refresh_stale_spans(&app.state, now)
+            .await
+            .unwrap(),
+        0,
+        "nothing stale left"
+    );
+}
+
+#[tokio::test]
+async fn the_admin_directory_lists_every_artisan_and_says_who_is_out_of_routing() {
+    let app = spawn_app().await;
+    let lyon = artisan(&app, "Annuaire Lyon", "69003", "Lyon", false).await;
+    artisan(&app, "Annuaire Villeurbanne", "69100", "Villeurbanne", false).await;
+    let expired = artisan(&app, "Annuaire Expire", "69007", "Lyon", true).await;
+    let admin = app.platform_admin("admin@comptoir.test").await;
+    let list = |trade: &str, standing: Standing, search: &str| {
+        admin.run(FetchArtisanDirectory {
+            trade: trade.into(),
+            standing,
+            search: search.into(),
+            page: None,
+        })
+    };
+    let all = list("", Standing::All, "").await.unwrap();
+    assert_eq!(all.total, 3);
+    let inside = list("Plomberie", Standing::InOrder, "").await.unwrap();
+    assert_eq!(inside.total, 2);
+    assert!(
+        inside
+            .rows
+            .iter()
+            .all(|r| r.problems.is_empty() && r.in_order_until.is_some())
+    );
+    let out = list("", Standing::Out, "").await.unwrap();
+    assert_eq!(out.rows.len(), 1);
+    assert_eq!(out.rows[0].member_id, MemberId(expired.member));
+    assert!(
+        out.rows[0].problems[0].starts_with("Assurance décennale expirée le"),
+        "{:?}",
+        out.rows[0].problems
+    );
+    // Search: name, company, commune, postcode; `%` and `_` are no wildcards.
+    assert_eq!(list("", Standing::All, "villeur").await.unwrap().total, 1);
+    assert_eq!(
+        list("", Standing::All, "69003").await.unwrap().rows[0].member_id,
+        MemberId(lyon.member)
+    );
+    assert_eq!(list("", Standing::All, "annuaire lyon").await.unwrap().total, 1);
+    assert_eq!(list("", Standing::All, "annuaire_lyon").await.unwrap().total, 0);
+    assert_eq!(list("", Standing::All, "%").await.unwrap().total, 0);
+    assert_eq!(list("Électricité", Standing::All, "").await.unwrap().total, 0);
+    let e = list("Astrologie", Standing::All, "").await.unwrap_err();
+    assert!(e.field_message("trade").is_some());
+    // Someone else's: not found, even an artisan's own workspace owner.
+    assert_eq!(
+        lyon.browser
+            .run(FetchArtisanDirectory {
+                trade: String::new(),
+                standing: Standing::All,
+                search: String::new(),
+                page: None,
+            })
+            .await
+            .unwrap_err(),
+        app::AppError::NotFound
+    );
 }

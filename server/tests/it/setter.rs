@@ -321,9 +321,13 @@ async fn the_migration_credits_existing_replies_and_wins_by_time() {
     );
 
     // The migration, run again (down to before it, then up), credits them by time.
-    // m20261205_000013, m20261203_000012, m20261202_000011, m20261201_000010,
-    // m20261130_000009, then m20261130_000008.
-    Migrator::down(db, Some(6)).await.unwrap();
+    // Every migration since, then it.
+    let since = Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name() == "m20261130_000008_setter_cohorts")
+        .expect("the cohorts migration");
+    Migrator::down(db, Some(since as u32 + 1)).await.unwrap();
     assert!(
         Migrator::get_pending_migrations(db)
             .await

@@ -305,6 +305,10 @@ fn cases() -> BTreeMap<&'static str, Case> {
             NoForeignInput("platform admins only; others get not found"),
         ),
         (
+            "fetch_artisan_directory",
+            NoForeignInput("platform admins only; others get not found"),
+        ),
+        (
             "review_document",
             NoForeignInput("platform admins only; others get not found"),
         ),
@@ -483,6 +487,10 @@ async fn foreign_ids_answer_not_found_and_change_nothing() {
         ),
         ("fetch_market_map", vec![("trade", ""), ("status", "")]),
         ("fetch_document_queue", vec![]),
+        (
+            "fetch_artisan_directory",
+            vec![("trade", ""), ("standing", "all"), ("search", "")],
+        ),
         (
             "review_document",
             vec![("id", some.as_str()), ("approve", "true"), ("reason", "")],

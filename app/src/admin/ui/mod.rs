@@ -19,6 +19,7 @@ pub fn AdminPage() -> impl IntoView {
         <nav aria-label="Place de marché" class="mb-6 flex flex-wrap gap-3">
             <a href="/admin/leads" class="link" data-testid="admin-leads-link">"Demandes publiques (routage)"</a>
             <a href="/admin/map" class="link">"Carte des artisans et des demandes"</a>
+            <a href="/admin/artisans" class="link">"Artisans (profils et documents)"</a>
             <a href="/demande" class="link">"Formulaire public /demande"</a>
         </nav>
         <crate::marketplace::ui::ModerationQueue />

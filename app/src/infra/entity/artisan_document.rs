@@ -1,5 +1,13 @@
 //! `artisan_documents`: an artisan's compliance documents, moderated by the
 //! platform; the file itself is in the file store under `file_key`.
+//!
+//! Invariant the profile's stored span relies on
+//! (`marketplace::documents::refresh_span`): a row is inserted pending and
+//! only a review changes its status, once (pending → approved or rejected);
+//! its dates never change and rows are not deleted. So what is approved only
+//! grows, and a span computed earlier never covers a day it should not. Any
+//! new write that revokes, re-dates or deletes a document must call
+//! `refresh_span` in its transaction.
 use crate::domain::documents::{DocumentKind, DocumentStatus};
 use sea_orm::entity::prelude::*;
 

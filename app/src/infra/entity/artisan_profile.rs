@@ -23,6 +23,12 @@ pub struct Model {
     pub member_score: Option<i16>,
     pub response_hours: Option<f64>,
     pub acceptance_rate: Option<f64>,
+    /// First and last day of the run on which the required documents are
+    /// all approved and in force (`domain::documents::routable_span`).
+    pub routable_from: Option<Date>,
+    pub routable_until: Option<Date>,
+    /// The day the run was computed; `None`: never.
+    pub routable_checked_on: Option<Date>,
     pub updated_at: DateTimeUtc,
 }
 

@@ -32,7 +32,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| fetch_market_requests());
     view! {
         <Title text="Demandes publiques" />
-        <p class="mb-4 flex flex-wrap gap-4 text-sm"><a href="/admin" class="link">"← Administration"</a><a href="/admin/map" class="link">"Carte"</a></p>
+        <p class="mb-4 flex flex-wrap gap-4 text-sm"><a href="/admin" class="link">"← Administration"</a><a href="/admin/map" class="link">"Carte"</a><a href="/admin/artisans" class="link">"Artisans"</a></p>
         <PageHeader title="Demandes publiques".to_string() subtitle="Celles qu'aucun artisan n'a pu prendre d'abord, puis les plus récentes." />
         <SettingsCard />
         <Suspense fallback=|| view! { <LoadingState rows=6 /> }>
