@@ -21,6 +21,7 @@ async function sessionCookie(email) {
 }
 
 const cookie = await sessionCookie("artisan@comptoir.test");
+const admin = await sessionCookie("admin@comptoir.test");
 const all = [
   ["/login", null],
   ["/signup", null],
@@ -34,6 +35,7 @@ const all = [
   ["/app/accounting", cookie],
   ["/app/einvoicing", cookie],
   ["/demande", null],
+  ["/admin/artisans", admin],
 ];
 const only = process.argv.slice(2);
 const pages = only.length ? all.filter(([path]) => only.includes(path)) : all;

@@ -45,8 +45,6 @@ pub fn AdminArtisansPage() -> impl IntoView {
             fetch_artisan_directory(t, standing_of(&s), q, page)
         },
     );
-    // An unknown trade (a hand-made link) is said at its field.
-    let trade_error = Signal::derive(move || data.get().and_then(|r| r.err()).and_then(|e| e.field_message("trade")));
     view! {
         <Title text="Artisans de la plateforme" />
         <p class="mb-4 flex flex-wrap gap-4 text-sm">
@@ -55,16 +53,23 @@ pub fn AdminArtisansPage() -> impl IntoView {
             <a href="/admin/map" class="link">"Carte"</a>
         </p>
         <PageHeader title="Artisans".to_string() subtitle="Tous les profils : métiers, zone, charge de la semaine, documents et pourquoi un artisan ne reçoit pas de demande." />
-        <Filters trade=trade.get_untracked() standing=standing.get_untracked() search=search.get_untracked() trade_error />
         <Transition fallback=|| view! { <LoadingState rows=8 /> }>
             {move || Suspend::new(async move {
-                match data.await {
+                let result = data.await;
+                // An unknown trade (a hand-made link) is said at its field.
+                let trade_error = result.as_ref().err().and_then(|e| e.field_message("trade"));
+                let filters = view! {
+                    <Filters trade=trade.get_untracked() standing=standing.get_untracked() search=search.get_untracked()
+                        trade_error=Signal::derive(move || trade_error.clone()) />
+                };
+                let body = match result {
                     Err(error) if error.field_message("trade").is_some() => ().into_any(),
                     Err(error) => view! { <ErrorState error retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
                     Ok(d) => view! {
                         <Rows d trade=trade.get_untracked() standing=standing.get_untracked() search=search.get_untracked() />
                     }.into_any(),
-                }
+                };
+                view! { {filters} {body} }
             })}
         </Transition>
     }
