@@ -21,6 +21,8 @@ const OWNER = [
   "/app/accounting",
   "/app/einvoicing",
   "/app/dashboard",
+  "/app/jobs",
+  "/app/jobs?periode=tout",
 ];
 const COACH = ["/app/dashboard", "/app/dashboard?period=all", "/app/dashboard/settings"];
 

@@ -163,6 +163,86 @@ test("a quote goes from the deal to a signature on a phone, and the pipeline fol
     data: { id, draft: { title: "Modifié" } },
   });
   assert.ok(refused.status() >= 400, `save refused (${refused.status()})`);
+
+  // The artisan on a phone: the job is in today's list; steps are validated with one thumb.
+  const field = await newPage(env.browser, PHONE);
+  await signIn(field, env.server.base, ARTISAN);
+  await visit(field, `${env.server.base}/app/jobs`);
+  const row = field.locator("[data-testid=job-row]", { hasText: "Famille Rousseau" });
+  await row.waitFor();
+  await shot(field, "phone-jobs-today");
+  await assertAccessible(field, "jobs list");
+  await row.click();
+  await field.waitForURL(/\/app\/jobs\/[0-9a-f-]{36}$/);
+  const steps = field.locator("[data-testid=job-step]");
+  await steps.first().waitFor();
+  assert.equal(await steps.count(), 4);
+  assert.equal(await field.locator("[data-testid=job-status]").getAttribute("data-status"), "planned");
+  for (const n of [0, 1]) {
+    const step = steps.nth(n);
+    const stepId = await step.getAttribute("data-step-id");
+    await step.locator("[data-testid=validate-step]").click();
+    await field.locator(`[data-testid=job-step][data-step-id="${stepId}"][data-state=done]`).waitFor();
+  }
+  assert.equal(await field.locator("[data-testid=job-status]").getAttribute("data-status"), "in_progress", "a validated step starts the job");
+  assert.match(await steps.nth(0).textContent(), /Validée par Julien Martin/);
+  await field.getByText("Étape validée : Préparation du chantier").first().waitFor();
+  // A photo from the camera (a fixture JPEG), then a file that is not one.
+  const dataUrl = await field.evaluate(() => {
+    const c = document.createElement("canvas");
+    c.width = 1600;
+    c.height = 1200;
+    const g = c.getContext("2d");
+    const grad = g.createLinearGradient(0, 0, 1600, 1200);
+    grad.addColorStop(0, "#c9a46b");
+    grad.addColorStop(1, "#35506b");
+    g.fillStyle = grad;
+    g.fillRect(0, 0, 1600, 1200);
+    g.fillStyle = "#eee";
+    g.fillRect(300, 400, 500, 300);
+    return c.toDataURL("image/jpeg", 0.9);
+  });
+  const jpeg = Buffer.from(dataUrl.split(",")[1], "base64");
+  await field.selectOption("#photo-tag", "before");
+  await field.locator("[data-testid=photo-input]").setInputFiles({ name: "avant.jpg", mimeType: "image/jpeg", buffer: jpeg });
+  const thumb = field.locator("[data-testid=photo-thumb]").first();
+  await thumb.waitFor({ timeout: 20_000 });
+  await field.locator("[data-testid=photo-input]").setInputFiles({ name: "devis.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7 pas une photo") });
+  await field.locator("#photo-problem", { hasText: "n'est pas une photo" }).waitFor();
+  assert.equal(await field.locator("[data-testid=photo-thumb]").count(), 1, "nothing stored for the PDF");
+  await thumb.click();
+  await field.locator("[data-testid=photo-viewer]").waitFor();
+  await shot(field, "phone-job-photo-viewer");
+  const shareBox = field.getByLabel("Visible par le client dans son espace");
+  await Promise.all([field.waitForResponse((r) => r.url().endsWith("/api/share_job_photo") && r.ok()), shareBox.check()]);
+  await field.keyboard.press("Escape");
+  await field.locator("[data-testid=photo-viewer]").waitFor({ state: "hidden" });
+  await shot(field, "phone-job-steps");
+  await assertAccessible(field, "job page");
+
+  // The client follows the job from the same portal link: two steps done, the shared photo.
+  await visit(phone, portal);
+  const followed = phone.locator("[data-testid=portal-job]");
+  await followed.waitFor();
+  assert.equal(await followed.locator("[data-testid=portal-job-step][data-state=done]").count(), 2);
+  assert.equal(await followed.locator("[data-testid=portal-job-photo]").count(), 1);
+  await followed.scrollIntoViewIfNeeded();
+  await shot(phone, "phone-portal-job");
+  await assertAccessible(phone, "portal with a job");
+
+  // The artisan ends the job: the client gets « chantier terminé » with a link to their space.
+  await field.locator("[data-testid=job-move]", { hasText: "Terminer" }).click();
+  await field.locator("[data-testid=job-status][data-status=done]").waitFor();
+  let ended;
+  for (let i = 0; i < 40 && !ended; i++) {
+    const links = await linksInOutbox(env.browser, env.server.base, CLIENT);
+    ended = links.find((l) => l.includes("/portal/") && l !== portal);
+    if (!ended) await field.waitForTimeout(250);
+  }
+  assert.ok(ended, "a new portal link in the « chantier terminé » message");
+  await visit(phone, ended);
+  await phone.locator("[data-testid=portal-job][data-status=done]").waitFor();
+  assert.deepEqual(field.errors, []);
   assert.deepEqual(page.errors, []);
   assert.deepEqual(phone.errors, []);
 });

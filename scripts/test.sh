@@ -11,13 +11,14 @@ setup_einvoice_validator
 
 step "Formatting and lints (ssr and hydrate)"
 cargo fmt --all -- --check
-cargo clippy -p app -p facturx -p server -p migrations -p tools --all-targets --features app/ssr -- -D warnings
+cargo clippy -p app -p domain -p facturx -p server -p migrations -p tools --all-targets --features app/ssr -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "Dependencies: cargo deny (licences, bans, sources, advisories) and npm audit"
 ./scripts/deps-audit.sh
 
 step "Unit and property tests"
+cargo test -p domain
 cargo test -p app --features ssr
 cargo test -p migrations
 cargo test -p facturx

@@ -88,7 +88,7 @@ pub enum AppError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
-    /// A sending quota is spent; the message says which and until when.
+    /// A quota is spent (mail sent, photo storage); the message says which and what to do.
     #[error("{0}")]
     Quota(String),
     /// Something failed on the server; details are in the logs.

@@ -6,11 +6,13 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
-pub mod domain;
+/// The pure rules, a crate of their own (see `domain/`).
+pub use ::domain;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod infra;
 pub mod invoice;
+pub mod jobs;
 pub mod marketplace;
 pub mod outbox;
 pub mod pipeline;

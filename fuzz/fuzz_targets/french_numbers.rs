@@ -3,8 +3,8 @@
 //! once formatted the French way.
 #![no_main]
 
-use app::domain::money::{format_eur_exact, parse_eur};
-use app::domain::vat::{format_quantity, parse_percent, parse_quantity};
+use domain::money::{format_eur_exact, parse_eur};
+use domain::vat::{format_quantity, parse_percent, parse_quantity};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &str| {

@@ -2,8 +2,8 @@
 //! codes. Never a panic; an accepted value is accepted again as it was stored.
 #![no_main]
 
-use app::domain::quote_check::siret_is_valid;
-use app::domain::{Email, PersonName, Phone, TotpCode, WorkspaceName};
+use domain::quote_check::siret_is_valid;
+use domain::{Email, PersonName, Phone, TotpCode, WorkspaceName};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &str| {

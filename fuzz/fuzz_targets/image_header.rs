@@ -2,7 +2,7 @@
 //! decoding, never panics, and a JPEG walk never reads past the bytes.
 #![no_main]
 
-use app::domain::image::inspect;
+use domain::image::inspect;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {

@@ -17,6 +17,7 @@ mod m20261202_000011_einvoicing;
 mod m20261203_000012_marketplace;
 mod m20261205_000013_request_photos;
 mod m20261206_000014_routable_span;
+mod m20261207_000015_field_jobs;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_marketplace::Migration),
             Box::new(m20261205_000013_request_photos::Migration),
             Box::new(m20261206_000014_routable_span::Migration),
+            Box::new(m20261207_000015_field_jobs::Migration),
         ]
     }
 }

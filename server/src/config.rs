@@ -57,6 +57,8 @@ pub struct Config {
     pub mail_quota: app::infra::config::MailQuota,
     /// `COMPTOIR_RATE_LIMIT_FACTOR`: multiplies every rate limit (tests).
     pub rate_limit_factor: u32,
+    /// `COMPTOIR_PHOTO_QUOTA_MB`: megabytes of job photos a workspace may store.
+    pub photo_quota_bytes: u64,
     /// `COMPTOIR_DB_MAX_CONNECTIONS`.
     pub db_max_connections: u32,
     /// `LOG_FORMAT`: pretty or json.
@@ -226,6 +228,14 @@ impl Config {
                 .map(|v| v.parse().map_err(|e| format!("COMPTOIR_RATE_LIMIT_FACTOR: {e}")))
                 .transpose()?
                 .unwrap_or(1),
+            photo_quota_bytes: var("COMPTOIR_PHOTO_QUOTA_MB")
+                .map(|v| {
+                    v.parse::<u64>()
+                        .map(|mb| mb.saturating_mul(1 << 20))
+                        .map_err(|e| format!("COMPTOIR_PHOTO_QUOTA_MB: {e}"))
+                })
+                .transpose()?
+                .unwrap_or(app::infra::config::DEFAULT_PHOTO_QUOTA_BYTES),
             db_max_connections: var("COMPTOIR_DB_MAX_CONNECTIONS")
                 .map(|v| v.parse().map_err(|e| format!("COMPTOIR_DB_MAX_CONNECTIONS: {e}")))
                 .transpose()?
@@ -257,6 +267,7 @@ impl Config {
         config.proxy_hops = self.proxy_hops;
         config.mail_quota = self.mail_quota;
         config.rate_limit_factor = self.rate_limit_factor;
+        config.photo_quota_bytes = self.photo_quota_bytes;
         config
     }
 }

@@ -331,3 +331,92 @@ pub async fn request_photo(
         Err(error) => error_response(error),
     }
 }
+
+/// `GET /app/job-photos/{id}` and `/app/job-photos/{id}/thumb` (signed in,
+/// a member of the photo's workspace).
+pub async fn job_photo(
+    State(state): State<crate::http::ServerState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    serve_job_photo(state, &id, false, request).await
+}
+
+/// The thumbnail of a job photo.
+pub async fn job_photo_thumb(
+    State(state): State<crate::http::ServerState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    serve_job_photo(state, &id, true, request).await
+}
+
+async fn serve_job_photo(state: crate::http::ServerState, id: &str, thumb: bool, request: Request) -> Response {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return error_response(app::AppError::NotFound);
+    };
+    let (parts, _) = request.into_parts();
+    let result = async {
+        let scope = app::infra::scope::scope_of(&state.app, &parts).await?;
+        app::jobs::photos::file(&state.app, &scope, id, thumb).await
+    }
+    .await;
+    match result {
+        // A photo never changes once stored: the browser keeps it (private).
+        Ok(bytes) => (
+            [
+                (http::header::CONTENT_TYPE, "image/jpeg"),
+                (http::header::CACHE_CONTROL, "private, max-age=604800, immutable"),
+                (http::header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => error_response(error),
+    }
+}
+
+/// `GET /portal/{token}/photos/{id}[/thumb]`: a photo the business shared
+/// with the link's client, of one of their jobs.
+pub async fn portal_job_photo(
+    State(state): State<crate::http::ServerState>,
+    axum::extract::Path((token, id)): axum::extract::Path<(String, String)>,
+    request: Request,
+) -> Response {
+    serve_portal_photo(state, &token, &id, false, request).await
+}
+
+/// The thumbnail of a shared job photo.
+pub async fn portal_job_photo_thumb(
+    State(state): State<crate::http::ServerState>,
+    axum::extract::Path((token, id)): axum::extract::Path<(String, String)>,
+    request: Request,
+) -> Response {
+    serve_portal_photo(state, &token, &id, true, request).await
+}
+
+async fn serve_portal_photo(
+    state: crate::http::ServerState,
+    token: &str,
+    id: &str,
+    thumb: bool,
+    request: Request,
+) -> Response {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return error_response(app::AppError::NotFound);
+    };
+    let (parts, _) = request.into_parts();
+    let meta = app::infra::request::meta_from_parts(&parts, state.app.config.proxy_hops);
+    match app::portal::service::job_photo(&state.app, token, id, thumb, &meta).await {
+        Ok(bytes) => (
+            [
+                (http::header::CONTENT_TYPE, "image/jpeg"),
+                (http::header::CACHE_CONTROL, "private, max-age=3600"),
+                (http::header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => error_response(error),
+    }
+}

@@ -168,7 +168,11 @@ async fn live(State(state): State<ServerState>, request: Request) -> Response {
 /// Server functions that take a file (as a data URL in JSON) and the body
 /// they may send: 5 MB of file is 6.7 MB of base64. Every other request keeps
 /// axum's 2 MB.
-const UPLOADS: [(&str, usize); 1] = [("/api/upload_artisan_document", 7 << 20)];
+// A job photo: 15 MB as base64 (4/3) in a JSON body.
+const UPLOADS: [(&str, usize); 2] = [
+    ("/api/upload_artisan_document", 7 << 20),
+    ("/api/add_job_photo", 21 << 20),
+];
 
 /// Raises the body limit for the upload server functions only.
 async fn upload_limits(request: Request, next: Next) -> Response {
@@ -303,6 +307,8 @@ pub fn router(state: ServerState) -> Router {
         .route("/app/accounting/{file}", get(crate::documents::csv))
         .route("/app/artisan-documents/{id}", get(crate::documents::artisan_document))
         .route("/app/request-photos/{id}", get(crate::documents::request_photo))
+        .route("/app/job-photos/{id}", get(crate::documents::job_photo))
+        .route("/app/job-photos/{id}/thumb", get(crate::documents::job_photo_thumb))
         .route(
             "/demande",
             get(crate::public_form::platform_form).post(crate::public_form::platform_submit),
@@ -315,6 +321,11 @@ pub fn router(state: ServerState) -> Router {
             get(crate::public_form::own_form).post(crate::public_form::own_submit),
         )
         .route("/portal/{token}/pdf", get(crate::documents::portal_pdf))
+        .route("/portal/{token}/photos/{id}", get(crate::documents::portal_job_photo))
+        .route(
+            "/portal/{token}/photos/{id}/thumb",
+            get(crate::documents::portal_job_photo_thumb),
+        )
         .route(
             "/portal/{token}/documents/{id}/pdf",
             get(crate::documents::portal_document_pdf),

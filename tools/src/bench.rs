@@ -210,6 +210,10 @@ pub async fn run() -> Result<(), String> {
         let _ = std::fs::remove_dir_all(&dir);
         return result;
     }
+    if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("photos") {
+        let _ = std::fs::remove_dir_all(&dir);
+        return crate::bench_photos::run();
+    }
     if std::env::var("COMPTOIR_BENCH_ONLY").as_deref() == Ok("quotes") {
         let _ = std::fs::remove_dir_all(&dir);
         return crate::bench_quotes::run();

@@ -10,6 +10,7 @@ pub mod bench_dashboard;
 pub mod bench_fec;
 pub mod bench_market;
 pub mod bench_memory;
+pub mod bench_photos;
 pub mod bench_pipeline;
 pub mod bench_quotes;
 pub mod bench_soak;

@@ -109,6 +109,22 @@ string_enum!(
         NoteAdded = "note.added" => "Note ajoutée",
         /// A job was opened for a won deal.
         JobOpened = "job.opened" => "Chantier ouvert",
+        /// A step of a job was validated.
+        JobStepValidated = "job.step_validated" => "Étape validée",
+        /// A second validation of a step arrived after the first (kept, the first stands).
+        JobStepSuperseded = "job.step_superseded" => "Étape déjà validée par ailleurs",
+        /// A job ended but its client could not be emailed (mail quota, unproven owner).
+        JobDoneMailSkipped = "job.done_mail_skipped" => "Client non prévenu de la fin du chantier",
+        /// A photo was added to a job.
+        JobPhotoAdded = "job.photo_added" => "Photo ajoutée",
+        /// A photo was shown to the client.
+        JobPhotoShared = "job.photo_shared" => "Photo partagée avec le client",
+        /// A photo was hidden from the client again.
+        JobPhotoUnshared = "job.photo_unshared" => "Photo retirée du portail",
+        /// A job's days, priority or people changed.
+        JobPlanned = "job.planned" => "Planning modifié",
+        /// A job changed status (started, paused, finished, cancelled, reopened).
+        JobStatusChanged = "job.status_changed" => "Statut du chantier changé",
         /// A quote draft was started.
         QuoteCreated = "quote.created" => "Devis créé",
         /// A quote draft was saved.

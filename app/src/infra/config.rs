@@ -45,7 +45,12 @@ pub struct AppConfig {
     pub mail_quota: MailQuota,
     /// Multiplier applied to every rate limit (tests raise it to run many sign-ins).
     pub rate_limit_factor: u32,
+    /// Bytes of job photos a workspace may store.
+    pub photo_quota_bytes: u64,
 }
+
+/// A workspace's photo storage unless configured otherwise (2 GiB).
+pub const DEFAULT_PHOTO_QUOTA_BYTES: u64 = 2 << 30;
 
 impl AppConfig {
     /// Settings for a local run on `base_url`.
@@ -57,6 +62,7 @@ impl AppConfig {
             proxy_hops: 0,
             mail_quota: MailQuota::default(),
             rate_limit_factor: 1,
+            photo_quota_bytes: DEFAULT_PHOTO_QUOTA_BYTES,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod events;
 pub mod file_store;
 pub mod files;
 pub mod live;
+pub mod picture;
 pub mod platform_local;
 pub mod ports;
 pub mod queue;

@@ -7,11 +7,8 @@
 
 use crate::error::{AppError, FieldErrors};
 use crate::infra::entity::{lead, market_request_photo};
+use crate::infra::picture::{Prepared, is_heif, sniff};
 use crate::infra::{AppState, Write, time};
-use image::codecs::jpeg::JpegEncoder;
-use image::imageops::FilterType;
-use image::metadata::Orientation;
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -23,10 +20,6 @@ pub const MAX_PHOTO_BYTES: usize = 10 << 20;
 pub const MAX_SIDE: u32 = 1600;
 /// JPEG quality of a stored photo.
 const QUALITY: u8 = 80;
-/// Largest picture decoded (50 megapixels): a small file that claims to be
-/// huge is refused before its pixels are allocated.
-const MAX_PIXELS_SIDE: u32 = 10_000;
-const MAX_ALLOC: u64 = 256 << 20;
 
 /// A file as posted.
 #[derive(Clone, Debug)]
@@ -37,36 +30,6 @@ pub struct PhotoUpload {
     pub bytes: Vec<u8>,
     /// It was larger than `MAX_PHOTO_BYTES` (the bytes were not kept).
     pub too_large: bool,
-}
-
-/// A photo ready to store.
-#[derive(Clone, Debug)]
-pub struct Prepared {
-    /// JPEG bytes, no metadata.
-    pub bytes: Vec<u8>,
-    /// Width in pixels.
-    pub width: u32,
-    /// Height in pixels.
-    pub height: u32,
-}
-
-/// The format by its first bytes, whatever the name or the declared type.
-pub fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(ImageFormat::Jpeg)
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(ImageFormat::Png)
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some(ImageFormat::WebP)
-    } else {
-        None
-    }
-}
-
-fn is_heif(bytes: &[u8]) -> bool {
-    bytes.len() >= 12
-        && &bytes[4..8] == b"ftyp"
-        && matches!(&bytes[8..12], b"heic" | b"heix" | b"hevc" | b"mif1" | b"msf1" | b"avif")
 }
 
 fn label(index: usize, upload: &PhotoUpload) -> String {
@@ -106,52 +69,6 @@ pub fn check(uploads: &[PhotoUpload], errors: &mut FieldErrors) {
     }
 }
 
-/// Decodes, orients, scales and re-encodes one photo (CPU work: call it off
-/// the async threads).
-pub fn prepare(bytes: &[u8]) -> Result<Prepared, image::ImageError> {
-    let format = sniff(bytes).ok_or_else(|| {
-        image::ImageError::Unsupported(image::error::UnsupportedError::from_format_and_kind(
-            image::error::ImageFormatHint::Unknown,
-            image::error::UnsupportedErrorKind::Format(image::error::ImageFormatHint::Unknown),
-        ))
-    })?;
-    let mut reader = ImageReader::new(std::io::Cursor::new(bytes));
-    reader.set_format(format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_PIXELS_SIDE);
-    limits.max_image_height = Some(MAX_PIXELS_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder()?;
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut picture = DynamicImage::from_decoder(decoder)?;
-    picture.apply_orientation(orientation);
-    if picture.width() > MAX_SIDE || picture.height() > MAX_SIDE {
-        picture = picture.resize(MAX_SIDE, MAX_SIDE, FilterType::Triangle);
-    }
-    let rgb = flatten(&picture);
-    let mut out = Vec::with_capacity(256 << 10);
-    rgb.write_with_encoder(JpegEncoder::new_with_quality(&mut out, QUALITY))?;
-    Ok(Prepared {
-        bytes: out,
-        width: rgb.width(),
-        height: rgb.height(),
-    })
-}
-
-/// RGB on a white background (a transparent PNG must not turn black).
-fn flatten(picture: &DynamicImage) -> RgbImage {
-    if !picture.color().has_alpha() {
-        return picture.to_rgb8();
-    }
-    let rgba = picture.to_rgba8();
-    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
-        let [r, g, b, a] = rgba.get_pixel(x, y).0;
-        let blend = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
-        image::Rgb([blend(r), blend(g), blend(b)])
-    })
-}
-
 /// Prepares every upload off the async threads; a picture that does not
 /// decode is named in the `photos` message.
 pub async fn prepare_all(uploads: Vec<PhotoUpload>) -> Result<Vec<Prepared>, AppError> {
@@ -159,7 +76,7 @@ pub async fn prepare_all(uploads: Vec<PhotoUpload>) -> Result<Vec<Prepared>, App
     let results = tokio::task::spawn_blocking(move || {
         uploads
             .iter()
-            .map(|u| prepare(&u.bytes).map_err(|e| e.to_string()))
+            .map(|u| crate::infra::picture::prepare(&u.bytes, MAX_SIDE, QUALITY).map_err(|e| e.to_string()))
             .collect::<Vec<_>>()
     })
     .await
@@ -287,62 +204,7 @@ pub async fn file(state: &AppState, workspace: Option<Uuid>, admin: bool, id: Uu
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A JPEG `w`×`h` whose EXIF says « rotate 90° » and carries a GPS position.
-    pub(crate) fn jpeg_with_gps(w: u32, h: u32) -> Vec<u8> {
-        // TIFF, little endian: IFD0 { Orientation = 6, GPS IFD → 38 },
-        // GPS IFD { GPSLatitudeRef = "N" }.
-        let mut tiff: Vec<u8> = b"II*\0\x08\0\0\0".to_vec();
-        tiff.extend_from_slice(&2u16.to_le_bytes());
-        tiff.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
-        tiff.extend_from_slice(&[0x25, 0x88, 4, 0, 1, 0, 0, 0, 38, 0, 0, 0]);
-        tiff.extend_from_slice(&0u32.to_le_bytes());
-        tiff.extend_from_slice(&1u16.to_le_bytes());
-        tiff.extend_from_slice(&[0x01, 0x00, 2, 0, 2, 0, 0, 0, b'N', 0, 0, 0]);
-        tiff.extend_from_slice(&0u32.to_le_bytes());
-        let picture = RgbImage::from_fn(w, h, |x, _| image::Rgb([(x % 256) as u8, 90, 200]));
-        let mut out = Vec::new();
-        let mut encoder = JpegEncoder::new_with_quality(&mut out, 90);
-        image::ImageEncoder::set_exif_metadata(&mut encoder, tiff).unwrap();
-        picture.write_with_encoder(encoder).unwrap();
-        out
-    }
-
-    #[test]
-    fn turns_scales_and_strips_the_metadata() {
-        let original = jpeg_with_gps(2400, 1200);
-        assert!(original.windows(4).any(|w| w == b"Exif"), "the fixture carries EXIF");
-        let mut reader = ImageReader::new(std::io::Cursor::new(&original))
-            .with_guessed_format()
-            .unwrap()
-            .into_decoder()
-            .unwrap();
-        assert_eq!(reader.orientation().unwrap(), Orientation::Rotate90);
-        let p = prepare(&original).unwrap();
-        // Turned upright (portrait), then scaled to 1,600 px on the long side.
-        assert_eq!((p.width, p.height), (800, 1600));
-        assert!(!p.bytes.windows(4).any(|w| w == b"Exif"), "no EXIF left");
-        let mut again = ImageReader::new(std::io::Cursor::new(&p.bytes))
-            .with_guessed_format()
-            .unwrap()
-            .into_decoder()
-            .unwrap();
-        assert!(again.exif_metadata().unwrap().is_none());
-        assert_eq!(again.orientation().unwrap(), Orientation::NoTransforms);
-    }
-
-    #[test]
-    fn small_photos_keep_their_size_and_transparency_becomes_white() {
-        let picture = image::RgbaImage::from_pixel(30, 20, image::Rgba([0, 0, 0, 0]));
-        let mut png = Vec::new();
-        picture
-            .write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png)
-            .unwrap();
-        let p = prepare(&png).unwrap();
-        assert_eq!((p.width, p.height), (30, 20));
-        let back = image::load_from_memory(&p.bytes).unwrap().to_rgb8();
-        assert!(back.get_pixel(10, 10).0.iter().all(|c| *c > 240), "white, not black");
-    }
+    use crate::infra::picture::tests::jpeg_with_gps;
 
     #[test]
     fn refuses_what_is_not_a_photo_with_the_reason() {
@@ -370,6 +232,7 @@ mod tests {
         check(&vec![upload("a.jpg", &jpeg_with_gps(8, 8), false); 6], &mut errors);
         assert!(!errors.is_empty());
         // A JPEG header followed by garbage, and a picture claiming 60,000 px.
+        let prepare = |b: &[u8]| crate::infra::picture::prepare(b, MAX_SIDE, QUALITY);
         assert!(prepare(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 1, 2, 3]).is_err());
         let mut huge = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
         huge.extend_from_slice(&60_000u32.to_be_bytes());

@@ -63,6 +63,9 @@ pub enum EmailKind {
     /// An artisan's document ends soon (to the artisan).
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "document_expiring"))]
     DocumentExpiring,
+    /// A job is finished (« chantier terminé », « prêt à être retiré »), to the client.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "job_done"))]
+    JobDone,
 }
 
 impl EmailKind {
@@ -84,6 +87,7 @@ impl EmailKind {
             EmailKind::LeadAssigned => "Nouvelle demande",
             EmailKind::LeadReminder => "Relance demande",
             EmailKind::DocumentExpiring => "Document à renouveler",
+            EmailKind::JobDone => "Chantier terminé",
         }
     }
 }

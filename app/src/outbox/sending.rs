@@ -17,12 +17,13 @@ use chrono::TimeDelta;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// Messages that count against a workspace's quota.
-pub const COUNTED: [EmailKind; 5] = [
+pub const COUNTED: [EmailKind; 6] = [
     EmailKind::QuoteSent,
     EmailKind::QuoteReminder,
     EmailKind::Invitation,
     EmailKind::InvoiceSent,
     EmailKind::InvoiceReminder,
+    EmailKind::JobDone,
 ];
 
 /// Why the sender must prove their address first.

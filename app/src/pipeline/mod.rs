@@ -104,23 +104,6 @@ impl LeadSource {
     }
 }
 
-/// Where a job stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
-pub enum JobStatus {
-    /// Opened from a won deal, not started.
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "open"))]
-    Open,
-    /// Work in progress.
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "in_progress"))]
-    InProgress,
-    /// Finished.
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "done"))]
-    Done,
-}
-
 /// A card of the board.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DealCard {

@@ -7,6 +7,7 @@ use super::BoardChange;
 use super::board;
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::deal_rules::{self, DealState, Plan, RuleError, StageRef, Trigger};
+use crate::domain::jobs::{JobStatus, Priority};
 use crate::domain::{DealId, DomainEvent, JobId, PipelineId, StageId, StageKind, TradePack, WorkspaceId, position};
 use crate::error::AppError;
 use crate::infra::entity::{deal, job, lead, stage};
@@ -205,6 +206,8 @@ struct Batch<'a> {
     has_job: HashSet<Uuid>,
     leads: HashMap<Uuid, lead::Model>,
     new_jobs: Vec<job::ActiveModel>,
+    /// The jobs opened, to equip with steps and assignees once written.
+    opened: Vec<crate::jobs::open::Opened>,
 }
 
 impl<'a> Batch<'a> {
@@ -222,6 +225,7 @@ impl<'a> Batch<'a> {
             has_job: HashSet::new(),
             leads: HashMap::new(),
             new_jobs: Vec::new(),
+            opened: Vec::new(),
         }
     }
 
@@ -540,8 +544,19 @@ impl<'a> Batch<'a> {
             deal_id: Set(won.id),
             lead_id: Set(won.lead_id),
             title: Set(title.clone()),
-            status: Set(super::JobStatus::Open),
+            status: Set(JobStatus::Planned),
+            priority: Set(Priority::Normal),
+            // Planned for the day it is won until someone plans it.
+            planned_start: Set(Some(time::paris_day(self.now))),
+            planned_end: Set(None),
+            promised_on: Set(None),
+            started_at: Set(None),
+            finished_at: Set(None),
             created_at: Set(self.now),
+        });
+        self.opened.push(crate::jobs::open::Opened {
+            job: id,
+            owner: won.owner_member_id,
         });
         self.has_job.insert(won.id);
         self.w
@@ -653,6 +668,7 @@ impl<'a> Batch<'a> {
                 .exec_without_returning(self.w)
                 .await?;
         }
+        crate::jobs::open::equip(self.w, self.workspace(), &self.opened).await?;
         Ok(())
     }
 }

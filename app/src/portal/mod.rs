@@ -69,6 +69,9 @@ pub struct PortalQuote {
     /// The client's other documents with this business: quotes and invoices.
     #[serde(default)]
     pub documents: Vec<PortalDocument>,
+    /// The client's jobs (chantiers) and how they stand.
+    #[serde(default)]
+    pub jobs: Vec<crate::jobs::PortalJob>,
 }
 
 /// A quote or invoice of the client, listed in the portal with its PDF.

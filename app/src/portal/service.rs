@@ -104,6 +104,7 @@ pub async fn view(w: &Write, token: &str) -> Result<PortalQuote, AppError> {
     let opened = Opened { token: t, quote: q };
     let mut view = portal_view(w, &opened.quote).await?;
     view.documents = documents(w, &opened, token).await?;
+    view.jobs = crate::jobs::portal::of_client(w, opened.token.workspace_id, opened.token.contact_id, token).await?;
     Ok(view)
 }
 
@@ -201,6 +202,7 @@ pub async fn portal_view(db: &impl ConnectionTrait, q: &quote::Model) -> Result<
         signature,
         decline_reason: q.decline_reason.clone(),
         documents: Vec::new(),
+        jobs: Vec::new(),
     })
 }
 
@@ -342,4 +344,17 @@ pub async fn verify(db: &impl ConnectionTrait, scope: &Scope, quote_id: uuid::Uu
         signer: signature.signer_name,
         signed_at: time::display(signature.signed_at),
     })
+}
+
+/// A shared photo of one of the link's client's jobs.
+pub async fn job_photo(
+    state: &AppState,
+    token: &str,
+    id: uuid::Uuid,
+    thumb: bool,
+    meta: &RequestMeta,
+) -> Result<Vec<u8>, AppError> {
+    limit_client(state, meta).await?;
+    let opened = open(&state.db, token).await?;
+    crate::jobs::portal::photo(state, opened.token.workspace_id, opened.token.contact_id, id, thumb).await
 }

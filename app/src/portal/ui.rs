@@ -100,8 +100,10 @@ fn PortalQuoteView(initial: PortalQuote, token: String) -> impl IntoView {
                 </GlassCard>
             };
             let documents = q.documents.clone();
+            let jobs = q.jobs.clone();
             view! {
                 {header}
+                <Jobs jobs />
                 <Documents documents />
                 <Parties q=q.clone() />
                 {detail}
@@ -113,6 +115,53 @@ fn PortalQuoteView(initial: PortalQuote, token: String) -> impl IntoView {
             <SignForm token=token.clone() current />
         </Show>
     }
+}
+
+/// The client's jobs: each step done (with its day) or to do, and the
+/// photos the business shared.
+#[component]
+fn Jobs(jobs: Vec<crate::jobs::PortalJob>) -> impl IntoView {
+    (!jobs.is_empty()).then(|| {
+        view! {
+            <GlassCard class="mb-4">
+                <h2 class="mb-2 text-lg font-semibold text-fg">"Vos chantiers"</h2>
+                {jobs.into_iter().map(|j| {
+                    let done = j.steps.iter().filter(|(_, d)| d.is_some()).count();
+                    let total = j.steps.len();
+                    view! {
+                        <section class="py-2" data-testid="portal-job" data-status=j.status.as_str()>
+                            <h3 class="font-medium text-fg">{j.title}</h3>
+                            <p class="text-sm text-muted">{format!("{} · {done} étape(s) sur {total}", j.status.label())}</p>
+                            <ol class="mt-2 grid gap-1 text-sm">
+                                {j.steps.into_iter().map(|(name, day)| {
+                                    let state = if day.is_some() { "done" } else { "todo" };
+                                    view! {
+                                        <li class="flex items-center gap-2" data-testid="portal-job-step" data-state=state>
+                                            <span aria-hidden="true">{if day.is_some() { "✓" } else { "○" }}</span>
+                                            <span class="text-fg">{name}</span>
+                                            <span class="text-muted">{day.map(|d| format!("fait le {d}")).unwrap_or_else(|| "à venir".into())}</span>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ol>
+                            {(!j.photos.is_empty()).then(|| view! {
+                                <ul class="mt-3 grid grid-cols-3 gap-2">
+                                    {j.photos.into_iter().map(|p| view! {
+                                        <li>
+                                            <a href=p.url target="_blank" rel="noopener" data-testid="portal-job-photo">
+                                                <img src=p.thumb_url alt=format!("Photo {}", p.caption) loading="lazy"
+                                                    class="aspect-square w-full rounded-xl object-cover" />
+                                            </a>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                        </section>
+                    }
+                }).collect_view()}
+            </GlassCard>
+        }
+    })
 }
 
 /// The client's quotes and invoices with this business, each with its PDF.

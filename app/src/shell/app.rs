@@ -78,6 +78,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("dashboard/settings") view={Lazy::<DashboardSettingsRoute>::new()} />
                     <Route path=path!("pipeline") view={Lazy::<PipelineRoute>::new()} />
                     <Route path=path!("pipeline/settings") view={Lazy::<PipelineSettingsRoute>::new()} />
+                    <Route path=path!("jobs") view={Lazy::<JobsRoute>::new()} />
+                    <Route path=path!("jobs/:id") view={Lazy::<JobRoute>::new()} />
                     <Route path=path!("quotes") view={Lazy::<QuotesRoute>::new()} />
                     <Route path=path!("quotes/new") view={Lazy::<QuoteEditorRoute>::new()} />
                     <Route path=path!("quotes/settings") view={Lazy::<QuoteSettingsRoute>::new()} />

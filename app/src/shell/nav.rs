@@ -3,7 +3,7 @@
 use super::theme::ThemeToggle;
 use crate::auth::Me;
 use crate::auth::api::SignOut;
-use crate::domain::Role;
+use crate::domain::{Role, TradePack};
 use crate::ui::{Icon, IconName, use_toasts};
 use crate::workspace::api::SwitchWorkspace;
 use leptos::prelude::*;
@@ -28,24 +28,40 @@ fn items(me: &Me) -> Vec<NavItem> {
             short: "Accueil",
             icon: IconName::Home,
         });
-        items.push(NavItem {
+        let kpi = NavItem {
             href: "/app/dashboard",
             label: "Tableau de bord",
             short: "KPI",
             icon: IconName::Chart,
-        });
-        items.push(NavItem {
+        };
+        let pipeline = NavItem {
             href: "/app/pipeline",
             label: "Pipeline",
             short: "Pipeline",
             icon: IconName::Pipeline,
-        });
-        items.push(NavItem {
+        };
+        let (label, short) = match me.workspace.as_ref().map(|w| w.pack) {
+            Some(TradePack::Artisan) => ("Chantiers", "Chantiers"),
+            _ => ("Projets", "Projets"),
+        };
+        let jobs = NavItem {
+            href: "/app/jobs",
+            label,
+            short,
+            icon: IconName::Check,
+        };
+        // The phone's tab bar shows the first four: the field packs put their
+        // jobs there, the coach and sales packs their figures.
+        let quotes = NavItem {
             href: "/app/quotes",
             label: "Devis",
             short: "Devis",
             icon: IconName::Document,
-        });
+        };
+        match me.workspace.as_ref().map(|w| w.pack) {
+            Some(TradePack::Artisan | TradePack::Workshop) => items.extend([pipeline, jobs, quotes, kpi]),
+            _ => items.extend([kpi, pipeline, quotes, jobs]),
+        }
         items.push(NavItem {
             href: "/app/invoices",
             label: "Factures",

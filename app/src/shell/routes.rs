@@ -178,6 +178,16 @@ page_group! {
 }
 
 page_group! {
+    /// Jobs in the field: what a phone on a chantier opens.
+    job_pages, __preload_job_pages, JobPages {
+        /// `/app/jobs`
+        JobsRoute => crate::jobs::ui::JobsPage;
+        /// `/app/jobs/:id`
+        JobRoute => crate::jobs::ui::JobPage;
+    }
+}
+
+page_group! {
     /// The KPI dashboard and its settings.
     dashboard_pages, __preload_dashboard_pages, DashboardPages {
         /// `/app/dashboard`

@@ -15,6 +15,7 @@ mod events;
 mod geocoding;
 mod http_surface;
 mod invoices;
+mod jobs;
 mod mail;
 mod marketplace;
 mod members;

@@ -523,7 +523,7 @@ async fn profiles_are_checked_and_stay_in_their_workspace() {
 }
 
 /// A JPEG `w`×`h` whose EXIF says « rotate 90° » and carries a GPS latitude.
-fn photo_with_gps(w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn photo_with_gps(w: u32, h: u32) -> Vec<u8> {
     let mut tiff: Vec<u8> = b"II*\0\x08\0\0\0".to_vec();
     tiff.extend_from_slice(&2u16.to_le_bytes());
     tiff.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);

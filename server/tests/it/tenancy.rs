@@ -21,6 +21,9 @@ struct Foreign {
     catalogue_item_id: String,
     api_key_id: String,
     invoice_id: String,
+    job_id: String,
+    job_step_id: String,
+    job_photo_id: String,
 }
 
 /// How a server function is checked.
@@ -308,6 +311,38 @@ fn cases() -> BTreeMap<&'static str, Case> {
             "fetch_artisan_directory",
             NoForeignInput("platform admins only; others get not found"),
         ),
+        ("fetch_jobs", NoForeignInput("lists the caller's workspace's jobs only")),
+        ("fetch_job", ForeignIds(|f| vec![("id", f.job_id.clone())])),
+        (
+            "add_job_photo",
+            ForeignJson(|f| {
+                serde_json::json!({"photo": {"capture": crate::support::random_id(), "job": f.job_id,
+                    "step": null, "tag": "before", "file": crate::jobs::data_url(&crate::marketplace::photo_with_gps(40, 30)),
+                    "captured_at": null}})
+            }),
+        ),
+        (
+            "share_job_photo",
+            ForeignIds(|f| vec![("id", f.job_photo_id.clone()), ("shareable", "true".into())]),
+        ),
+        (
+            "plan_job",
+            ForeignJson(|f| {
+                serde_json::json!({"planning": {"job": f.job_id, "planned_start": "2026-12-02", "planned_end": null,
+                    "promised_on": null, "priority": "urgent", "assignees": []}})
+            }),
+        ),
+        (
+            "move_job",
+            ForeignIds(|f| vec![("id", f.job_id.clone()), ("status", "in_progress".into())]),
+        ),
+        (
+            "validate_job_step",
+            ForeignJson(|f| {
+                serde_json::json!({"validation": {"capture": crate::support::random_id(), "job": f.job_id,
+                    "step": f.job_step_id, "captured_at": null}})
+            }),
+        ),
         (
             "review_document",
             NoForeignInput("platform admins only; others get not found"),
@@ -389,6 +424,38 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
     let board = b.board().await;
     let pipeline_id = board.pipeline_id.to_string();
     let stage_id = board.columns[1].stage.id.to_string();
+    let won = b.create_lead("Client gagné de B", "Conseil", "500").await;
+    let won_stage = board
+        .columns
+        .iter()
+        .find(|c| c.stage.kind == app::domain::StageKind::Won)
+        .unwrap();
+    crate::pipeline::move_to(&b, won.id, won_stage.stage.id, None, None)
+        .await
+        .unwrap();
+    let jobs = b
+        .run_json(app::jobs::api::FetchJobs {
+            filter: app::jobs::JobFilter::default(),
+        })
+        .await
+        .unwrap();
+    let job = b.run(app::jobs::api::FetchJob { id: jobs.rows[0].id }).await.unwrap();
+    let (job_id, job_step_id) = (job.id.to_string(), job.steps[0].id.to_string());
+    let job_photo_id = b
+        .run_json(app::jobs::api::AddJobPhoto {
+            photo: app::jobs::PhotoCapture {
+                capture: app::domain::CaptureId::new(),
+                job: job.id,
+                step: None,
+                tag: app::jobs::PhotoTag::After,
+                file: crate::jobs::data_url(&crate::marketplace::photo_with_gps(40, 30)),
+                captured_at: None,
+            },
+        })
+        .await
+        .unwrap()
+        .id
+        .to_string();
     let foreign = Foreign {
         workspace_id,
         member_id,
@@ -401,6 +468,9 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
         catalogue_item_id,
         api_key_id,
         invoice_id,
+        job_id,
+        job_step_id,
+        job_photo_id,
     };
     (a, b, foreign)
 }
@@ -459,6 +529,16 @@ async fn foreign_ids_answer_not_found_and_change_nothing() {
         before_events
     );
     // Nor does A's own data show any of B's.
+    let jobs_a = a
+        .run_json(app::jobs::api::FetchJobs {
+            filter: app::jobs::JobFilter {
+                period: app::domain::jobs::Period::All,
+                ..Default::default()
+            },
+        })
+        .await
+        .unwrap();
+    assert_eq!(jobs_a.total, 0, "A sees B's jobs");
     let outbox_a = a.call("list_outbox", &[]).await.ok();
     assert!(
         !outbox_a.to_string().contains("tenant-b.test"),

@@ -1,4 +1,6 @@
-//! `jobs`: the work opened when a deal is won (chantier, projet, contrat…).
+//! `jobs`: the work opened when a deal is won (chantier, projet, contrat…),
+//! with its planning; its steps are `job_steps`, its people `job_assignees`.
+use crate::domain::jobs::{JobStatus, Priority};
 use sea_orm::entity::prelude::*;
 
 #[sea_orm::model]
@@ -11,7 +13,18 @@ pub struct Model {
     pub deal_id: Uuid,
     pub lead_id: Uuid,
     pub title: String,
-    pub status: crate::pipeline::JobStatus,
+    pub status: JobStatus,
+    pub priority: Priority,
+    /// First planned day (Europe/Paris).
+    pub planned_start: Option<Date>,
+    /// Last planned day.
+    pub planned_end: Option<Date>,
+    /// The day promised to the client.
+    pub promised_on: Option<Date>,
+    /// When it first went in progress.
+    pub started_at: Option<DateTimeUtc>,
+    /// When it was last marked done or cancelled.
+    pub finished_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

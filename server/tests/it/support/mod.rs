@@ -55,6 +55,8 @@ pub struct Options {
     pub metrics_addr: Option<std::net::SocketAddr>,
     /// Sending quotas (default ones when `None`).
     pub mail_quota: Option<app::infra::config::MailQuota>,
+    /// Job photo storage per workspace, bytes (default 2 GiB).
+    pub photo_quota_bytes: Option<u64>,
     /// Use this database instead of a fresh one (a second instance).
     pub database_url: Option<String>,
     /// Run the job worker (default true).
@@ -121,6 +123,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         redis_url: options.redis_url.clone(),
         mail_quota: options.mail_quota.unwrap_or_default(),
         rate_limit_factor: if options.strict_rate_limits { 1 } else { 1000 },
+        photo_quota_bytes: options
+            .photo_quota_bytes
+            .unwrap_or(app::infra::config::DEFAULT_PHOTO_QUOTA_BYTES),
         db_max_connections: 5,
         log_format: LogFormat::Pretty,
         run_worker: !options.no_worker,

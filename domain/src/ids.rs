@@ -61,6 +61,12 @@ typed_id!(
     EmailId,
     /// A job (chantier, projet…) opened when a deal is won.
     JobId,
+    /// One step of a job (from the workspace's template when the job opened).
+    JobStepId,
+    /// Something captured in the field (a step validation…), its id made on the device.
+    CaptureId,
+    /// A photo of a job.
+    JobPhotoId,
     /// An incoming request for work.
     LeadId,
     /// One member's pursuit of a lead: the kanban card.

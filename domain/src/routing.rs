@@ -195,7 +195,7 @@ pub fn route(trade: &str, site: Point, candidates: &[Candidate], top_n: usize) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::documents::DocumentKind;
+    use crate::documents::DocumentKind;
     use proptest::prelude::*;
 
     const LYON_3: Point = Point {

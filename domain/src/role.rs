@@ -66,6 +66,11 @@ impl Role {
         matches!(self, Role::Owner | Role::Admin | Role::Member)
     }
 
+    /// May validate job steps, move and plan jobs (accounting reads them).
+    pub fn can_work_jobs(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin | Role::Member)
+    }
+
     /// May write, send and version quotes.
     pub fn can_write_quotes(self) -> bool {
         matches!(self, Role::Owner | Role::Admin | Role::Member)

@@ -4,7 +4,11 @@
 //! after commit: live pages today, workflows and webhooks later. Each event
 //! names the workspace it belongs to through its outbox row.
 
-use super::ids::{DealId, InvitationId, InvoiceId, JobId, LeadId, MemberId, PaymentId, PipelineId, QuoteId, StageId};
+use super::ids::{
+    DealId, InvitationId, InvoiceId, JobId, JobPhotoId, JobStepId, LeadId, MemberId, PaymentId, PipelineId, QuoteId,
+    StageId,
+};
+use super::jobs::JobStatus;
 use super::role::Role;
 use serde::{Deserialize, Serialize};
 
@@ -77,6 +81,32 @@ pub enum DomainEvent {
         deal: DealId,
         /// The deal's board.
         pipeline: PipelineId,
+    },
+    /// A step of a job was validated (once: a replay or a second device does not repeat it).
+    JobStepValidated {
+        /// The job.
+        job: JobId,
+        /// The step.
+        step: JobStepId,
+    },
+    /// A photo was added to a job (once per capture).
+    JobPhotoAdded {
+        /// The job.
+        job: JobId,
+        /// The photo.
+        photo: JobPhotoId,
+    },
+    /// A job's days, priority or people changed.
+    JobPlanned {
+        /// The job.
+        job: JobId,
+    },
+    /// A job changed status.
+    JobStatusChanged {
+        /// The job.
+        job: JobId,
+        /// Its status now.
+        status: JobStatus,
     },
     /// A quote was sent to its client (it got its number).
     QuoteSent {
@@ -179,6 +209,10 @@ impl DomainEvent {
             DomainEvent::DealWon { .. } => "deal_won",
             DomainEvent::DealLost { .. } => "deal_lost",
             DomainEvent::JobOpened { .. } => "job_opened",
+            DomainEvent::JobStepValidated { .. } => "job_step_validated",
+            DomainEvent::JobStatusChanged { .. } => "job_status_changed",
+            DomainEvent::JobPlanned { .. } => "job_planned",
+            DomainEvent::JobPhotoAdded { .. } => "job_photo_added",
             DomainEvent::QuoteSent { .. } => "quote_sent",
             DomainEvent::QuoteViewed { .. } => "quote_viewed",
             DomainEvent::QuoteSigned { .. } => "quote_signed",

@@ -8,6 +8,7 @@ pub mod geo;
 pub mod ids;
 pub mod image;
 pub mod invoice_check;
+pub mod jobs;
 pub mod kpi;
 pub mod money;
 pub mod pack;
