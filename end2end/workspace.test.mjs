@@ -83,7 +83,7 @@ test("the audit trail lists, filters (kept in the URL) and verifies events", asy
 test("the outbox shows the workspace what it sent, personal links masked", async () => {
   const page = await newPage(env.browser, PHONE);
   await signIn(page, env.server.base, "artisan@comptoir.test");
-  // On a phone the tab bar holds Accueil, KPI, Pipeline, Devis; the outbox is under "Plus".
+  // On an artisan's phone the tab bar holds Accueil, Pipeline, Chantiers, Devis; the outbox is under "Plus".
   await page.click("nav.tabbar >> text=Plus");
   await page.waitForURL(/\/app\/more/);
   await hydrated(page);
