@@ -212,7 +212,7 @@ test("a quote goes from the deal to a signature on a phone, and the pipeline fol
   assert.equal(await field.locator("[data-testid=photo-thumb]").count(), 1, "nothing stored for the PDF");
   await thumb.click();
   await field.locator("[data-testid=photo-viewer]").waitFor();
-  await shot(field, "phone-job-photo-viewer");
+  await shot(field, "phone-job-photo-viewer", { fullPage: false });
   const shareBox = field.getByLabel("Visible par le client dans son espace");
   await Promise.all([field.waitForResponse((r) => r.url().endsWith("/api/share_job_photo") && r.ok()), shareBox.check()]);
   await field.keyboard.press("Escape");

@@ -60,9 +60,10 @@ export async function signIn(page, base, email, password = PASSWORD) {
   await hydrated(page);
 }
 
-export async function shot(page, name) {
+/** A screenshot of the whole page, or of the viewport (`{ fullPage: false }`: dialogs). */
+export async function shot(page, name, { fullPage = true } = {}) {
   await page.waitForTimeout(300);
-  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage });
 }
 
 const require = createRequire(import.meta.url);

@@ -362,11 +362,12 @@ async fn serve_job_photo(state: crate::http::ServerState, id: &str, thumb: bool,
     }
     .await;
     match result {
-        // A photo never changes once stored: the browser keeps it (private).
+        // A photo never changes once stored, but access may end (a member
+        // removed): the browser keeps it an hour, privately.
         Ok(bytes) => (
             [
                 (http::header::CONTENT_TYPE, "image/jpeg"),
-                (http::header::CACHE_CONTROL, "private, max-age=604800, immutable"),
+                (http::header::CACHE_CONTROL, "private, max-age=3600"),
                 (http::header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
             ],
             bytes,
@@ -408,10 +409,12 @@ async fn serve_portal_photo(
     let (parts, _) = request.into_parts();
     let meta = app::infra::request::meta_from_parts(&parts, state.app.config.proxy_hops);
     match app::portal::service::job_photo(&state.app, token, id, thumb, &meta).await {
+        // Five minutes: a photo the business hides again leaves the client's
+        // browser soon.
         Ok(bytes) => (
             [
                 (http::header::CONTENT_TYPE, "image/jpeg"),
-                (http::header::CACHE_CONTROL, "private, max-age=3600"),
+                (http::header::CACHE_CONTROL, "private, max-age=300"),
                 (http::header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
             ],
             bytes,

@@ -44,6 +44,10 @@ pub const TOTP_PER_SESSION: Limit = Limit::per_minutes(10, 15);
 pub const TOTP_PER_USER: Limit = Limit::per_minutes(20, 15);
 /// Opening tokenised pages (links, invitations, portal) per client address.
 pub const TOKEN_PER_IP: Limit = Limit::per_minutes(60, 15);
+/// Shared job photos and thumbnails a client's browser loads from the
+/// portal, per client address (a gallery is many requests; the tokens are
+/// 256-bit, so this budget buys no guessing).
+pub const PORTAL_PHOTO_PER_IP: Limit = Limit::per_minutes(900, 15);
 /// Draft PDF previews per member (each one is a typst compilation).
 pub const PREVIEW_PER_USER: Limit = Limit::per_minutes(60, 5);
 /// Public requests from one IP address, per hour (homeowners send one or two).

@@ -9,7 +9,7 @@ use crate::audit::{EventAction, EventEntity};
 use crate::domain::jobs::{JobStatus, StepState, order_problem};
 use crate::domain::{DomainEvent, JobId, JobStepId};
 use crate::error::AppError;
-use crate::infra::entity::{field_capture, job, job_step};
+use crate::infra::entity::{field_capture, job_step};
 use crate::infra::{Audit, Scope, Write, time};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::Expr;
@@ -36,11 +36,9 @@ pub async fn validate_step(w: &Write, scope: &Scope, v: &StepValidation) -> Resu
             step: view(w, ws, step).await?,
         });
     }
-    let job = job::Entity::find_by_id(v.job.0)
-        .filter(job::Column::WorkspaceId.eq(ws))
-        .one(w)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // Locked: a job being closed meanwhile waits for this validation (or
+    // this one sees it closed), and two validations start a planned job once.
+    let job = super::status::locked(w, ws, v.job).await?;
     let steps = job_step::Entity::find()
         .filter(job_step::Column::WorkspaceId.eq(ws))
         .filter(job_step::Column::JobId.eq(job.id))

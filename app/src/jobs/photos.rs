@@ -3,13 +3,13 @@
 //! scaled to 1,600 px with a 320 px thumbnail and re-encoded as JPEG (no
 //! EXIF, no GPS: `infra::picture`), stored through the file store, and
 //! counted against the workspace's quota (a full quota refuses the photo
-//! with `Quota`: the device keeps it until space is freed).
+//! with `Quota` and the usage; the picture stays in the phone's camera roll).
 
 use super::{CaptureKind, CaptureOutcome, PhotoCapture, PhotoView, StorageUse};
 use crate::audit::{EventAction, EventEntity};
 use crate::domain::{DomainEvent, JobId, JobPhotoId};
 use crate::error::AppError;
-use crate::infra::entity::{field_capture, job, job_photo, job_step};
+use crate::infra::entity::{field_capture, job, job_photo, job_step, workspace};
 use crate::infra::picture::{Prepared, is_heif, prepare_sizes, sniff};
 use crate::infra::{AppState, Audit, Scope, Write, time};
 use base64::Engine;
@@ -132,10 +132,7 @@ pub async fn add(state: &AppState, scope: &Scope, c: &PhotoCapture) -> Result<Ph
     let size = (photo.bytes.len() + thumb.bytes.len()) as u64;
     let storage = usage(db, state, ws).await?;
     if storage.used_bytes + size > storage.quota_bytes {
-        return Err(AppError::Quota(format!(
-            "L'espace photos est plein ({}) : la photo reste sur cet appareil jusqu'à ce que de la place soit libérée.",
-            storage.label()
-        )));
+        return Err(full(storage));
     }
     let id = Uuid::now_v7();
     let file_key = format!("jobs/{ws}/{}/{id}.jpg", job.id);
@@ -155,6 +152,17 @@ pub async fn add(state: &AppState, scope: &Scope, c: &PhotoCapture) -> Result<Ph
             .filter(|at| *at <= now + TimeDelta::minutes(5) && *at >= now - TimeDelta::days(31))
             .unwrap_or(now);
         let w = Write::scoped(state, scope).await?;
+        // Checked again under a lock on the workspace's row (PostgreSQL; the
+        // envelope's write lock on SQLite): parallel uploads cannot together
+        // overshoot the quota the first check let through.
+        let workspace_row = workspace::Entity::find_by_id(ws);
+        if crate::infra::db::is_postgres(&w) {
+            workspace_row.lock_exclusive().one(&w).await?;
+        }
+        let storage = usage(&w, state, ws).await?;
+        if storage.used_bytes + size > storage.quota_bytes {
+            return Err(full(storage));
+        }
         let row = job_photo::Model {
             id,
             workspace_id: ws,
@@ -214,6 +222,13 @@ pub async fn add(state: &AppState, scope: &Scope, c: &PhotoCapture) -> Result<Ph
             Err(e)
         }
     }
+}
+
+fn full(storage: StorageUse) -> AppError {
+    AppError::Quota(format!(
+        "L'espace photos est plein ({})  : cette photo n'est pas enregistrée. Gardez-la sur l'appareil et demandez plus d'espace au propriétaire du compte.",
+        storage.label()
+    ))
 }
 
 async fn discard(state: &AppState, keys: &[&str]) {

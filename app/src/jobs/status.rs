@@ -9,16 +9,13 @@ use crate::error::AppError;
 use crate::infra::entity::job;
 use crate::infra::{Audit, Scope, Write, time};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
+use uuid::Uuid;
 
 /// Moves a job of the caller's workspace to `to`.
 pub async fn move_job(w: &Write, scope: &Scope, id: JobId, to: JobStatus) -> Result<(), AppError> {
-    let job = job::Entity::find_by_id(id.0)
-        .filter(job::Column::WorkspaceId.eq(scope.workspace_id.0))
-        .one(w)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let job = locked(w, scope.workspace_id.0, id).await?;
     if !job.status.can_move_to(to) {
         return Err(AppError::field(
             "status",
@@ -30,6 +27,20 @@ pub async fn move_job(w: &Write, scope: &Scope, id: JobId, to: JobStatus) -> Res
         ));
     }
     apply(w, &job, to).await
+}
+
+/// A job of workspace `ws`, read for a change: on PostgreSQL its row is
+/// locked until the envelope commits (a validation and a move, or two
+/// moves, then run one after the other); on SQLite the envelope's write lock
+/// already serialises writers.
+pub async fn locked(w: &Write, ws: Uuid, id: JobId) -> Result<job::Model, AppError> {
+    let query = job::Entity::find_by_id(id.0).filter(job::Column::WorkspaceId.eq(ws));
+    let query = if crate::infra::db::is_postgres(w) {
+        query.lock_exclusive()
+    } else {
+        query
+    };
+    query.one(w).await?.ok_or(AppError::NotFound)
 }
 
 /// Writes the move (the caller checked it is allowed), with its audit event

@@ -354,7 +354,13 @@ pub async fn job_photo(
     thumb: bool,
     meta: &RequestMeta,
 ) -> Result<Vec<u8>, AppError> {
-    limit_client(state, meta).await?;
+    // Its own budget: a gallery of thumbnails must not spend the page's.
+    state
+        .limit(
+            format!("portal-photo:{}", meta.limit_key()),
+            crate::infra::rate_limit::PORTAL_PHOTO_PER_IP,
+        )
+        .await?;
     let opened = open(&state.db, token).await?;
     crate::jobs::portal::photo(state, opened.token.workspace_id, opened.token.contact_id, id, thumb).await
 }

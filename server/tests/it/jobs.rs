@@ -223,6 +223,29 @@ async fn two_devices_at_once_one_validation_wins() {
 }
 
 #[tokio::test]
+async fn every_step_of_a_planned_job_validated_at_once_is_kept_and_starts_it_once() {
+    let app = spawn_app().await;
+    let (owner, job) = won_job(&app, "artisan").await;
+    let sends = (0..job.steps.len()).map(|i| {
+        let owner = owner.clone();
+        let v = validation(&job, i);
+        async move { owner.run_json(ValidateJobStep { validation: v }).await }
+    });
+    for result in futures::future::join_all(sends).await {
+        assert_eq!(
+            result.expect("no conflict on the start").outcome,
+            CaptureOutcome::Applied
+        );
+    }
+    assert_eq!(count_actions(&app, "job.step_validated").await, 4);
+    assert_eq!(count_actions(&app, "job.status_changed").await, 1, "started once");
+    let job = owner.run(FetchJob { id: job.id }).await.unwrap();
+    assert_eq!(job.status, JobStatus::InProgress);
+    assert!(job.steps.iter().all(|s| s.done()));
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn the_workshop_imposes_the_order_of_its_steps() {
     let app = spawn_app().await;
     let (owner, job) = won_job(&app, "workshop").await;

@@ -105,7 +105,15 @@ pub fn JobsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(error) => view! { <ErrorState error retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
-                    Ok(list) => view! { <Rows list period=period.get_untracked() /> }.into_any(),
+                    Ok(list) => {
+                        let filters = vec![
+                            ("periode", period.get_untracked()),
+                            ("statut", status.get_untracked()),
+                            ("mes", mine.get_untracked()),
+                            ("q", search.get_untracked()),
+                        ];
+                        view! { <Rows list period=period.get_untracked() filters /> }.into_any()
+                    }
                 }
             })}
         </Transition>
@@ -113,7 +121,7 @@ pub fn JobsPage() -> impl IntoView {
 }
 
 #[component]
-fn Rows(list: JobList, period: String) -> impl IntoView {
+fn Rows(list: JobList, period: String, filters: Vec<(&'static str, String)>) -> impl IntoView {
     if list.rows.is_empty() {
         let message = match period_of(&period) {
             Period::Today => "Rien de prévu aujourd'hui. Voyez la semaine ou tous les chantiers.",
@@ -133,8 +141,22 @@ fn Rows(list: JobList, period: String) -> impl IntoView {
         <ul class="grid gap-3 md:grid-cols-2" data-testid="jobs-list">
             {list.rows.into_iter().map(|r| view! { <Row r /> }).collect_view()}
         </ul>
-        {(pages > 1).then(|| view! {
-            <p class="mt-4 text-center text-sm text-muted">{format!("Page {} sur {pages}", list.page + 1)}</p>
+        {(pages > 1).then(|| {
+            // Pages are 1-based in the address; the other filters are kept.
+            let page_link = |n: u64| {
+                let n = n.to_string();
+                let mut pairs: Vec<(&str, &str)> = filters.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                pairs.push(("page", &n));
+                format!("/app/jobs{}", query_string(&pairs))
+            };
+            let here = list.page + 1;
+            view! {
+                <nav aria-label="Pages" class="mt-4 flex items-center justify-center gap-4 text-sm">
+                    {(here > 1).then(|| view! { <a class="link inline-flex min-h-11 items-center" href=page_link(here - 1) rel="prev">"← Précédente"</a> })}
+                    <span class="text-muted">{format!("Page {here} sur {pages}")}</span>
+                    {(here < pages).then(|| view! { <a class="link inline-flex min-h-11 items-center" href=page_link(here + 1) rel="next" data-testid="jobs-next">"Suivante →"</a> })}
+                </nav>
+            }
         })}
     }
     .into_any()

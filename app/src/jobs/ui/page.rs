@@ -1,5 +1,6 @@
-//! `/app/jobs/:id`: a job's status and moves, client, planning, signed
-//! quote, people, steps and timeline.
+//! `/app/jobs/:id`: a job's status and moves, steps and photos, client,
+//! planning, signed quote and people, then its timeline (last: on a phone
+//! the work comes before the history).
 
 use super::photos::PhotosCard;
 use super::planning::PlanningForm;
@@ -17,6 +18,7 @@ use leptos_router::hooks::use_params_map;
 /// The job page.
 #[component]
 pub fn JobPage() -> impl IntoView {
+    super::Unanswered::provide();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<JobId>().ok())));
     let loaded = Resource::new(
@@ -105,17 +107,6 @@ fn JobView(job: JobDetail, reload: Callback<()>) -> impl IntoView {
                 <StepsCard job=job.id steps=job.steps.clone() can_work=job.can_work && !job.status.is_closed() reload />
                 <PhotosCard job=job.id steps=job.steps.iter().map(|s| (s.id, s.name.clone())).collect()
                     photos=job.photos.clone() storage=job.storage can_work=job.can_work reload />
-                <GlassCard>
-                    <h2 class="mb-3 text-lg font-semibold text-fg">"Historique"</h2>
-                    <ol class="grid gap-2 text-sm" data-testid="job-timeline">
-                        {job.timeline.into_iter().map(|t| view! {
-                            <li class="grid gap-0.5 sm:grid-cols-[9rem_1fr]">
-                                <span class="text-muted">{t.at}</span>
-                                <span class="text-fg">{t.what}<span class="text-muted">{format!(" — {}", t.actor)}</span></span>
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                </GlassCard>
             </div>
             <div class="grid content-start gap-4">
                 <GlassCard>
@@ -149,6 +140,19 @@ fn JobView(job: JobDetail, reload: Callback<()>) -> impl IntoView {
                     </GlassCard>
                 })}
             </div>
+        </div>
+        <div class="mt-4">
+            <GlassCard>
+                <h2 class="mb-3 text-lg font-semibold text-fg">"Historique"</h2>
+                <ol class="grid gap-2 text-sm" data-testid="job-timeline">
+                    {job.timeline.into_iter().map(|t| view! {
+                        <li class="grid gap-0.5 sm:grid-cols-[9rem_1fr]">
+                            <span class="text-muted">{t.at}</span>
+                            <span class="text-fg">{t.what}<span class="text-muted">{format!(" — {}", t.actor)}</span></span>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </GlassCard>
         </div>
     }
 }

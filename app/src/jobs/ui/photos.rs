@@ -27,8 +27,13 @@ pub fn PhotosCard(
         let c = c.clone();
         async move { add_job_photo(c).await }
     });
+    let unanswered = super::Unanswered::get();
+    // The file being sent: chosen again after a failure, it goes with the
+    // same capture id (a lost answer stores nothing twice).
+    let sending = StoredValue::new(String::new());
     Effect::new(move |_| match upload.value().get() {
         Some(Ok(_)) => {
+            unanswered.answered(&sending.get_value());
             problem.set(None);
             toasts.success("Photo enregistrée.");
             reload.run(());
@@ -44,7 +49,6 @@ pub fn PhotosCard(
         problem.set(None);
         #[cfg(feature = "hydrate")]
         {
-            use crate::domain::CaptureId;
             use wasm_bindgen::JsCast;
             let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
                 return;
@@ -59,13 +63,16 @@ pub fn PhotosCard(
                 )));
                 return;
             }
+            let what = format!("photo:{}:{}:{}", file.name(), file.size(), file.last_modified());
+            let capture = unanswered.id_for(&what);
+            sending.set_value(what);
             let Ok(reader) = web_sys::FileReader::new() else { return };
             let r = reader.clone();
             let input_again = input.clone();
             let onload = wasm_bindgen::closure::Closure::once_into_js(move || {
                 if let Some(url) = r.result().ok().and_then(|v| v.as_string()) {
                     upload.dispatch(PhotoCapture {
-                        capture: CaptureId::new(),
+                        capture,
                         job,
                         step: step.get_untracked().parse().ok(),
                         tag: PhotoTag::parse(&tag.get_untracked()).unwrap_or(PhotoTag::During),
@@ -194,12 +201,48 @@ fn Viewer(photos: StoredValue<Vec<PhotoView>>, open: RwSignal<Option<usize>>, ca
         });
         on_cleanup(move || handle.remove());
     }
+    // Opening moves the focus to « Fermer »; closing gives it back to the
+    // thumbnail that opened the viewer.
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let opener = StoredValue::new_local(None::<leptos::web_sys::HtmlElement>);
+        Effect::new(move |was_open: Option<bool>| {
+            let now = open.get().is_some();
+            if now && was_open != Some(true) {
+                opener.set_value(document().active_element().and_then(|e| e.dyn_into().ok()));
+                request_animation_frame(|| {
+                    if let Ok(Some(el)) =
+                        document().query_selector("[data-testid=photo-viewer] button[aria-label=Fermer]")
+                        && let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>()
+                    {
+                        let _ = el.focus();
+                    }
+                });
+            } else if !now
+                && was_open == Some(true)
+                && let Some(el) = opener.get_value()
+            {
+                let _ = el.focus();
+            }
+            now
+        });
+    }
     let start_x = RwSignal::new(None::<i32>);
     let share = ServerAction::<ShareJobPhoto>::new();
     let toasts = use_toasts();
     let shared = RwSignal::new(photos.with_value(|all| all.iter().map(|p| p.shareable).collect::<Vec<_>>()));
+    // The box is ticked at once; refused, it goes back to what is stored.
+    let asked = StoredValue::new(None::<(usize, bool)>);
     Effect::new(move |_| {
         if let Some(Err(e)) = share.value().get() {
+            if let Some((i, on)) = asked.get_value() {
+                shared.update(|s| {
+                    if let Some(x) = s.get_mut(i) {
+                        *x = !on;
+                    }
+                });
+            }
             toasts.error(AppError::to_string(&e));
         }
     });
@@ -241,6 +284,7 @@ fn Viewer(photos: StoredValue<Vec<PhotoView>>, open: RwSignal<Option<usize>>, ca
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
                                         shared.update(|s| if let Some(x) = s.get_mut(i) { *x = on; });
+                                        asked.set_value(Some((i, on)));
                                         share.dispatch(ShareJobPhoto { id, shareable: on });
                                     } />
                                 "Visible par le client dans son espace"

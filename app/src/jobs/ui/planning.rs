@@ -103,7 +103,7 @@ pub fn PlanningForm(plan: JobPlanning, team: Vec<TeamMember>, reload: Callback<(
                             </label>
                         }
                     }).collect_view()}
-                    {field("assignees").get().map(|m| view! { <p class="field-error mt-1 text-sm">{m}</p> })}
+                    {move || field("assignees").get().map(|m| view! { <p class="field-error mt-1 text-sm" role="alert">{m}</p> })}
                 </fieldset>
                 <Button busy=save.pending() testid="save-planning">"Enregistrer le planning"</Button>
             </form>

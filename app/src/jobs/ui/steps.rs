@@ -1,9 +1,9 @@
 //! The steps of a job: each validated once, by whom and when; « Valider »
-//! sends a capture whose id is made here, so sending it again (a retry, a
-//! double tap) validates nothing twice.
+//! sends a capture whose id is made here and kept until the server answers,
+//! so sending it again (a retry, a double tap) validates nothing twice.
 
+use crate::domain::JobId;
 use crate::domain::jobs::{StepState, order_problem};
-use crate::domain::{CaptureId, JobId};
 use crate::jobs::api::validate_job_step;
 use crate::jobs::{CaptureOutcome, StepValidation, StepView};
 use crate::ui::{Badge, Button, GlassCard, Tone, use_toasts};
@@ -20,6 +20,7 @@ pub fn StepsCard(job: JobId, steps: Vec<StepView>, can_work: bool, reload: Callb
             after_previous: s.after_previous,
         })
         .collect();
+    let unanswered = super::Unanswered::get();
     let validate = Action::new(move |v: &StepValidation| {
         let v = v.clone();
         async move { validate_job_step(v).await }
@@ -27,13 +28,19 @@ pub fn StepsCard(job: JobId, steps: Vec<StepView>, can_work: bool, reload: Callb
     Effect::new(move |_| {
         if let Some(result) = validate.value().get() {
             match result {
-                Ok(r) if r.outcome == CaptureOutcome::Applied => {
-                    toasts.success(format!("Étape « {} » validée.", r.step.name))
+                Ok(r) => {
+                    unanswered.answered(&format!("step:{}", r.step.id));
+                    if r.outcome == CaptureOutcome::Applied {
+                        toasts.success(format!("Étape « {} » validée.", r.step.name));
+                    } else {
+                        toasts.error(r.message);
+                    }
+                    reload.run(());
                 }
-                Ok(r) => toasts.error(r.message),
+                // No answer (network, server): « Valider » again resends the
+                // same capture.
                 Err(e) => toasts.error(e.to_string()),
             }
-            reload.run(());
         }
     });
     let done = steps.iter().filter(|s| s.done()).count();
@@ -74,7 +81,7 @@ pub fn StepsCard(job: JobId, steps: Vec<StepView>, can_work: bool, reload: Callb
                                 <Button r#type="button" class="min-h-11 w-full sm:w-auto" busy=validate.pending() testid="validate-step"
                                     on_click=Callback::new(move |_| {
                                         validate.dispatch(StepValidation {
-                                            capture: CaptureId::new(),
+                                            capture: unanswered.id_for(&format!("step:{step}")),
                                             job,
                                             step,
                                             // Online now: the server's clock is the capture's.
