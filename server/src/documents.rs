@@ -364,15 +364,7 @@ async fn serve_job_photo(state: crate::http::ServerState, id: &str, thumb: bool,
     match result {
         // A photo never changes once stored, but access may end (a member
         // removed): the browser keeps it an hour, privately.
-        Ok(bytes) => (
-            [
-                (http::header::CONTENT_TYPE, "image/jpeg"),
-                (http::header::CACHE_CONTROL, "private, max-age=3600"),
-                (http::header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => job_photo_response(bytes, "private, max-age=3600"),
         Err(error) => error_response(error),
     }
 }
@@ -411,15 +403,20 @@ async fn serve_portal_photo(
     match app::portal::service::job_photo(&state.app, token, id, thumb, &meta).await {
         // Five minutes: a photo the business hides again leaves the client's
         // browser soon.
-        Ok(bytes) => (
-            [
-                (http::header::CONTENT_TYPE, "image/jpeg"),
-                (http::header::CACHE_CONTROL, "private, max-age=300"),
-                (http::header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => job_photo_response(bytes, "private, max-age=300"),
         Err(error) => error_response(error),
     }
+}
+
+/// A stored job photo (always a JPEG the server made), sandboxed.
+fn job_photo_response(bytes: Vec<u8>, cache: &'static str) -> Response {
+    (
+        [
+            (http::header::CONTENT_TYPE, "image/jpeg"),
+            (http::header::CACHE_CONTROL, cache),
+            (http::header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
+        ],
+        bytes,
+    )
+        .into_response()
 }

@@ -272,6 +272,11 @@ pub async fn file(state: &AppState, scope: &Scope, id: Uuid, thumb: bool) -> Res
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
+    bytes(state, &photo, thumb).await
+}
+
+/// The stored bytes of a photo (or of its thumbnail) the caller may see.
+pub async fn bytes(state: &AppState, photo: &job_photo::Model, thumb: bool) -> Result<Vec<u8>, AppError> {
     let key = if thumb { &photo.thumb_key } else { &photo.file_key };
     state
         .files

@@ -105,14 +105,5 @@ pub async fn photo(state: &AppState, ws: Uuid, contact: Uuid, id: Uuid, thumb: b
     if !job_ids(db, ws, contact).await?.contains(&photo.job_id) {
         return Err(AppError::NotFound);
     }
-    let key = if thumb { &photo.thumb_key } else { &photo.file_key };
-    state
-        .files
-        .get(key)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "file store read failed");
-            AppError::Internal
-        })?
-        .ok_or(AppError::NotFound)
+    super::photos::bytes(state, &photo, thumb).await
 }
