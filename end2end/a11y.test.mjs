@@ -23,6 +23,7 @@ const OWNER = [
   "/app/dashboard",
   "/app/jobs",
   "/app/jobs?periode=tout",
+  "/app/jobs/settings",
 ];
 const COACH = ["/app/dashboard", "/app/dashboard?period=all", "/app/dashboard/settings"];
 

@@ -242,6 +242,11 @@ test("a quote goes from the deal to a signature on a phone, and the pipeline fol
   assert.ok(ended, "a new portal link in the « chantier terminé » message");
   await visit(phone, ended);
   await phone.locator("[data-testid=portal-job][data-status=done]").waitFor();
+  // The final report, from the client's space.
+  const reportHref = await phone.locator("[data-testid=portal-job-report]").getAttribute("href");
+  const report = await phone.request.get(new URL(reportHref, env.server.base).href);
+  assert.equal(report.status(), 200);
+  assert.equal((await report.body()).subarray(0, 4).toString(), "%PDF");
   assert.deepEqual(field.errors, []);
   assert.deepEqual(page.errors, []);
   assert.deepEqual(phone.errors, []);

@@ -67,6 +67,8 @@ typed_id!(
     CaptureId,
     /// A photo of a job.
     JobPhotoId,
+    /// One checklist item of a job's step.
+    JobCheckId,
     /// An incoming request for work.
     LeadId,
     /// One member's pursuit of a lead: the kanban card.

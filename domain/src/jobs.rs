@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 
+use super::checks::{CheckItem, default_checks};
 use super::pack::TradePack;
 
 /// Where a job stands.
@@ -139,7 +140,7 @@ impl Priority {
 }
 
 /// One step of a template: what a job of this workspace goes through.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StepTemplate {
     /// Its name (« Sablage »).
     pub name: String,
@@ -147,6 +148,9 @@ pub struct StepTemplate {
     pub requires_photo: bool,
     /// It cannot be validated before every step above it.
     pub after_previous: bool,
+    /// Its checklist (quality control), answered before it is validated.
+    #[serde(default)]
+    pub checks: Vec<CheckItem>,
 }
 
 /// The steps a workspace starts from, per pack (editable in its settings).
@@ -177,11 +181,53 @@ pub fn default_steps(pack: TradePack) -> Vec<StepTemplate> {
         .iter()
         .map(|name| StepTemplate {
             name: (*name).to_string(),
-            // A workspace asks for photos in its template once it has photos.
+            // A workspace asks for photos in its template (settings).
             requires_photo: false,
             after_previous: ordered,
+            checks: default_checks(pack, name),
         })
         .collect()
+}
+
+/// Most steps a template may hold.
+pub const MAX_STEPS: usize = 30;
+/// Most checklist items a step may hold.
+pub const MAX_CHECKS: usize = 30;
+
+/// What is wrong with a template a manager wants to save: (field, message),
+/// the field named `steps.{i}.name` or `steps.{i}.checks.{j}.{part}`. An
+/// empty template is fine: it means « the pack's defaults ».
+pub fn template_problem(steps: &[StepTemplate]) -> Option<(String, String)> {
+    if steps.len() > MAX_STEPS {
+        return Some(("steps".into(), format!("{MAX_STEPS} étapes au plus.")));
+    }
+    for (i, step) in steps.iter().enumerate() {
+        let name = step.name.trim();
+        if name.is_empty() {
+            return Some((format!("steps.{i}.name"), format!("Nommez l'étape {}.", i + 1)));
+        }
+        if name.chars().count() > crate::checks::MAX_LABEL {
+            return Some((
+                format!("steps.{i}.name"),
+                format!("Nom trop long ({} caractères au plus).", crate::checks::MAX_LABEL),
+            ));
+        }
+        if steps[..i].iter().any(|s| s.name.trim().eq_ignore_ascii_case(name)) {
+            return Some((format!("steps.{i}.name"), format!("« {name} » figure déjà plus haut.")));
+        }
+        if step.checks.len() > MAX_CHECKS {
+            return Some((
+                format!("steps.{i}.checks"),
+                format!("{MAX_CHECKS} points de contrôle au plus par étape."),
+            ));
+        }
+        for (j, check) in step.checks.iter().enumerate() {
+            if let Some((part, message)) = check.problem() {
+                return Some((format!("steps.{i}.checks.{j}.{part}"), message));
+            }
+        }
+    }
+    None
 }
 
 /// A step as the order rule sees it.
@@ -321,6 +367,24 @@ mod tests {
         assert_eq!(workshop.len(), 8);
         assert!(workshop.iter().all(|s| s.after_previous));
         assert_eq!(workshop[2].name, "Sablage");
+    }
+
+    #[test]
+    fn a_template_names_its_steps_once_and_checks_its_items() {
+        let mut steps = default_steps(TradePack::Workshop);
+        assert_eq!(template_problem(&steps), None);
+        assert_eq!(template_problem(&[]), None, "empty: the pack's defaults");
+        steps[3].name = " sablage ".into();
+        assert_eq!(template_problem(&steps).map(|p| p.0), Some("steps.3.name".into()));
+        steps[3].name = "Masquage".into();
+        steps[6].checks[0].min = Some(200.0);
+        assert_eq!(
+            template_problem(&steps).map(|p| p.0),
+            Some("steps.6.checks.0.max".into())
+        );
+        steps[6].checks[0].min = Some(60.0);
+        steps[0].name = String::new();
+        assert_eq!(template_problem(&steps).map(|p| p.0), Some("steps.0.name".into()));
     }
 
     #[test]

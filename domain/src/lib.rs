@@ -1,5 +1,6 @@
 //! Pure rules shared by the browser and the server: no IO here.
 
+pub mod checks;
 pub mod deal_rules;
 pub mod documents;
 pub mod events;

@@ -107,6 +107,11 @@ impl Role {
         matches!(self, Role::Owner | Role::Admin)
     }
 
+    /// May edit the steps and checklists new jobs start with.
+    pub fn can_configure_jobs(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+
     /// May change workspace settings (security policy, name).
     pub fn can_manage_workspace(self) -> bool {
         matches!(self, Role::Owner)

@@ -2,9 +2,13 @@
 // (HTML, CSS, JS, WASM chunks, icons, manifest, service worker) until the page
 // is hydrated and the network is idle, on a first visit (empty cache).
 // Usage: COMPTOIR_SERVER_BIN=… node end2end/tools/weight.mjs [--as=EMAIL] [--bar=KB] /login /signup …
+// `/app/jobs/{job}` weighs the signed-in member's first job; `--photos=N` first
+// gives it N photos (the 512 px icon, through `add_job_photo`), and the figure
+// before images (thumbnails, loaded lazily) is printed apart.
 // --as signs in first (demo password); pages with charts count until every
 // chart is drawn by the server (their live connection keeps the network busy
 // forever), then say what pointing at a chart adds (the interactive library).
+import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { launchOptions } from "../support/browser.mjs";
 import { startServer } from "../support/server.mjs";
@@ -13,12 +17,13 @@ const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const signInAs = option("as");
 const bar = Number(option("bar") || 250);
+const photos = Number(option("photos") || 0);
 const given = args.filter((a) => !a.startsWith("--"));
 const paths = given.length ? given : ["/login"];
 const server = await startServer();
 const browser = await chromium.launch(launchOptions());
 try {
-  for (const path of paths) {
+  for (let path of paths) {
     // Service workers blocked: once one controls the page, the files it fetches
     // for the page are not seen here (its own precache never was).
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "fr-FR", serviceWorkers: "block" });
@@ -28,6 +33,21 @@ try {
         headers: { origin: server.base, "sec-fetch-site": "same-origin" },
       });
       if (!reply.ok()) throw new Error(`sign-in as ${signInAs} failed: ${reply.status()}`);
+    }
+    if (path.includes("{job}")) {
+      const call = async (name, json) => {
+        const r = await context.request.post(`${server.base}/api/${name}`, { data: json, headers: { origin: server.base, "content-type": "application/json" } });
+        if (!r.ok()) throw new Error(`${name}: ${r.status()} ${await r.text()}`);
+        return r.json();
+      };
+      const list = await call("fetch_jobs", { filter: { period: "all" } });
+      const job = list.rows[0].id;
+      const png = readFileSync(new URL("../../public/icons/icon-512.png", import.meta.url)).toString("base64");
+      for (let i = 0; i < photos; i++) {
+        await call("add_job_photo", { photo: { capture: crypto.randomUUID(), job, step: null, tag: "during", file: `data:image/png;base64,${png}`, captured_at: null } });
+      }
+      if (photos) console.log(`${photos} photos added to job ${job}`);
+      path = path.replace("{job}", job);
     }
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
@@ -62,6 +82,11 @@ try {
       console.log(`  ${String(r.bytes).padStart(8)} B  ${r.encoding.padEnd(8)} ${r.url.replace(server.base, "")}`);
     }
     console.log(`  total ${(total / 1024).toFixed(1)} KB transferred (headers included)   bar: ≤ ${bar} KB`);
+    const images = rows.filter((r) => r.url.includes("/job-photos/"));
+    if (images.length) {
+      const imageBytes = images.reduce((sum, r) => sum + r.bytes, 0);
+      console.log(`  before images ${((total - imageBytes) / 1024).toFixed(1)} KB; ${images.length} thumbnails loaded (${(imageBytes / 1024).toFixed(1)} KB)`);
+    }
     if (rows.length && (await page.locator("[data-testid=chart]").count())) {
       // Not part of the first visit: pointing at a chart loads the chart library.
       await page.locator("[data-testid=chart]").first().hover();

@@ -18,6 +18,7 @@ mod m20261203_000012_marketplace;
 mod m20261205_000013_request_photos;
 mod m20261206_000014_routable_span;
 mod m20261207_000015_field_jobs;
+mod m20261208_000016_job_checks;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000013_request_photos::Migration),
             Box::new(m20261206_000014_routable_span::Migration),
             Box::new(m20261207_000015_field_jobs::Migration),
+            Box::new(m20261208_000016_job_checks::Migration),
         ]
     }
 }

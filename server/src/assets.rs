@@ -93,7 +93,11 @@ pub async fn cache_headers(request: Request, next: Next) -> Response {
         }
     } else if path.starts_with("/icons/") || path.starts_with("/fonts/") || path.starts_with("/vendor/") {
         "public, max-age=604800"
-    } else if path == "/sw.js" || path == "/sw-register.js" || path == "/manifest.webmanifest" {
+    } else if path == "/sw.js"
+        || path == "/sw-register.js"
+        || path == "/field-queue.js"
+        || path == "/manifest.webmanifest"
+    {
         "no-cache"
     } else {
         "no-store"

@@ -103,6 +103,45 @@ pub async fn portal_document_pdf(
     }
 }
 
+/// `GET /app/jobs/{id}/report` (signed in): the job's report, as it stands.
+pub async fn job_report(
+    State(state): State<crate::http::ServerState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return error_response(app::AppError::NotFound);
+    };
+    let (parts, _) = request.into_parts();
+    let result = async {
+        let scope = app::infra::scope::scope_of(&state.app, &parts).await?;
+        app::jobs::report::member_pdf(&state.app, &scope, id).await
+    }
+    .await;
+    match result {
+        Ok(download) => pdf_response(download),
+        Err(error) => error_response(error),
+    }
+}
+
+/// `GET /portal/{token}/jobs/{id}/report`: the report of one of the link's
+/// client's jobs, once it is done.
+pub async fn portal_job_report(
+    State(state): State<crate::http::ServerState>,
+    axum::extract::Path((token, id)): axum::extract::Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return error_response(app::AppError::NotFound);
+    };
+    let (parts, _) = request.into_parts();
+    let meta = app::infra::request::meta_from_parts(&parts, state.app.config.proxy_hops);
+    match app::portal::service::job_report(&state.app, &token, id, &meta).await {
+        Ok(download) => pdf_response(download),
+        Err(error) => error_response(error),
+    }
+}
+
 /// An export written page by page (FEC or CSV).
 enum Export {
     Fec(app::invoice::fec::FecExport),

@@ -309,6 +309,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/app/request-photos/{id}", get(crate::documents::request_photo))
         .route("/app/job-photos/{id}", get(crate::documents::job_photo))
         .route("/app/job-photos/{id}/thumb", get(crate::documents::job_photo_thumb))
+        .route("/app/jobs/{id}/report", get(crate::documents::job_report))
         .route(
             "/demande",
             get(crate::public_form::platform_form).post(crate::public_form::platform_submit),
@@ -325,6 +326,10 @@ pub fn router(state: ServerState) -> Router {
         .route(
             "/portal/{token}/photos/{id}/thumb",
             get(crate::documents::portal_job_photo_thumb),
+        )
+        .route(
+            "/portal/{token}/jobs/{id}/report",
+            get(crate::documents::portal_job_report),
         )
         .route(
             "/portal/{token}/documents/{id}/pdf",

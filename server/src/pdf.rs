@@ -1,6 +1,6 @@
 //! The PdfRenderer adapter: typst as a library. The document arrives as JSON
 //! in a virtual file that `templates/quote.typ` or `templates/invoice.typ`
-//! reads, so no client-typed text is ever parsed as typst markup. Fonts
+//! (or `templates/job_report.typ`) reads, so no client-typed text is ever parsed as typst markup. Fonts
 //! (Inter, OFL) are compiled into the binary; no clock time or random id
 //! reaches the PDF (an invoice carries its issue day), so the same document
 //! always gives the same bytes.
@@ -11,6 +11,7 @@
 
 use app::infra::ports::PdfRenderer;
 use app::invoice::document::InvoiceDocument;
+use app::jobs::report::JobReport;
 use app::quote::document::QuoteDocument;
 use std::sync::{Arc, OnceLock};
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
@@ -22,6 +23,7 @@ use typst::{Library, LibraryExt, World};
 
 const TEMPLATE: &str = include_str!("../templates/quote.typ");
 const INVOICE_TEMPLATE: &str = include_str!("../templates/invoice.typ");
+const JOB_REPORT_TEMPLATE: &str = include_str!("../templates/job_report.typ");
 
 const FONTS: [&[u8]; 4] = [
     include_bytes!("../fonts/Inter_400Regular.ttf"),
@@ -177,6 +179,21 @@ impl PdfRenderer for TypstRenderer {
         };
         let pdf = compile(&world, &options)?;
         facturx::pdfa::add_facturx_metadata(&pdf, "INVOICE").map_err(|e| e.to_string())
+    }
+
+    fn render_job_report(&self, doc: &JobReport, photos: &[Vec<u8>]) -> Result<Vec<u8>, String> {
+        let data = serde_json::to_vec(doc).map_err(|e| e.to_string())?;
+        let mut world = DocWorld::new(JOB_REPORT_TEMPLATE, data);
+        for (photo, bytes) in doc.photos.iter().zip(photos) {
+            world = world.with(&format!("/{}", photo.file), bytes.clone());
+        }
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom(doc.ident.clone()),
+            creator: Smart::Custom(Some("Comptoir".into())),
+            timestamp: None,
+            ..Default::default()
+        };
+        compile(&world, &options)
     }
 }
 

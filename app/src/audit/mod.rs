@@ -111,6 +111,15 @@ string_enum!(
         JobOpened = "job.opened" => "Chantier ouvert",
         /// A step of a job was validated.
         JobStepValidated = "job.step_validated" => "Étape validée",
+        /// A checklist item of a step was answered (or answered again).
+        JobCheckAnswered = "job.check_answered" => "Contrôle renseigné",
+        /// A non-conformity was declared on a job.
+        JobNonConformity = "job.nonconformity" => "Non-conformité déclarée",
+        /// A non-conformity sent the job back to an earlier step: it and the
+        /// steps after it are to do again.
+        JobStepReopened = "job.step_reopened" => "Étape à refaire",
+        /// The steps new jobs start with were edited.
+        StepTemplatesSaved = "workspace.step_templates_saved" => "Étapes types modifiées",
         /// A second validation of a step arrived after the first (kept, the first stands).
         JobStepSuperseded = "job.step_superseded" => "Étape déjà validée par ailleurs",
         /// A job ended but its client could not be emailed (mail quota, unproven owner).

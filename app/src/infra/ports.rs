@@ -48,6 +48,10 @@ pub trait PdfRenderer: Send + Sync {
     /// An invoice's Factur-X PDF: PDF/A-3 with `factur-x.xml` (the CII
     /// `xml`) embedded and declared in the XMP. Same input, same bytes.
     fn render_invoice(&self, doc: &crate::invoice::document::InvoiceDocument, xml: &str) -> Result<Vec<u8>, String>;
+
+    /// A job's report, with the bytes of its photos (`photo-{i}.jpg`, in
+    /// the order of `doc.photos`).
+    fn render_job_report(&self, doc: &crate::jobs::report::JobReport, photos: &[Vec<u8>]) -> Result<Vec<u8>, String>;
 }
 
 /// What a flow sent to the e-invoicing platform holds.

@@ -6,14 +6,18 @@
 
 use super::{CaptureKind, CaptureOutcome, CaptureResult, StepValidation, StepView};
 use crate::audit::{EventAction, EventEntity};
+use crate::domain::checks::readiness_problem;
 use crate::domain::jobs::{JobStatus, StepState, order_problem};
 use crate::domain::{DomainEvent, JobId, JobStepId};
 use crate::error::AppError;
-use crate::infra::entity::{field_capture, job_step};
+use crate::infra::entity::{field_capture, job_check, job_photo, job_step};
 use crate::infra::{Audit, Scope, Write, time};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    SqlErr,
+};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -24,10 +28,7 @@ pub async fn validate_step(w: &Write, scope: &Scope, v: &StepValidation) -> Resu
     let now = time::now();
     if let Some(seen) = field_capture::Entity::find_by_id((ws, v.capture.0)).one(w).await? {
         if seen.kind != CaptureKind::StepValidation || seen.target_id != Some(v.step.0) || seen.job_id != v.job.0 {
-            return Err(AppError::field(
-                "capture",
-                "Cet identifiant de saisie a déjà servi pour autre chose : rechargez la page.",
-            ));
+            return Err(reused());
         }
         let step = step_of(w, ws, v.job, v.step).await?;
         return Ok(CaptureResult {
@@ -53,6 +54,8 @@ pub async fn validate_step(w: &Write, scope: &Scope, v: &StepValidation) -> Resu
             after_previous: s.after_previous,
         })
         .collect();
+    // Done when the device says (an offline validation keeps its hour).
+    let captured_at = plausible(v.captured_at, now);
     let (outcome, message) = if job.status.is_closed() {
         (
             CaptureOutcome::Refused,
@@ -62,16 +65,21 @@ pub async fn validate_step(w: &Write, scope: &Scope, v: &StepValidation) -> Resu
             ),
         )
     } else {
-        match order_problem(&states, index) {
-            Some(crate::domain::jobs::OrderProblem::AlreadyDone) => (
+        let problem = match order_problem(&states, index) {
+            None => readiness(w, ws, &steps[index]).await?.map(Err),
+            Some(p) => Some(Ok(p)),
+        };
+        match problem {
+            Some(Ok(crate::domain::jobs::OrderProblem::AlreadyDone)) => (
                 CaptureOutcome::Superseded,
                 superseded_message(w, ws, &steps[index]).await?,
             ),
-            Some(problem) => (CaptureOutcome::Refused, problem.message().to_string()),
+            Some(Ok(problem)) => (CaptureOutcome::Refused, problem.message().to_string()),
+            Some(Err(missing)) => (CaptureOutcome::Refused, missing),
             None => {
                 // One winner when two devices validate at once.
                 let taken = job_step::Entity::update_many()
-                    .col_expr(job_step::Column::ValidatedAt, Expr::value(now))
+                    .col_expr(job_step::Column::ValidatedAt, Expr::value(captured_at))
                     .col_expr(job_step::Column::ValidatedByMemberId, Expr::value(scope.member_id.0))
                     .col_expr(job_step::Column::ValidatedCaptureId, Expr::value(v.capture.0))
                     .filter(job_step::Column::Id.eq(v.step.0))
@@ -89,27 +97,20 @@ pub async fn validate_step(w: &Write, scope: &Scope, v: &StepValidation) -> Resu
         }
     };
     let step = &steps[index];
-    let captured_at = plausible(v.captured_at, now);
-    let record = field_capture::ActiveModel {
-        workspace_id: Set(ws),
-        id: Set(v.capture.0),
-        job_id: Set(job.id),
-        member_id: Set(Some(scope.member_id.0)),
-        kind: Set(CaptureKind::StepValidation),
-        target_id: Set(Some(step.id)),
-        captured_at: Set(captured_at),
-        received_at: Set(now),
-        outcome: Set(outcome),
-        message: Set(message.clone()),
-    };
-    if let Err(e) = field_capture::Entity::insert(record).exec_without_returning(w).await {
-        // The same capture arriving twice at once: the other one recorded it;
-        // the device retries and gets the recorded answer.
-        return Err(match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict("Saisie déjà en cours d'envoi.".into()),
-            _ => e.into(),
-        });
-    }
+    record(
+        w,
+        scope,
+        Seen {
+            id: v.capture.0,
+            job: job.id,
+            kind: CaptureKind::StepValidation,
+            target: Some(step.id),
+            captured_at,
+            outcome,
+            message: &message,
+        },
+    )
+    .await?;
     match outcome {
         CaptureOutcome::Applied => {
             w.audit(
@@ -145,12 +146,83 @@ pub async fn validate_step(w: &Write, scope: &Scope, v: &StepValidation) -> Resu
     })
 }
 
+/// A capture as `field_captures` records it.
+pub struct Seen<'a> {
+    /// Its id, made on the device.
+    pub id: Uuid,
+    /// The job.
+    pub job: Uuid,
+    /// What it is.
+    pub kind: CaptureKind,
+    /// The step, check, photo or non-conformity it was about.
+    pub target: Option<Uuid>,
+    /// When the device captured it (`plausible`).
+    pub captured_at: DateTime<Utc>,
+    /// What the server did.
+    pub outcome: CaptureOutcome,
+    /// Why, or the warning.
+    pub message: &'a str,
+}
+
+/// Records what the server did with a capture, in the caller's transaction.
+pub async fn record(w: &Write, scope: &Scope, seen: Seen<'_>) -> Result<(), AppError> {
+    let row = field_capture::ActiveModel {
+        workspace_id: Set(scope.workspace_id.0),
+        id: Set(seen.id),
+        job_id: Set(seen.job),
+        member_id: Set(Some(scope.member_id.0)),
+        kind: Set(seen.kind),
+        target_id: Set(seen.target),
+        captured_at: Set(seen.captured_at),
+        received_at: Set(time::now()),
+        outcome: Set(seen.outcome),
+        message: Set(seen.message.to_string()),
+    };
+    match field_capture::Entity::insert(row).exec_without_returning(w).await {
+        Ok(_) => Ok(()),
+        // The same capture arriving twice at once: the other one recorded it;
+        // the device retries and gets the recorded answer.
+        Err(e) => Err(match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict("Saisie déjà en cours d'envoi.".into()),
+            _ => e.into(),
+        }),
+    }
+}
+
+/// A capture id already used for something else.
+pub fn reused() -> AppError {
+    AppError::field(
+        "capture",
+        "Cet identifiant de saisie a déjà servi pour autre chose : rechargez la page.",
+    )
+}
+
 /// The device's clock, unless it is in the future or older than a month
 /// (a wrong clock): then the server's.
-fn plausible(captured_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> DateTime<Utc> {
+pub fn plausible(captured_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> DateTime<Utc> {
     captured_at
         .filter(|at| *at <= now + TimeDelta::minutes(5) && *at >= now - TimeDelta::days(31))
         .unwrap_or(now)
+}
+
+/// What the step still needs (its photo, its checklist's answers).
+async fn readiness(db: &impl ConnectionTrait, ws: Uuid, step: &job_step::Model) -> Result<Option<String>, AppError> {
+    let has_photo = step.requires_photo
+        && job_photo::Entity::find()
+            .filter(job_photo::Column::WorkspaceId.eq(ws))
+            .filter(job_photo::Column::StepId.eq(step.id))
+            .count(db)
+            .await?
+            > 0;
+    let checks = job_check::Entity::find()
+        .filter(job_check::Column::WorkspaceId.eq(ws))
+        .filter(job_check::Column::StepId.eq(step.id))
+        .filter(job_check::Column::AnsweredAt.is_null())
+        .order_by_asc(job_check::Column::Position)
+        .all(db)
+        .await?;
+    let unanswered: Vec<&str> = checks.iter().map(|c| c.label.as_str()).collect();
+    Ok(readiness_problem(step.requires_photo, has_photo, &unanswered))
 }
 
 async fn step_of(
@@ -182,12 +254,47 @@ async fn superseded_message(db: &impl ConnectionTrait, ws: Uuid, step: &job_step
 /// A step as the page shows it.
 pub async fn view(db: &impl ConnectionTrait, ws: Uuid, step: job_step::Model) -> Result<StepView, AppError> {
     let names = crate::pipeline::board::member_names(db, ws).await?;
-    Ok(step_view(step, &names))
+    let mut checks = super::checks::rows_of_job(db, ws, step.job_id).await?;
+    let photos = photo_counts(db, ws, step.job_id).await?;
+    Ok(step_view(
+        step.clone(),
+        &names,
+        checks.remove(&step.id).unwrap_or_default(),
+        photos.get(&step.id).copied().unwrap_or(0),
+    ))
 }
 
-/// A step as the page shows it, with the workspace's member names at hand.
-pub fn step_view(step: job_step::Model, names: &HashMap<Uuid, String>) -> StepView {
+/// How many photos each step of a job has.
+pub async fn photo_counts(db: &impl ConnectionTrait, ws: Uuid, job: Uuid) -> Result<HashMap<Uuid, u32>, AppError> {
+    let mut counts = HashMap::new();
+    for step in job_photo::Entity::find()
+        .select_only()
+        .column(job_photo::Column::StepId)
+        .filter(job_photo::Column::WorkspaceId.eq(ws))
+        .filter(job_photo::Column::JobId.eq(job))
+        .filter(job_photo::Column::StepId.is_not_null())
+        .into_tuple::<Option<Uuid>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+    {
+        *counts.entry(step).or_insert(0) += 1;
+    }
+    Ok(counts)
+}
+
+/// A step as the page shows it, with the workspace's member names, its
+/// checklist rows and its photo count at hand.
+pub fn step_view(
+    step: job_step::Model,
+    names: &HashMap<Uuid, String>,
+    checks: Vec<job_check::Model>,
+    photos: u32,
+) -> StepView {
     StepView {
+        checks: checks.iter().map(|c| super::checks::check_view(c, names)).collect(),
+        photos,
         id: JobStepId(step.id),
         name: step.name,
         requires_photo: step.requires_photo,

@@ -13,6 +13,7 @@ use crate::infra::entity::{event, job, job_assignee, job_step, lead, quote};
 use crate::infra::{AppState, Scope, time};
 use crate::quote::QuoteStatus;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Timeline lines shown.
@@ -39,15 +40,26 @@ pub async fn detail(state: &AppState, scope: &Scope, id: JobId) -> Result<JobDet
         .one(db)
         .await?;
     let names = crate::pipeline::board::member_names(db, ws).await?;
-    let steps = job_step::Entity::find()
+    let step_rows = job_step::Entity::find()
         .filter(job_step::Column::WorkspaceId.eq(ws))
         .filter(job_step::Column::JobId.eq(job.id))
         .order_by_asc(job_step::Column::Position)
         .all(db)
-        .await?
+        .await?;
+    let step_names: HashMap<Uuid, String> = step_rows.iter().map(|s| (s.id, s.name.clone())).collect();
+    let mut checks = super::checks::rows_of_job(db, ws, job.id).await?;
+    let photo_counts = super::captures::photo_counts(db, ws, job.id).await?;
+    let steps = step_rows
         .into_iter()
-        .map(|s| step_view(s, &names))
+        .map(|s| {
+            let (c, p) = (
+                checks.remove(&s.id).unwrap_or_default(),
+                photo_counts.get(&s.id).copied().unwrap_or(0),
+            );
+            step_view(s, &names, c, p)
+        })
         .collect();
+    let nonconformities = super::checks::nonconformities_of(db, ws, job.id, &names, &step_names).await?;
     let mut about: Vec<Uuid> = vec![job.id, job.deal_id];
     about.extend(signed.as_ref().map(|q| q.id));
     let timeline = event::Entity::find()
@@ -146,6 +158,7 @@ pub async fn detail(state: &AppState, scope: &Scope, id: JobId) -> Result<JobDet
         photos: super::photos::of_job(db, ws, job.id).await?,
         storage: super::photos::usage(db, state, ws).await?,
         steps,
+        nonconformities,
         timeline,
         can_work,
     })
@@ -171,6 +184,15 @@ fn describe(e: &event::Model) -> String {
         .as_deref()
         .and_then(|j| serde_json::from_str(j).ok())
         .unwrap_or_default();
+    if let (Some(check), Some(value)) = (
+        after.get("check").and_then(|s| s.as_str()),
+        after.get("value").and_then(|s| s.as_str()),
+    ) {
+        return format!("{label} : {check} = {value}");
+    }
+    if let Some(kind) = after.get("nonconformity").and_then(|s| s.as_str()) {
+        return format!("{label} : {kind}");
+    }
     if let Some(step) = after.get("step").and_then(|s| s.as_str()) {
         return format!("{label} : {step}");
     }

@@ -7,11 +7,14 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod captures;
 #[cfg(feature = "ssr")]
+pub mod checks;
+#[cfg(feature = "ssr")]
 pub mod detail;
 #[cfg(feature = "ssr")]
 pub mod list;
 #[cfg(feature = "ssr")]
 pub mod notify;
+pub mod offline;
 #[cfg(feature = "ssr")]
 pub mod open;
 #[cfg(feature = "ssr")]
@@ -21,12 +24,17 @@ pub mod plan;
 #[cfg(feature = "ssr")]
 pub mod portal;
 #[cfg(feature = "ssr")]
+pub mod report;
+#[cfg(feature = "ssr")]
 pub mod status;
+#[cfg(feature = "ssr")]
+pub mod templates;
 pub mod ui;
 
-use crate::domain::jobs::{JobStatus, Period, Priority};
+use crate::domain::checks::{CheckItem, CheckValue, NonConformityKind};
+use crate::domain::jobs::{JobStatus, Period, Priority, StepTemplate};
 use crate::domain::paging::Bounded;
-use crate::domain::{CaptureId, DealId, JobId, JobPhotoId, JobStepId, MemberId, QuoteId};
+use crate::domain::{CaptureId, DealId, JobCheckId, JobId, JobPhotoId, JobStepId, MemberId, QuoteId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +53,12 @@ pub enum CaptureKind {
     /// A photo taken on the job.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "photo"))]
     Photo,
+    /// An answer to a checklist item.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "check_answer"))]
+    CheckAnswer,
+    /// A non-conformity declared.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "nonconformity"))]
+    NonConformity,
 }
 
 /// When a photo was taken, as its tag says.
@@ -181,6 +195,105 @@ pub struct StepView {
     pub validated_by: Option<String>,
     /// When, « 01/12/2026 14:05 ».
     pub validated_at: Option<String>,
+    /// Its checklist, in order.
+    pub checks: Vec<CheckView>,
+    /// Photos taken for it.
+    pub photos: u32,
+}
+
+/// A checklist item on the job page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckView {
+    /// The item.
+    pub id: JobCheckId,
+    /// What it asks, with its kind, unit and bounds.
+    pub item: CheckItem,
+    /// The last answer.
+    pub answer: Option<CheckValue>,
+    /// The answer is out of the item's bounds (kept with a warning).
+    pub out_of_bounds: bool,
+    /// « Léa Martin, 01/12/2026 14:05 ».
+    pub answered: Option<String>,
+}
+
+impl CheckView {
+    /// `todo`, `ok`, `warning` (out of bounds) or `failed` (non conforme).
+    pub fn state(&self) -> &'static str {
+        match &self.answer {
+            None => "todo",
+            Some(_) if self.out_of_bounds => "warning",
+            Some(CheckValue::Pass(false)) => "failed",
+            Some(_) => "ok",
+        }
+    }
+}
+
+/// An answer to a checklist item as a device sends it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckAnswer {
+    /// Made on the device (UUID): the same id twice is one answer.
+    pub capture: CaptureId,
+    /// The job.
+    pub job: JobId,
+    /// The item.
+    pub check: JobCheckId,
+    /// The answer.
+    pub value: CheckValue,
+    /// When the device captured it.
+    pub captured_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// What the server did with an answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// Applied (maybe with a warning) or refused.
+    pub outcome: CaptureOutcome,
+    /// The warning or why it was refused.
+    pub message: String,
+    /// The item as it is now.
+    pub check: CheckView,
+}
+
+/// A non-conformity as a device sends it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NonConformityCapture {
+    /// Made on the device (UUID): the same id twice is one declaration.
+    pub capture: CaptureId,
+    /// The job.
+    pub job: JobId,
+    /// Its kind.
+    pub kind: NonConformityKind,
+    /// The step where it was found.
+    pub step: Option<JobStepId>,
+    /// What is wrong.
+    pub comment: String,
+    /// What is done about it.
+    pub action: String,
+    /// The step the job goes back to (it and the steps after it are to do again).
+    pub back_to: Option<JobStepId>,
+    /// A photo of the job showing it.
+    pub photo: Option<JobPhotoId>,
+    /// When the device captured it.
+    pub captured_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A non-conformity on the job page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NonConformityView {
+    /// Its kind.
+    pub kind: NonConformityKind,
+    /// The step where it was found.
+    pub step: Option<String>,
+    /// What is wrong.
+    pub comment: String,
+    /// What is done about it.
+    pub action: String,
+    /// The step the job went back to.
+    pub back_to: Option<String>,
+    /// The photo showing it (its thumbnail).
+    pub photo_thumb: Option<String>,
+    /// « Léa Martin, 01/12/2026 14:05 ».
+    pub declared: String,
 }
 
 impl StepView {
@@ -260,6 +373,8 @@ pub struct JobDetail {
     pub timeline: Vec<TimelineEntry>,
     /// Its photos, oldest first.
     pub photos: Vec<PhotoView>,
+    /// Its non-conformities, newest first.
+    pub nonconformities: Vec<NonConformityView>,
     /// The workspace's photo storage.
     pub storage: StorageUse,
     /// The planning as the edit form starts from.
@@ -281,6 +396,15 @@ pub struct CaptureResult {
     pub message: String,
     /// The step as it is now.
     pub step: StepView,
+}
+
+/// What the server did with a capture that answers nothing else.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaptureAck {
+    /// Applied or refused.
+    pub outcome: CaptureOutcome,
+    /// Why, or what followed (« Retour à … »).
+    pub message: String,
 }
 
 /// A step validation as a device sends it.
@@ -381,6 +505,17 @@ impl StorageUse {
     }
 }
 
+/// The steps new jobs start with, as the settings page edits them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StepTemplates {
+    /// In order.
+    pub steps: Vec<StepTemplate>,
+    /// The workspace edited them (else: its pack's defaults).
+    pub custom: bool,
+    /// The viewer may edit them (owners and admins).
+    pub can_edit: bool,
+}
+
 /// A job as its client follows it in the portal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortalJob {
@@ -392,6 +527,8 @@ pub struct PortalJob {
     pub steps: Vec<(String, Option<String>)>,
     /// The photos the business chose to show.
     pub photos: Vec<PortalPhoto>,
+    /// The final report, once the job is done.
+    pub report_url: Option<String>,
 }
 
 /// A shared photo in the portal.

@@ -87,8 +87,8 @@ pub fn message(pack: TradePack, client: &str, company: &str, title: &str, link: 
             format!("Le chantier « {title} » est terminé."),
         ),
     };
-    let more =
-        "Dans votre espace client, vous retrouvez les étapes réalisées, les photos et vos documents.".to_string();
+    let more = "Dans votre espace client, vous retrouvez le rapport de fin de chantier, les étapes réalisées, les photos et vos documents."
+        .to_string();
     let note = "Ce lien vous est personnel : ne le transférez pas.";
     Rendered {
         subject,

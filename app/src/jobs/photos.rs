@@ -13,12 +13,8 @@ use crate::infra::entity::{field_capture, job, job_photo, job_step, workspace};
 use crate::infra::picture::{Prepared, is_heif, prepare_sizes, sniff};
 use crate::infra::{AppState, Audit, Scope, Write, time};
 use base64::Engine;
-use chrono::TimeDelta;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
-    SqlErr,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -67,12 +63,7 @@ pub async fn add(state: &AppState, scope: &Scope, c: &PhotoCapture) -> Result<Ph
     if let Some(seen) = field_capture::Entity::find_by_id((ws, c.capture.0)).one(db).await? {
         let photo = match (seen.kind, seen.outcome, seen.target_id) {
             (CaptureKind::Photo, CaptureOutcome::Applied, Some(photo)) if seen.job_id == c.job.0 => photo,
-            _ => {
-                return Err(AppError::field(
-                    "capture",
-                    "Cet identifiant de saisie a déjà servi pour autre chose : rechargez la page.",
-                ));
-            }
+            _ => return Err(super::captures::reused()),
         };
         let row = job_photo::Entity::find_by_id(photo)
             .filter(job_photo::Column::WorkspaceId.eq(ws))
@@ -147,10 +138,7 @@ pub async fn add(state: &AppState, scope: &Scope, c: &PhotoCapture) -> Result<Ph
     }
     let saved = async {
         let now = time::now();
-        let taken_at = c
-            .captured_at
-            .filter(|at| *at <= now + TimeDelta::minutes(5) && *at >= now - TimeDelta::days(31))
-            .unwrap_or(now);
+        let taken_at = super::captures::plausible(c.captured_at, now);
         let w = Write::scoped(state, scope).await?;
         // Checked again under a lock on the workspace's row (PostgreSQL; the
         // envelope's write lock on SQLite): parallel uploads cannot together
@@ -182,24 +170,20 @@ pub async fn add(state: &AppState, scope: &Scope, c: &PhotoCapture) -> Result<Ph
         job_photo::Entity::insert(job_photo::ActiveModel::from(row.clone()))
             .exec_without_returning(&w)
             .await?;
-        let record = field_capture::ActiveModel {
-            workspace_id: Set(ws),
-            id: Set(c.capture.0),
-            job_id: Set(job.id),
-            member_id: Set(Some(scope.member_id.0)),
-            kind: Set(CaptureKind::Photo),
-            target_id: Set(Some(id)),
-            captured_at: Set(taken_at),
-            received_at: Set(now),
-            outcome: Set(CaptureOutcome::Applied),
-            message: Set(String::new()),
-        };
-        if let Err(e) = field_capture::Entity::insert(record).exec_without_returning(&w).await {
-            return Err(match e.sql_err() {
-                Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict("Photo déjà en cours d'envoi.".into()),
-                _ => e.into(),
-            });
-        }
+        super::captures::record(
+            &w,
+            scope,
+            super::captures::Seen {
+                id: c.capture.0,
+                job: job.id,
+                kind: CaptureKind::Photo,
+                target: Some(id),
+                captured_at: taken_at,
+                outcome: CaptureOutcome::Applied,
+                message: "",
+            },
+        )
+        .await?;
         w.audit(
             Audit::of(EventEntity::Job, Some(job.id), EventAction::JobPhotoAdded).after(json!({
                 "photo_id": id, "tag": c.tag.as_str(), "capture_id": c.capture.0, "size": size,

@@ -80,6 +80,8 @@ pub async fn of_client(
                     (s.name.clone(), day)
                 })
                 .collect(),
+            report_url: (j.status == crate::domain::jobs::JobStatus::Done)
+                .then(|| format!("/portal/{token}/jobs/{}/report", j.id)),
             photos: photos
                 .iter()
                 .filter(|p| p.job_id == j.id)
@@ -106,4 +108,24 @@ pub async fn photo(state: &AppState, ws: Uuid, contact: Uuid, id: Uuid, thumb: b
         return Err(AppError::NotFound);
     }
     super::photos::bytes(state, &photo, thumb).await
+}
+
+/// The report of one of the client's jobs, once it is done (anything else:
+/// not found).
+pub async fn report(
+    state: &AppState,
+    ws: Uuid,
+    contact: Uuid,
+    id: Uuid,
+) -> Result<crate::quote::download::PdfDownload, AppError> {
+    let done = job::Entity::find_by_id(id)
+        .filter(job::Column::WorkspaceId.eq(ws))
+        .filter(job::Column::Status.eq(crate::domain::jobs::JobStatus::Done))
+        .one(&state.db)
+        .await?
+        .is_some();
+    if !done || !job_ids(&state.db, ws, contact).await?.contains(&id) {
+        return Err(AppError::NotFound);
+    }
+    super::report::pdf(state, ws, id).await
 }

@@ -306,6 +306,18 @@ pub async fn document_pdf(
     })
 }
 
+/// The report of one of the link's client's jobs, once it is done.
+pub async fn job_report(
+    state: &AppState,
+    token: &str,
+    id: uuid::Uuid,
+    meta: &RequestMeta,
+) -> Result<PdfDownload, AppError> {
+    limit_client(state, meta).await?;
+    let opened = open(&state.db, token).await?;
+    crate::jobs::portal::report(state, opened.token.workspace_id, opened.token.contact_id, id).await
+}
+
 /// The PDF behind a portal link: the signed copy once signed, else the one sent.
 pub async fn pdf(state: &AppState, token: &str, meta: &RequestMeta) -> Result<PdfDownload, AppError> {
     limit_client(state, meta).await?;

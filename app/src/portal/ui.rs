@@ -156,6 +156,13 @@ fn Jobs(jobs: Vec<crate::jobs::PortalJob>) -> impl IntoView {
                                     }).collect_view()}
                                 </ul>
                             })}
+                            {j.report_url.map(|url| view! {
+                                <p class="mt-3">
+                                    <a class="link text-sm font-semibold" href=url target="_blank" rel="noopener" data-testid="portal-job-report">
+                                        "Rapport de fin de chantier (PDF)"
+                                    </a>
+                                </p>
+                            })}
                         </section>
                     }
                 }).collect_view()}

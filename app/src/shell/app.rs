@@ -29,6 +29,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options=options.clone() />
                 <HashedStylesheet options id="leptos" />
                 <script src="/sw-register.js" defer></script>
+                <script src="/field-queue.js" defer></script>
                 <MetaTags />
             </head>
             <body class="app-bg min-h-dvh font-sans text-fg antialiased">
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("pipeline") view={Lazy::<PipelineRoute>::new()} />
                     <Route path=path!("pipeline/settings") view={Lazy::<PipelineSettingsRoute>::new()} />
                     <Route path=path!("jobs") view={Lazy::<JobsRoute>::new()} />
+                    <Route path=path!("jobs/settings") view={Lazy::<StepTemplatesRoute>::new()} />
                     <Route path=path!("jobs/:id") view={Lazy::<JobRoute>::new()} />
                     <Route path=path!("quotes") view={Lazy::<QuotesRoute>::new()} />
                     <Route path=path!("quotes/new") view={Lazy::<QuoteEditorRoute>::new()} />

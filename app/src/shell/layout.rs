@@ -22,6 +22,7 @@ pub fn use_me() -> Option<Me> {
 #[component]
 pub fn AppLayout() -> impl IntoView {
     let me = Resource::new(|| (), |_| current_user());
+    crate::jobs::offline::FieldQueue::provide();
     view! {
         <Suspense fallback=|| {
             view! {
@@ -134,6 +135,7 @@ fn Frame(me: Me) -> impl IntoView {
                     <Show when=move || unverified>
                         <VerifyBanner email=email.clone() />
                     </Show>
+                    <crate::jobs::ui::SyncStatus />
                     <Outlet />
                 </main>
             </div>

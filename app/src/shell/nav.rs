@@ -200,9 +200,14 @@ pub fn WorkspaceSwitcher(me: Me, #[prop(default = "switcher")] id: &'static str)
 #[component]
 pub fn SignOutButton(#[prop(optional)] class: &'static str) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    let queue = crate::jobs::offline::FieldQueue::get().0;
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
-            let _ = window().location().set_href("/login");
+            // Nothing of the field stays on a device once signed out.
+            leptos::task::spawn_local(async move {
+                crate::jobs::offline::clear_device().await;
+                let _ = window().location().set_href("/login");
+            });
         }
     });
     view! {
@@ -210,6 +215,15 @@ pub fn SignOutButton(#[prop(optional)] class: &'static str) -> impl IntoView {
             type="button"
             class=format!("btn inline-flex items-center gap-3 rounded-xl px-3 py-2 text-sm font-medium text-fg hover:bg-white/10 {class}")
             on:click=move |_| {
+                let waiting = queue.with_untracked(|q| q.pending);
+                if waiting > 0 {
+                    let question = format!(
+                        "{waiting} saisie(s) de chantier ne sont pas encore envoyées : en vous déconnectant, elles seront perdues. Se déconnecter quand même ?"
+                    );
+                    if !window().confirm_with_message(&question).unwrap_or(false) {
+                        return;
+                    }
+                }
                 sign_out.dispatch(SignOut {});
             }
             data-testid="sign-out"

@@ -184,6 +184,8 @@ page_group! {
         JobsRoute => crate::jobs::ui::JobsPage;
         /// `/app/jobs/:id`
         JobRoute => crate::jobs::ui::JobPage;
+        /// `/app/jobs/settings`
+        StepTemplatesRoute => crate::jobs::ui::StepTemplatesPage;
     }
 }
 

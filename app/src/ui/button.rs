@@ -60,12 +60,16 @@ pub fn Button(
     /// Test hook.
     #[prop(optional)]
     testid: Option<&'static str>,
+    /// A toggle's state (`aria-pressed`), for buttons that are one.
+    #[prop(optional)]
+    pressed: Option<bool>,
     /// Label.
     children: Children,
 ) -> impl IntoView {
     view! {
         <button
             type=r#type
+            aria-pressed=pressed.map(|p| if p { "true" } else { "false" })
             class=format!("{} {class}", button_class(kind))
             disabled=move || busy.get()
             aria-busy=move || if busy.get() { "true" } else { "false" }

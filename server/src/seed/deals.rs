@@ -3,13 +3,14 @@
 //! in the past so that scores, ages and member scores look lived-in.
 
 use app::audit::{EventAction, EventEntity};
+use app::domain::jobs::{JobStatus, Priority};
 use app::domain::{StageKind, TradePack, WorkspaceId};
-use app::infra::entity::{deal, lead, member, pipeline, stage};
+use app::infra::entity::{deal, job, lead, member, pipeline, stage};
 use app::infra::{AppState, Audit, Write, time};
 use app::pipeline::LeadSource;
 use app::pipeline::leads::{insert_deal, insert_lead};
 use chrono::TimeDelta;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -459,6 +460,7 @@ pub async fn fill(state: &AppState, workspace_id: Uuid, pack: TradePack, owner_n
     let w = Write::system(state, owner_name, Some(WorkspaceId(workspace_id)))
         .await
         .map_err(|e| e.to_string())?;
+    let mut opened = Vec::new();
     for (i, (name, city, postcode, need, budget)) in demands(pack).iter().enumerate() {
         // Spread: most demands open (the first ones fresh), a few won, a few lost.
         let target = match i % 7 {
@@ -516,6 +518,33 @@ pub async fn fill(state: &AppState, workspace_id: Uuid, pack: TradePack, owner_n
             updated_at: created,
         };
         insert_deal(&w, &d).await.map_err(|e| e.to_string())?;
+        if target.kind == StageKind::Won {
+            // A won deal has its job, planned over the coming days.
+            let id = Uuid::now_v7();
+            let start = time::paris_day(now) + TimeDelta::days(opened.len() as i64);
+            job::Entity::insert(job::ActiveModel {
+                id: Set(id),
+                workspace_id: Set(workspace_id),
+                deal_id: Set(d.id),
+                lead_id: Set(l.id),
+                title: Set(format!("{} — {}", l.trade, l.contact_name)),
+                status: Set(JobStatus::Planned),
+                priority: Set(Priority::Normal),
+                planned_start: Set(Some(start)),
+                planned_end: Set(Some(start + TimeDelta::days(1))),
+                promised_on: Set(Some(start + TimeDelta::days(3))),
+                started_at: Set(None),
+                finished_at: Set(None),
+                created_at: Set(now),
+            })
+            .exec_without_returning(&w)
+            .await
+            .map_err(err)?;
+            opened.push(app::jobs::open::Opened {
+                job: id,
+                owner: d.owner_member_id,
+            });
+        }
         // A lead sent to two members of the team: winning one loses the other.
         if pack == TradePack::Artisan && i == 2 && members.len() > 1 {
             let quote = stages.iter().find(|s| s.is_quote_stage).unwrap_or(target);
@@ -536,5 +565,8 @@ pub async fn fill(state: &AppState, workspace_id: Uuid, pack: TradePack, owner_n
         .await
         .map_err(|e| e.to_string())?;
     }
+    app::jobs::open::equip(&w, workspace_id, &opened)
+        .await
+        .map_err(|e| e.to_string())?;
     w.commit().await.map_err(|e| e.to_string())
 }

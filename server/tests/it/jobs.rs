@@ -6,11 +6,18 @@
 use crate::pipeline::move_to;
 use crate::support::{Browser, Options, TestApp, spawn_app, spawn_app_with};
 use app::AppError;
+use app::domain::checks::{CheckItem, CheckValue, NonConformityKind};
+use app::domain::jobs::StepTemplate;
 use app::domain::jobs::{JobStatus, Period};
 use app::domain::{CaptureId, JobId, Role};
 use app::infra::entity::{domain_event, event, field_capture, job, job_photo, job_step};
-use app::jobs::api::{AddJobPhoto, FetchJob, FetchJobs, MoveJob, PlanJob, ShareJobPhoto, ValidateJobStep};
-use app::jobs::{CaptureOutcome, JobDetail, JobFilter, PhotoCapture, PhotoTag, StepValidation};
+use app::jobs::api::{
+    AddJobPhoto, AnswerJobCheck, DeclareJobNonconformity, FetchJob, FetchJobs, FetchStepTemplates, MoveJob, PlanJob,
+    SaveStepTemplates, ShareJobPhoto, ValidateJobStep,
+};
+use app::jobs::{
+    CaptureOutcome, CheckAnswer, JobDetail, JobFilter, NonConformityCapture, PhotoCapture, PhotoTag, StepValidation,
+};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// An owner of `pack` with one won deal, and its job.
@@ -46,6 +53,26 @@ fn validation(job: &JobDetail, index: usize) -> StepValidation {
         job: job.id,
         step: job.steps[index].id,
         captured_at: None,
+    }
+}
+
+/// Answers every checklist item of a step within its bounds.
+async fn answer_all(owner: &Browser, job: &JobDetail, step: usize) {
+    for c in &job.steps[step].checks {
+        let value = match c.item.kind {
+            app::domain::checks::CheckKind::PassFail => CheckValue::Pass(true),
+            app::domain::checks::CheckKind::Number => CheckValue::Number(c.item.min.or(c.item.max).unwrap_or(1.0)),
+            app::domain::checks::CheckKind::Text => CheckValue::Text("RAS".into()),
+        };
+        let answer = CheckAnswer {
+            capture: CaptureId::new(),
+            job: job.id,
+            check: c.id,
+            value,
+            captured_at: None,
+        };
+        let r = owner.run_json(AnswerJobCheck { answer }).await.unwrap();
+        assert_eq!(r.outcome, CaptureOutcome::Applied, "{}", r.message);
     }
 }
 
@@ -226,6 +253,9 @@ async fn two_devices_at_once_one_validation_wins() {
 async fn every_step_of_a_planned_job_validated_at_once_is_kept_and_starts_it_once() {
     let app = spawn_app().await;
     let (owner, job) = won_job(&app, "artisan").await;
+    for step in 0..job.steps.len() {
+        answer_all(&owner, &job, step).await;
+    }
     let sends = (0..job.steps.len()).map(|i| {
         let owner = owner.clone();
         let v = validation(&job, i);
@@ -260,6 +290,7 @@ async fn the_workshop_imposes_the_order_of_its_steps() {
     assert_eq!(early.outcome, CaptureOutcome::Refused);
     assert!(early.message.contains("ordre imposé"), "{}", early.message);
     assert!(!early.step.done());
+    answer_all(&owner, &job, 0).await;
     for i in 0..3 {
         let r = owner
             .run_json(ValidateJobStep {
@@ -627,6 +658,17 @@ async fn the_client_follows_the_job_of_the_quote_they_signed_and_sees_only_share
     assert_eq!(fetch(&client, &unshared).await.0, reqwest::StatusCode::NOT_FOUND);
     let wrong_token = url.replace(&token, &"x".repeat(token.len()));
     assert_eq!(fetch(&client, &wrong_token).await.0, reqwest::StatusCode::NOT_FOUND);
+    // The report: the members' copy at any time, the client's once done.
+    let early_report = format!("/portal/{token}/jobs/{}/report", job.id);
+    assert_eq!(fetch(&client, &early_report).await.0, reqwest::StatusCode::NOT_FOUND);
+    let (status, draft) = fetch(&owner, &format!("/app/jobs/{}/report", job.id)).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert!(draft.starts_with(b"%PDF"));
+    let stranger = app.owner("curieux@ailleurs.test", "Ailleurs", "artisan").await;
+    assert_eq!(
+        fetch(&stranger, &format!("/app/jobs/{}/report", job.id)).await.0,
+        reqwest::StatusCode::NOT_FOUND
+    );
     // The job ends: the client is told, with a link to their space.
     owner
         .run(MoveJob {
@@ -647,5 +689,381 @@ async fn the_client_follows_the_job_of_the_quote_they_signed_and_sees_only_share
     assert_ne!(fresh, token);
     let followed = client.call("fetch_portal_quote", &[("token", &fresh)]).await.ok();
     assert_eq!(followed["jobs"][0]["status"], "done");
+    let report = followed["jobs"][0]["report_url"].as_str().expect("a report once done");
+    let (status, pdf) = fetch(&client, report).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let (ok, check) = crate::quote_pdf::tool("qpdf", &["--check"], &pdf);
+    assert!(ok, "{check}");
+    let (_, text) = crate::quote_pdf::tool("pdftotext", &["-layout", "-enc", "UTF-8"], &pdf);
+    let text = crate::quote_pdf::squash(&text);
+    for expected in [
+        "Rapport de fin de chantier",
+        "Plomberie Martin",
+        "Claire Dubois",
+        "Préparation du chantier",
+        "Validée par",
+        "Aucune non-conformité déclarée.",
+        "Photos",
+    ] {
+        assert!(text.contains(expected), "{expected} missing in: {text}");
+    }
+    // Another client's link, or a job that is not theirs: not found.
+    let not_theirs = report.replace(&job.id.to_string(), &uuid::Uuid::now_v7().to_string());
+    assert_eq!(fetch(&client, &not_theirs).await.0, reqwest::StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+fn answer(job: &JobDetail, step: usize, check: usize, value: CheckValue) -> CheckAnswer {
+    CheckAnswer {
+        capture: CaptureId::new(),
+        job: job.id,
+        check: job.steps[step].checks[check].id,
+        value,
+        captured_at: None,
+    }
+}
+
+async fn validated(owner: &Browser, job: &JobDetail, step: usize) -> CaptureOutcome {
+    owner
+        .run_json(ValidateJobStep {
+            validation: validation(job, step),
+        })
+        .await
+        .unwrap()
+        .outcome
+}
+
+#[tokio::test]
+async fn a_checklist_keeps_a_measure_out_of_bounds_with_a_warning_and_its_step_waits_for_it() {
+    let app = spawn_app().await;
+    let (owner, job) = won_job(&app, "workshop").await;
+    let reception = &job.steps[0];
+    assert_eq!(reception.checks.len(), 2);
+    let refused = owner
+        .run_json(ValidateJobStep {
+            validation: validation(&job, 0),
+        })
+        .await
+        .unwrap();
+    assert_eq!(refused.outcome, CaptureOutcome::Refused);
+    assert!(
+        refused
+            .message
+            .contains("Pièces conformes au bon de commande, Nombre de pièces"),
+        "{}",
+        refused.message
+    );
+    // « Nombre de pièces » is strict: zero is refused, nothing is kept, and a
+    // replay answers the same.
+    let zero = answer(&job, 0, 1, CheckValue::Number(0.0));
+    for _ in 0..2 {
+        let r = owner.run_json(AnswerJobCheck { answer: zero.clone() }).await.unwrap();
+        assert_eq!(r.outcome, CaptureOutcome::Refused);
+        assert!(r.message.contains("hors des limites"), "{}", r.message);
+        assert_eq!(r.check.answer, None);
+    }
+    for (i, value) in [CheckValue::Pass(true), CheckValue::Number(12.0)]
+        .into_iter()
+        .enumerate()
+    {
+        let r = owner
+            .run_json(AnswerJobCheck {
+                answer: answer(&job, 0, i, value),
+            })
+            .await
+            .unwrap();
+        assert_eq!((r.outcome, r.message.as_str()), (CaptureOutcome::Applied, ""));
+    }
+    let qc = job.steps.iter().position(|s| s.name == "Contrôle qualité").unwrap();
+    let cuisson = job.steps.iter().position(|s| s.name == "Cuisson").unwrap();
+    for step in 0..qc {
+        if step == cuisson {
+            for (i, n) in [180.0, 15.0].into_iter().enumerate() {
+                let r = owner
+                    .run_json(AnswerJobCheck {
+                        answer: answer(&job, step, i, CheckValue::Number(n)),
+                    })
+                    .await
+                    .unwrap();
+                assert_eq!(r.outcome, CaptureOutcome::Applied);
+            }
+        }
+        assert_eq!(
+            validated(&owner, &job, step).await,
+            CaptureOutcome::Applied,
+            "step {step}"
+        );
+    }
+    // The film is too thick: kept, with a warning; a replay changes nothing.
+    let thick = answer(&job, qc, 0, CheckValue::Number(150.0));
+    let first = owner.run_json(AnswerJobCheck { answer: thick.clone() }).await.unwrap();
+    assert_eq!(first.outcome, CaptureOutcome::Applied);
+    assert!(
+        first.message.contains("150 µm") && first.message.contains("60 à 120 µm"),
+        "{}",
+        first.message
+    );
+    assert!(first.check.out_of_bounds);
+    assert_eq!(first.check.state(), "warning");
+    assert_eq!(owner.run_json(AnswerJobCheck { answer: thick }).await.unwrap(), first);
+    // A measure taken an hour ago arrives now (an offline phone): the later one stands.
+    let older = CheckAnswer {
+        captured_at: Some(chrono::Utc::now() - chrono::TimeDelta::hours(1)),
+        ..answer(&job, qc, 0, CheckValue::Number(90.0))
+    };
+    let late = owner.run_json(AnswerJobCheck { answer: older }).await.unwrap();
+    assert_eq!(late.outcome, CaptureOutcome::Superseded, "{}", late.message);
+    assert_eq!(late.check.answer, Some(CheckValue::Number(150.0)));
+    let fixed = owner
+        .run_json(AnswerJobCheck {
+            answer: answer(&job, qc, 0, CheckValue::Number(95.0)),
+        })
+        .await
+        .unwrap();
+    assert_eq!(fixed.outcome, CaptureOutcome::Applied);
+    assert!(!fixed.check.out_of_bounds);
+    let empty = owner
+        .run_json(AnswerJobCheck {
+            answer: answer(&job, qc, 3, CheckValue::Text("  ".into())),
+        })
+        .await
+        .unwrap();
+    assert_eq!(empty.outcome, CaptureOutcome::Refused);
+    let wrong_kind = owner
+        .run_json(AnswerJobCheck {
+            answer: answer(&job, qc, 1, CheckValue::Number(3.0)),
+        })
+        .await
+        .unwrap();
+    assert_eq!(wrong_kind.outcome, CaptureOutcome::Refused);
+    // 2 + 2 (reception, cuisson) + 150, the superseded 90 (kept in the trail), 95.
+    assert_eq!(count_actions(&app, "job.check_answered").await, 7);
+    let detail = owner.run(FetchJob { id: job.id }).await.unwrap();
+    assert_eq!(detail.steps[qc].checks[0].answer, Some(CheckValue::Number(95.0)));
+    assert!(
+        detail
+            .timeline
+            .iter()
+            .any(|t| t.what == "Contrôle renseigné : Épaisseur du film = 150 µm"),
+        "{:?}",
+        detail.timeline
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_step_that_asks_for_a_photo_waits_for_one() {
+    let app = spawn_app().await;
+    let (owner, job) = won_job(&app, "artisan").await;
+    job_step::Entity::update_many()
+        .col_expr(job_step::Column::RequiresPhoto, sea_orm::sea_query::Expr::value(true))
+        .filter(job_step::Column::Id.eq(job.steps[1].id.0))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let refused = owner
+        .run_json(ValidateJobStep {
+            validation: validation(&job, 1),
+        })
+        .await
+        .unwrap();
+    assert_eq!(refused.outcome, CaptureOutcome::Refused);
+    assert!(refused.message.contains("photo"), "{}", refused.message);
+    // A photo of another step does not count; one of this step does.
+    let elsewhere = PhotoCapture {
+        step: Some(job.steps[0].id),
+        ..photo(&job, &crate::marketplace::photo_with_gps(40, 30))
+    };
+    owner.run_json(AddJobPhoto { photo: elsewhere }).await.unwrap();
+    assert_eq!(validated(&owner, &job, 1).await, CaptureOutcome::Refused);
+    owner
+        .run_json(AddJobPhoto {
+            photo: photo(&job, &crate::marketplace::photo_with_gps(40, 30)),
+        })
+        .await
+        .unwrap();
+    assert_eq!(validated(&owner, &job, 1).await, CaptureOutcome::Applied);
+    let detail = owner.run(FetchJob { id: job.id }).await.unwrap();
+    assert_eq!((detail.steps[0].photos, detail.steps[1].photos), (1, 1));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_nonconformity_is_counted_and_sends_the_job_back_to_an_earlier_step() {
+    let app = spawn_app().await;
+    let (owner, job) = won_job(&app, "artisan").await;
+    for step in 0..3 {
+        assert_eq!(validated(&owner, &job, step).await, CaptureOutcome::Applied);
+    }
+    let first_validation_of_travaux = owner.run(FetchJob { id: job.id }).await.unwrap().steps[1].clone();
+    assert!(first_validation_of_travaux.done());
+    let nc = NonConformityCapture {
+        capture: CaptureId::new(),
+        job: job.id,
+        kind: NonConformityKind::Damage,
+        step: Some(job.steps[2].id),
+        comment: "Plinthe rayée pendant le nettoyage".into(),
+        action: "Reprendre la peinture de la plinthe".into(),
+        back_to: Some(job.steps[1].id),
+        photo: None,
+        captured_at: None,
+    };
+    let ack = owner
+        .run_json(DeclareJobNonconformity {
+            nonconformity: nc.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(ack.outcome, CaptureOutcome::Applied);
+    assert!(ack.message.contains("Retour à « Travaux »"), "{}", ack.message);
+    assert_eq!(
+        owner
+            .run_json(DeclareJobNonconformity { nonconformity: nc })
+            .await
+            .unwrap(),
+        ack,
+        "a replay"
+    );
+    let detail = owner.run(FetchJob { id: job.id }).await.unwrap();
+    let done: Vec<bool> = detail.steps.iter().map(|s| s.done()).collect();
+    assert_eq!(done, [true, false, false, false]);
+    assert_eq!(detail.nonconformities.len(), 1);
+    let shown = &detail.nonconformities[0];
+    assert_eq!(shown.kind, NonConformityKind::Damage);
+    assert_eq!(
+        (shown.step.as_deref(), shown.back_to.as_deref()),
+        (Some("Nettoyage"), Some("Travaux"))
+    );
+    assert_eq!(count_actions(&app, "job.step_reopened").await, 1);
+    assert_eq!(count_actions(&app, "job.nonconformity").await, 1);
+    // Forward is not back; a declaration needs words.
+    let forward = NonConformityCapture {
+        capture: CaptureId::new(),
+        step: Some(job.steps[0].id),
+        back_to: Some(job.steps[2].id),
+        comment: "Mauvais sens".into(),
+        action: String::new(),
+        kind: NonConformityKind::Other,
+        job: job.id,
+        photo: None,
+        captured_at: None,
+    };
+    let error = owner
+        .run_json(DeclareJobNonconformity {
+            nonconformity: forward.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert!(error.field_message("back_to").is_some(), "{error:?}");
+    let error = owner
+        .run_json(DeclareJobNonconformity {
+            nonconformity: NonConformityCapture {
+                capture: CaptureId::new(),
+                comment: " ".into(),
+                back_to: None,
+                ..forward.clone()
+            },
+        })
+        .await
+        .unwrap_err();
+    assert!(error.field_message("comment").is_some(), "{error:?}");
+    // The reopened step is validated again; a closed job takes no declaration.
+    assert_eq!(validated(&owner, &job, 1).await, CaptureOutcome::Applied);
+    for status in [JobStatus::Done] {
+        owner.run(MoveJob { id: job.id, status }).await.unwrap();
+    }
+    let closed = owner
+        .run_json(DeclareJobNonconformity {
+            nonconformity: NonConformityCapture {
+                capture: CaptureId::new(),
+                back_to: None,
+                ..forward
+            },
+        })
+        .await
+        .unwrap();
+    assert_eq!(closed.outcome, CaptureOutcome::Refused);
+    assert!(closed.message.contains("rouvrez"), "{}", closed.message);
+    assert_eq!(
+        owner.run(FetchJob { id: job.id }).await.unwrap().nonconformities.len(),
+        1
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_steps_new_jobs_start_with_are_edited_checked_and_reset() {
+    let app = spawn_app().await;
+    let (owner, old_job) = won_job(&app, "workshop").await;
+    let start = owner.run(FetchStepTemplates {}).await.unwrap();
+    assert!(!start.custom && start.can_edit);
+    assert_eq!(start.steps.len(), 8);
+    // A name twice, an upside-down measure: refused, the field named.
+    let mut twice = start.steps.clone();
+    twice[1].name = "réception des pièces".into();
+    let error = owner.run_json(SaveStepTemplates { steps: twice }).await.unwrap_err();
+    assert!(error.field_message("steps.1.name").is_some(), "{error:?}");
+    let mut upside_down = start.steps.clone();
+    upside_down[6].checks[0].max = Some(10.0);
+    let error = owner
+        .run_json(SaveStepTemplates { steps: upside_down })
+        .await
+        .unwrap_err();
+    assert!(error.field_message("steps.6.checks.0.max").is_some(), "{error:?}");
+    let ours = vec![
+        StepTemplate {
+            name: " Réception ".into(),
+            requires_photo: true,
+            after_previous: false,
+            checks: vec![CheckItem::number("Poids", "kg", Some(0.1), Some(500.0), true)],
+        },
+        StepTemplate {
+            name: "Thermolaquage".into(),
+            requires_photo: false,
+            after_previous: true,
+            checks: Vec::new(),
+        },
+    ];
+    owner.run_json(SaveStepTemplates { steps: ours }).await.unwrap();
+    let saved = owner.run(FetchStepTemplates {}).await.unwrap();
+    assert!(saved.custom);
+    assert_eq!(saved.steps[0].name, "Réception", "trimmed");
+    // A member reads them and may not change them.
+    let member = app
+        .invite_and_join(&owner, "peintre@workshop.test", Role::Member.as_str(), "Peintre")
+        .await;
+    assert!(!member.run(FetchStepTemplates {}).await.unwrap().can_edit);
+    assert_eq!(
+        member
+            .run_json(SaveStepTemplates { steps: Vec::new() })
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    );
+    // The next job follows them; the running one keeps its steps.
+    let card = owner.create_lead("M. Durand", "Jantes", "300").await;
+    let won = owner
+        .board()
+        .await
+        .columns
+        .iter()
+        .find(|c| c.stage.kind == app::domain::StageKind::Won)
+        .unwrap()
+        .stage
+        .id;
+    move_to(&owner, card.id, won, None, None).await.unwrap();
+    let list = owner.run_json(FetchJobs { filter: all() }).await.unwrap();
+    let new_id = list.rows.iter().find(|r| r.id != old_job.id).unwrap().id;
+    let new_job = owner.run(FetchJob { id: new_id }).await.unwrap();
+    let names: Vec<&str> = new_job.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Réception", "Thermolaquage"]);
+    assert!(new_job.steps[0].requires_photo);
+    assert_eq!(new_job.steps[0].checks[0].item.unit, "kg");
+    assert_eq!(owner.run(FetchJob { id: old_job.id }).await.unwrap().steps.len(), 8);
+    owner.run_json(SaveStepTemplates { steps: Vec::new() }).await.unwrap();
+    let reset = owner.run(FetchStepTemplates {}).await.unwrap();
+    assert!(!reset.custom);
+    assert_eq!(reset.steps.len(), 8);
+    assert_eq!(count_actions(&app, "workspace.step_templates_saved").await, 2);
     app.stop().await;
 }

@@ -22,7 +22,7 @@ fn render(d: &QuoteDraft, signature: Option<SignatureBlock>) -> Vec<u8> {
     TypstRenderer.render_quote(&doc).expect("renders")
 }
 
-fn tool(name: &str, args: &[&str], pdf: &[u8]) -> (bool, String) {
+pub fn tool(name: &str, args: &[&str], pdf: &[u8]) -> (bool, String) {
     let path = std::env::temp_dir().join(format!("comptoir-pdf-{}.pdf", uuid::Uuid::now_v7().simple()));
     std::fs::write(&path, pdf).unwrap();
     let mut all: Vec<&str> = args.to_vec();
@@ -39,7 +39,7 @@ fn tool(name: &str, args: &[&str], pdf: &[u8]) -> (bool, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn squash(text: &str) -> String {
+pub fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

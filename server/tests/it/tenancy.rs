@@ -24,6 +24,7 @@ struct Foreign {
     job_id: String,
     job_step_id: String,
     job_photo_id: String,
+    job_check_id: String,
 }
 
 /// How a server function is checked.
@@ -344,6 +345,29 @@ fn cases() -> BTreeMap<&'static str, Case> {
             }),
         ),
         (
+            "fetch_step_templates",
+            NoForeignInput("reads the caller's workspace's template only"),
+        ),
+        (
+            "save_step_templates",
+            NoForeignInput("replaces the caller's workspace's template only"),
+        ),
+        (
+            "answer_job_check",
+            ForeignJson(|f| {
+                serde_json::json!({"answer": {"capture": crate::support::random_id(), "job": f.job_id,
+                    "check": f.job_check_id, "value": {"kind": "pass", "value": true}, "captured_at": null}})
+            }),
+        ),
+        (
+            "declare_job_nonconformity",
+            ForeignJson(|f| {
+                serde_json::json!({"nonconformity": {"capture": crate::support::random_id(), "job": f.job_id,
+                    "kind": "aspect", "step": f.job_step_id, "comment": "Intrus", "action": "",
+                    "back_to": f.job_step_id, "photo": f.job_photo_id, "captured_at": null}})
+            }),
+        ),
+        (
             "review_document",
             NoForeignInput("platform admins only; others get not found"),
         ),
@@ -456,6 +480,34 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
         .unwrap()
         .id
         .to_string();
+    // B's pack has no checklist: one item on its first step, as a template would give.
+    let job_check_id = uuid::Uuid::now_v7();
+    <app::infra::entity::job_check::Entity as sea_orm::EntityTrait>::insert(
+        app::infra::entity::job_check::ActiveModel {
+            id: sea_orm::ActiveValue::Set(job_check_id),
+            workspace_id: sea_orm::ActiveValue::Set(workspace_id.parse().unwrap()),
+            job_id: sea_orm::ActiveValue::Set(job.id.0),
+            step_id: sea_orm::ActiveValue::Set(job.steps[0].id.0),
+            position: sea_orm::ActiveValue::Set(0),
+            label: sea_orm::ActiveValue::Set("Livrables conformes".into()),
+            kind: sea_orm::ActiveValue::Set(app::domain::checks::CheckKind::PassFail),
+            unit: sea_orm::ActiveValue::Set(String::new()),
+            min_value: sea_orm::ActiveValue::Set(None),
+            max_value: sea_orm::ActiveValue::Set(None),
+            strict: sea_orm::ActiveValue::Set(false),
+            passed: sea_orm::ActiveValue::Set(None),
+            number_value: sea_orm::ActiveValue::Set(None),
+            text_value: sea_orm::ActiveValue::Set(None),
+            out_of_bounds: sea_orm::ActiveValue::Set(false),
+            answered_by_member_id: sea_orm::ActiveValue::Set(None),
+            answered_at: sea_orm::ActiveValue::Set(None),
+            answer_capture_id: sea_orm::ActiveValue::Set(None),
+        },
+    )
+    .exec_without_returning(&app.state.db)
+    .await
+    .unwrap();
+    let job_check_id = job_check_id.to_string();
     let foreign = Foreign {
         workspace_id,
         member_id,
@@ -471,6 +523,7 @@ async fn two_tenants(app: &TestApp) -> (Browser, Browser, Foreign) {
         job_id,
         job_step_id,
         job_photo_id,
+        job_check_id,
     };
     (a, b, foreign)
 }

@@ -27,6 +27,8 @@ pub mod invoice_line;
 pub mod invoice_settings;
 pub mod job;
 pub mod job_assignee;
+pub mod job_check;
+pub mod job_nonconformity;
 pub mod job_photo;
 pub mod job_step;
 pub mod lead;

@@ -13,6 +13,8 @@ pub struct Model {
     pub name: String,
     pub requires_photo: bool,
     pub after_previous: bool,
+    /// Its checklist, JSON (`Vec<domain::checks::CheckItem>`).
+    pub checks: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -6,7 +6,10 @@ use crate::domain::jobs::{JobStatus, Period};
 use crate::domain::paging::Bounded;
 use crate::jobs::api::fetch_jobs;
 use crate::jobs::{JobFilter, JobList, JobRow};
-use crate::ui::{Badge, Button, EmptyState, ErrorState, GlassCard, IconName, LoadingState, PageHeader, query_string};
+use crate::ui::{
+    Badge, Button, ButtonKind, EmptyState, ErrorState, GlassCard, IconName, LinkButton, LoadingState, PageHeader,
+    query_string,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -48,6 +51,23 @@ pub fn JobsPage() -> impl IntoView {
             })
         },
     );
+    // My jobs of the coming days stay on the device for the field (offline).
+    Effect::new(move |_| {
+        if !crate::jobs::offline::online() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let mine = JobFilter {
+                period: Period::Week,
+                mine: true,
+                ..JobFilter::default()
+            };
+            if let Ok(list) = fetch_jobs(mine).await {
+                let urls: Vec<String> = list.rows.iter().map(|r| format!("/app/jobs/{}", r.id)).collect();
+                crate::jobs::offline::keep_pages(&urls);
+            }
+        });
+    });
     // The links keep every other filter.
     let link = move |p: &str, m: &str| {
         format!(
@@ -62,7 +82,9 @@ pub fn JobsPage() -> impl IntoView {
     };
     view! {
         <Title text="Chantiers" />
-        <PageHeader title="Chantiers".to_string() subtitle="Les chantiers et projets ouverts par les affaires gagnées : ce qui est prévu, en cours, à valider." />
+        <PageHeader title="Chantiers".to_string() subtitle="Les chantiers et projets ouverts par les affaires gagnées : ce qui est prévu, en cours, à valider.">
+            <LinkButton href="/app/jobs/settings".to_string() kind=ButtonKind::Secondary>"Étapes et contrôles"</LinkButton>
+        </PageHeader>
         <nav aria-label="Période" class="mb-3 flex max-w-full flex-wrap gap-1 rounded-xl bg-white/5 p-1">
             {PERIODS.iter().map(|(key, label, _)| {
                 let key = *key;
@@ -104,6 +126,9 @@ pub fn JobsPage() -> impl IntoView {
         <Transition fallback=|| view! { <LoadingState rows=6 /> }>
             {move || Suspend::new(async move {
                 match data.await {
+                    Err(error) if crate::jobs::offline::reload_kept_copy(&error) => {
+                        view! { <LoadingState rows=6 /> }.into_any()
+                    }
                     Err(error) => view! { <ErrorState error retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
                     Ok(list) => {
                         let filters = vec![

@@ -1,13 +1,18 @@
 //! Pages of jobs in the field: the list (`/app/jobs`) and a job (`/app/jobs/:id`).
 
+mod checks;
 mod list;
 mod page;
 mod photos;
 mod planning;
+mod settings;
 mod steps;
+mod sync;
 
 pub use list::JobsPage;
 pub use page::JobPage;
+pub use settings::StepTemplatesPage;
+pub use sync::SyncStatus;
 
 use crate::domain::CaptureId;
 use crate::domain::jobs::{JobStatus, Priority};

@@ -2,6 +2,7 @@
 //! planning, signed quote and people, then its timeline (last: on a phone
 //! the work comes before the history).
 
+use super::checks::NonConformitiesCard;
 use super::photos::PhotosCard;
 use super::planning::PlanningForm;
 use super::steps::StepsCard;
@@ -31,11 +32,17 @@ pub fn JobPage() -> impl IntoView {
         },
     );
     let reload = Callback::new(move |_| loaded.refetch());
+    // Captures kept on the device reached the server: show what it made of them.
+    crate::jobs::offline::on_synced(reload);
+
     view! {
         <p class="mb-4 text-sm"><a href="/app/jobs" class="link">"← Chantiers"</a></p>
         <Transition fallback=|| view! { <LoadingState rows=8 /> }>
             {move || Suspend::new(async move {
                 match loaded.await {
+                    Err(error) if crate::jobs::offline::reload_kept_copy(&error) => {
+                        view! { <LoadingState rows=8 /> }.into_any()
+                    }
                     Err(error) => view! { <ErrorState error retry=reload /> }.into_any(),
                     Ok(job) => view! { <JobView job reload /> }.into_any(),
                 }
@@ -60,6 +67,10 @@ fn verb(from: JobStatus, to: JobStatus) -> &'static str {
 #[component]
 fn JobView(job: JobDetail, reload: Callback<()>) -> impl IntoView {
     let toasts = use_toasts();
+    // The device keeps this job as it now stands, for the field (offline).
+    if crate::jobs::offline::online() {
+        crate::jobs::offline::keep_pages(&[format!("/app/jobs/{}", job.id)]);
+    }
     let mover = ServerAction::<MoveJob>::new();
     Effect::new(move |_| match mover.value().get() {
         Some(Ok(())) => {
@@ -96,6 +107,10 @@ fn JobView(job: JobDetail, reload: Callback<()>) -> impl IntoView {
         <Title text=job.title.clone() />
         <PageHeader title=job.title.clone()>
             {moves}
+            <a class="link text-sm font-semibold" href=format!("/app/jobs/{}/report", job.id) target="_blank" rel="noopener"
+                data-testid="job-report">
+                {if job.status == JobStatus::Done { "Rapport (PDF)" } else { "Rapport provisoire (PDF)" }}
+            </a>
         </PageHeader>
         <div class="mb-4 flex flex-wrap items-center gap-2" data-testid="job-status" data-status=job.status.as_str()>
             <Badge tone=status_tone(job.status)>{job.status.label()}</Badge>
@@ -107,6 +122,11 @@ fn JobView(job: JobDetail, reload: Callback<()>) -> impl IntoView {
                 <StepsCard job=job.id steps=job.steps.clone() can_work=job.can_work && !job.status.is_closed() reload />
                 <PhotosCard job=job.id steps=job.steps.iter().map(|s| (s.id, s.name.clone())).collect()
                     photos=job.photos.clone() storage=job.storage can_work=job.can_work reload />
+                <NonConformitiesCard job=job.id items=job.nonconformities.clone()
+                    steps=job.steps.iter().map(|s| (s.id, s.name.clone())).collect()
+                    photos=job.photos.iter().enumerate()
+                        .map(|(i, p)| (p.id, format!("Photo {} — {} {}", i + 1, p.tag.label(), p.taken_at))).collect()
+                    can_work=job.can_work && !job.status.is_closed() reload />
             </div>
             <div class="grid content-start gap-4">
                 <GlassCard>

@@ -5,6 +5,7 @@
 use crate::domain::{JobId, JobStepId};
 use crate::error::AppError;
 use crate::jobs::api::{ShareJobPhoto, add_job_photo};
+use crate::jobs::offline::{Capture, FieldQueue, Sent, send};
 use crate::jobs::{PhotoCapture, PhotoTag, PhotoView, StorageUse};
 use crate::ui::{GlassCard, use_toasts};
 use leptos::prelude::*;
@@ -23,16 +24,34 @@ pub fn PhotosCard(
     let tag = RwSignal::new(PhotoTag::During.as_str().to_string());
     let step = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
-    let upload = Action::new(move |c: &PhotoCapture| {
+    let queue = FieldQueue::get().0;
+    let upload = Action::new_local(move |c: &PhotoCapture| {
         let c = c.clone();
-        async move { add_job_photo(c).await }
+        async move {
+            let capture = Capture {
+                id: c.capture,
+                endpoint: "add_job_photo",
+                body: serde_json::json!({ "photo": &c }),
+                job: c.job,
+                kind: "photo",
+                target: c.step.map(|s| s.to_string()).unwrap_or_default(),
+                label: format!("Photo « {} »", c.tag.label().to_lowercase()),
+                value: String::new(),
+            };
+            send(capture, add_job_photo(c)).await
+        }
     });
     let unanswered = super::Unanswered::get();
     // The file being sent: chosen again after a failure, it goes with the
     // same capture id (a lost answer stores nothing twice).
     let sending = StoredValue::new(String::new());
     Effect::new(move |_| match upload.value().get() {
-        Some(Ok(_)) => {
+        Some(Ok(Sent::Queued)) => {
+            unanswered.answered(&sending.get_value());
+            problem.set(None);
+            toasts.success("Photo gardée sur l'appareil : envoi dès que le réseau revient.");
+        }
+        Some(Ok(Sent::Answered(_))) => {
             unanswered.answered(&sending.get_value());
             problem.set(None);
             toasts.success("Photo enregistrée.");
@@ -77,7 +96,7 @@ pub fn PhotosCard(
                         step: step.get_untracked().parse().ok(),
                         tag: PhotoTag::parse(&tag.get_untracked()).unwrap_or(PhotoTag::During),
                         file: url,
-                        captured_at: None,
+                        captured_at: crate::jobs::offline::device_now(),
                     });
                 }
                 // The same file may be chosen again.
@@ -98,6 +117,14 @@ pub fn PhotosCard(
                 <h2 class="text-lg font-semibold text-fg">{format!("Photos ({count})")}</h2>
                 <span class="text-sm text-muted" data-testid="photo-storage">{format!("Espace photos : {}", storage.label())}</span>
             </div>
+            {move || {
+                let waiting = queue.with(|q| q.waiting_for_job(job, "photo"));
+                (waiting > 0).then(|| view! {
+                    <p class="mb-3 text-sm text-amber-300" data-testid="photos-waiting">
+                        {if waiting == 1 { "1 photo en attente d'envoi".to_string() } else { format!("{waiting} photos en attente d'envoi") }}
+                    </p>
+                })
+            }}
             {can_work.then(|| view! {
                 <div class="mb-4 grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
                     <div>

@@ -2,9 +2,11 @@
 //! sends a capture whose id is made here and kept until the server answers,
 //! so sending it again (a retry, a double tap) validates nothing twice.
 
+use super::checks::Checklist;
 use crate::domain::JobId;
 use crate::domain::jobs::{StepState, order_problem};
 use crate::jobs::api::validate_job_step;
+use crate::jobs::offline::{Capture, FieldQueue, Sent, device_now, send};
 use crate::jobs::{CaptureOutcome, StepValidation, StepView};
 use crate::ui::{Badge, Button, GlassCard, Tone, use_toasts};
 use leptos::prelude::*;
@@ -21,21 +23,41 @@ pub fn StepsCard(job: JobId, steps: Vec<StepView>, can_work: bool, reload: Callb
         })
         .collect();
     let unanswered = super::Unanswered::get();
-    let validate = Action::new(move |v: &StepValidation| {
-        let v = v.clone();
-        async move { validate_job_step(v).await }
+    let queue = FieldQueue::get().0;
+    let validate = Action::new_local(move |(v, name): &(StepValidation, String)| {
+        let (v, name) = (v.clone(), name.clone());
+        async move {
+            let capture = Capture {
+                id: v.capture,
+                endpoint: "validate_job_step",
+                body: serde_json::json!({ "validation": &v }),
+                job: v.job,
+                kind: "step",
+                target: v.step.to_string(),
+                label: format!("Valider l'étape « {name} »"),
+                value: String::new(),
+            };
+            let step = v.step;
+            (step, name, send(capture, validate_job_step(v)).await)
+        }
     });
     Effect::new(move |_| {
-        if let Some(result) = validate.value().get() {
+        if let Some((step, name, result)) = validate.value().get() {
             match result {
-                Ok(r) => {
-                    unanswered.answered(&format!("step:{}", r.step.id));
+                Ok(Sent::Answered(r)) => {
+                    unanswered.answered(&format!("step:{step}"));
                     if r.outcome == CaptureOutcome::Applied {
                         toasts.success(format!("Étape « {} » validée.", r.step.name));
                     } else {
                         toasts.error(r.message);
                     }
                     reload.run(());
+                }
+                Ok(Sent::Queued) => {
+                    unanswered.answered(&format!("step:{step}"));
+                    toasts.success(format!(
+                        "« {name} » gardée sur l'appareil : envoi dès que le réseau revient."
+                    ));
                 }
                 // No answer (network, server): « Valider » again resends the
                 // same capture.
@@ -54,8 +76,12 @@ pub fn StepsCard(job: JobId, steps: Vec<StepView>, can_work: bool, reload: Callb
             <ol class="grid gap-2">
                 {steps.into_iter().enumerate().map(|(i, s)| {
                     let blocked = order_problem(&states, i).map(|p| p.message());
+                    let checks = s.checks.clone();
                     let state = if s.done() { "done" } else { "todo" };
                     let step = s.id;
+                    let target = s.id.to_string();
+                    let waiting = Signal::derive(move || queue.with(|q| q.waiting("step", &target).is_some()));
+                    let name = s.name.clone();
                     let who = match (&s.validated_by, &s.validated_at) {
                         (Some(by), Some(at)) => Some(format!("Validée par {by} le {at}")),
                         (None, Some(at)) => Some(format!("Validée le {at}")),
@@ -63,7 +89,8 @@ pub fn StepsCard(job: JobId, steps: Vec<StepView>, can_work: bool, reload: Callb
                     };
                     view! {
                         <li class="flex flex-wrap items-center gap-3 rounded-xl bg-white/5 px-3 py-3"
-                            data-testid="job-step" data-step-id=s.id.to_string() data-state=state>
+                            data-testid="job-step" data-step-id=s.id.to_string() data-state=state
+                            data-pending=move || waiting.get().to_string()>
                             <span aria-hidden="true"
                                 class=if s.done() { "flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-emerald-500 text-sm font-bold text-white" }
                                       else { "flex h-7 w-7 shrink-0 items-center justify-center rounded-full border border-white/30 text-sm text-muted" }>
@@ -76,22 +103,43 @@ pub fn StepsCard(job: JobId, steps: Vec<StepView>, can_work: bool, reload: Callb
                                     <p class="text-sm text-muted">"Après les étapes précédentes"</p>
                                 })}
                             </div>
-                            {s.requires_photo.then(|| view! { <Badge tone=Tone::Info>"Photo requise"</Badge> })}
-                            {(can_work && !s.done()).then(|| view! {
-                                <Button r#type="button" class="min-h-11 w-full sm:w-auto" busy=validate.pending() testid="validate-step"
-                                    on_click=Callback::new(move |_| {
-                                        validate.dispatch(StepValidation {
-                                            capture: unanswered.id_for(&format!("step:{step}")),
-                                            job,
-                                            step,
-                                            // Online now: the server's clock is the capture's.
-                                            captured_at: None,
-                                        });
-                                    })>
-                                    <span>"Valider"</span>
-                                    <span class="sr-only">{format!(" l'étape {}", s.name)}</span>
-                                </Button>
+                            {s.requires_photo.then(|| view! {
+                                <Badge tone={if s.photos > 0 { Tone::Success } else { Tone::Info }}>
+                                    {if s.photos > 0 { "Photo prise" } else { "Photo requise" }}
+                                </Badge>
                             })}
+                            {(can_work && !s.done()).then(|| {
+                                let sr = format!(" l'étape {}", s.name);
+                                move || {
+                                    if waiting.get() {
+                                        return view! { <Badge tone=Tone::Warning>"En attente d'envoi"</Badge> }.into_any();
+                                    }
+                                    let name = name.clone();
+                                    let sr = sr.clone();
+                                    let on_click = Callback::new(move |_| {
+                                        validate.dispatch((
+                                            StepValidation {
+                                                capture: unanswered.id_for(&format!("step:{step}")),
+                                                job,
+                                                step,
+                                                // When it was done, by the device's clock
+                                                // (it may reach the server much later).
+                                                captured_at: device_now(),
+                                            },
+                                            name.clone(),
+                                        ));
+                                    });
+                                    view! {
+                                        <Button r#type="button" class="min-h-11 w-full sm:w-auto" busy=validate.pending()
+                                            testid="validate-step" on_click>
+                                            <span>"Valider"</span>
+                                            <span class="sr-only">{sr}</span>
+                                        </Button>
+                                    }
+                                    .into_any()
+                                }
+                            })}
+                            {(!checks.is_empty()).then(|| view! { <Checklist job checks can_work reload /> })}
                         </li>
                     }
                 }).collect_view()}
