@@ -20,6 +20,10 @@
   let flushing = null;
   let state = { online: navigator.onLine, pending: 0, failed: [], items: [], last_sync: null };
   let counter = 0;
+  // « user:workspace » of the signed-in page: captures are stamped with it
+  // and only the matching ones are sent (another person, another workspace:
+  // theirs wait for them). Unknown until a signed-in page says it.
+  let scope = window.comptoirFieldScope || null;
 
   function db() {
     if (!opening) {
@@ -115,10 +119,10 @@
   }
 
   async function flushOnce() {
-    if (!navigator.onLine) return 0;
+    if (!navigator.onLine || !scope) return 0;
     let sent = 0;
     for (const item of await all()) {
-      if (item.state !== "pending") continue;
+      if (item.state !== "pending" || (item.scope && item.scope !== scope)) continue;
       let response;
       try {
         response = await fetch("/api/" + item.endpoint, {
@@ -135,31 +139,36 @@
       try {
         body = await response.json();
       } catch (_) {}
-      if (response.ok) {
-        const outcome = body && body.outcome;
+      if (response.ok && !response.redirected && body !== null) {
+        const outcome = body.outcome;
         if (outcome === "refused" || outcome === "superseded") {
           // Kept, with the server's words, until the member reads it.
           item.state = outcome;
           item.error = body.message || "";
-          delete item.body;
           await put(item);
         } else {
           await remove(item.id);
         }
         sent += 1;
-      } else if (response.status === 401 || response.status >= 500) {
-        // Signed out, or the server is unwell: keep everything, try later.
+      } else if (
+        response.ok ||
+        response.redirected ||
+        response.status === 401 ||
+        response.status === 409 ||
+        response.status === 429 ||
+        response.status >= 500
+      ) {
+        // Not the server's answer (a portal page, a redirect), signed out,
+        // busy, quota full or the server unwell: this one and everything
+        // after it wait, in order, for the next round.
         item.error = reason(body, response.status);
         await put(item);
         break;
-      } else if (response.status === 429 || (response.status === 409 && item.tries < 5)) {
-        // Quota full or busy: the capture stays on the device until it fits.
-        item.error = reason(body, response.status);
-        await put(item);
       } else {
+        // Refused for good (not found, forbidden, invalid): kept with the
+        // reason; « Réessayer » sends it again.
         item.state = "failed";
         item.error = reason(body, response.status);
-        delete item.body;
         await put(item);
         sent += 1;
       }
@@ -188,6 +197,7 @@
 
   async function enqueue(json) {
     const item = JSON.parse(json);
+    item.scope = scope;
     item.seq = Date.now() * 1000 + (counter++ % 1000);
     item.state = "pending";
     item.error = "";
@@ -200,12 +210,11 @@
   async function retry(id) {
     const items = await all();
     const item = items.find((i) => i.id === id);
-    if (item && item.body) {
+    if (item) {
       item.state = "pending";
       item.error = "";
+      item.tries = 0;
       await put(item);
-    } else if (item) {
-      await remove(id);
     }
     await refresh();
     flush();
@@ -231,6 +240,7 @@
   // Signing out: nothing of the field stays on the device.
   async function clear() {
     toWorker({ type: "clear" });
+    if (window.caches) await caches.delete("comptoir-field-pages").catch(() => false);
     await run("readwrite", (s) => s.clear());
     try {
       localStorage.removeItem(LAST_SYNC);
@@ -245,6 +255,10 @@
     clear,
     flush,
     keep,
+    setScope: (s) => {
+      scope = s || null;
+      refresh().then(flush);
+    },
     snapshot: () => JSON.stringify(state),
     waiting: () => state.pending,
   };

@@ -7,6 +7,9 @@
 // /field-queue.js, holds what is captured until it can be sent).
 const VERSION = "comptoir-v3";
 const FIELD = "comptoir-field-pages";
+// Hashed, immutable bundles: kept across versions, so a page kept for the
+// field still finds its code offline after an update.
+const ASSETS = "comptoir-assets";
 const SHELL = [
   "/offline.html",
   "/manifest.webmanifest",
@@ -30,7 +33,9 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== VERSION && k !== FIELD).map((k) => caches.delete(k))))
+      .then((keys) =>
+        Promise.all(keys.filter((k) => ![VERSION, FIELD, ASSETS].includes(k)).map((k) => caches.delete(k))),
+      )
       .then(() => self.clients.claim()),
   );
 });
@@ -54,6 +59,9 @@ function keep(request, response) {
   if (response.ok && !response.redirected && response.type === "basic") {
     const copy = response.clone();
     caches.open(FIELD).then((cache) => cache.put(new URL(request.url).pathname, copy));
+  } else if (response.redirected) {
+    // Signed out (sent to the sign-in page): nothing kept stays readable.
+    caches.delete(FIELD);
   }
   return response;
 }
@@ -77,7 +85,7 @@ self.addEventListener("fetch", (event) => {
           fetch(request).then((response) => {
             if (response.ok) {
               const copy = response.clone();
-              caches.open(VERSION).then((cache) => cache.put(request, copy));
+              caches.open(url.pathname.startsWith("/pkg/") ? ASSETS : VERSION).then((cache) => cache.put(request, copy));
             }
             return response;
           }),

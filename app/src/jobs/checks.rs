@@ -371,7 +371,10 @@ pub async fn declare(w: &Write, scope: &Scope, c: &NonConformityCapture) -> Resu
     if let Some(back) = back_to {
         let reopened: Vec<&job_step::Model> = steps
             .iter()
-            .filter(|s| s.position >= back.position && s.validated_at.is_some())
+            // Only what was done before the defect was seen: a validation
+            // made after it (the defect arriving late from an offline
+            // device) already took it into account.
+            .filter(|s| s.position >= back.position && s.validated_at.is_some_and(|at| at <= captured_at))
             .collect();
         if !reopened.is_empty() {
             job_step::Entity::update_many()

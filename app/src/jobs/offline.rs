@@ -269,6 +269,25 @@ pub fn retry(id: &str) {
     let _ = id;
 }
 
+/// Who is signed in, in which workspace: the queue stamps what it keeps
+/// with it and sends only what matches (a workspace switch or another
+/// person on the device leaves the others' captures waiting).
+pub fn set_scope(scope: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsValue;
+        // Read by the queue's script when it starts after this page.
+        let _ = web_sys::js_sys::Reflect::set(
+            &window(),
+            &JsValue::from_str("comptoirFieldScope"),
+            &JsValue::from_str(scope),
+        );
+        let _ = call("setScope", Some(scope));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = scope;
+}
+
 /// Sends what waits, now.
 pub fn flush_now() {
     #[cfg(feature = "hydrate")]

@@ -87,6 +87,12 @@ fn VerifyBanner(email: String) -> impl IntoView {
 #[component]
 fn Frame(me: Me) -> impl IntoView {
     provide_context(MeContext(me.clone()));
+    // The field queue sends only what this person captured in this workspace.
+    crate::jobs::offline::set_scope(&format!(
+        "{}:{}",
+        me.user_id,
+        me.workspace.as_ref().map(|w| w.id.to_string()).unwrap_or_default()
+    ));
     let location = use_location();
     let path = move || location.pathname.get();
     let must_enroll = me.must_enroll_totp;

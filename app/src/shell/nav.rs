@@ -201,13 +201,16 @@ pub fn WorkspaceSwitcher(me: Me, #[prop(default = "switcher")] id: &'static str)
 pub fn SignOutButton(#[prop(optional)] class: &'static str) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let queue = crate::jobs::offline::FieldQueue::get().0;
+    let toasts = crate::ui::use_toasts();
     Effect::new(move |_| {
-        if sign_out.value().get().is_some() {
+        if let Some(Ok(())) = sign_out.value().get() {
             // Nothing of the field stays on a device once signed out.
             leptos::task::spawn_local(async move {
                 crate::jobs::offline::clear_device().await;
                 let _ = window().location().set_href("/login");
             });
+        } else if let Some(Err(e)) = sign_out.value().get() {
+            toasts.error(e.to_string());
         }
     });
     view! {

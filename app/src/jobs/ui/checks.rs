@@ -41,9 +41,18 @@ fn CheckRow(job: JobId, check: CheckView, can_work: bool, reload: Callback<()>) 
         StoredValue::new(item.label.clone()),
         StoredValue::new(item.unit.clone()),
     );
+    // The key of the answer in flight: the same answer sent again after a
+    // lost reply keeps its capture id; any other is a new capture.
+    let in_flight = StoredValue::new(String::new());
     let sending = Action::new_local(move |a: &CheckAnswer| {
         let a = a.clone();
         async move {
+            // Straight to the server, its clock is the answer's; waiting on
+            // the device, the device's.
+            let direct = CheckAnswer {
+                captured_at: None,
+                ..a.clone()
+            };
             let capture = Capture {
                 id: a.capture,
                 endpoint: "answer_job_check",
@@ -54,21 +63,21 @@ fn CheckRow(job: JobId, check: CheckView, can_work: bool, reload: Callback<()>) 
                 label: format!("Contrôle « {} »", label.get_value()),
                 value: shown(&a.value, &unit.get_value()),
             };
-            send(capture, answer_job_check(a)).await
+            send(capture, answer_job_check(direct)).await
         }
     });
     Effect::new(move |_| {
         if let Some(result) = sending.value().get() {
             match result {
                 Ok(Sent::Queued) => {
-                    unanswered.answered(&format!("check:{id}"));
+                    unanswered.answered(&in_flight.get_value());
                     toasts.success(format!(
-                        "« {} » gardé sur l'appareil : envoi dès que le réseau revient.",
+                        "Réponse à « {} » gardée sur l'appareil : envoi dès que le réseau revient.",
                         label.get_value()
                     ));
                 }
                 Ok(Sent::Answered(r)) => {
-                    unanswered.answered(&format!("check:{id}"));
+                    unanswered.answered(&in_flight.get_value());
                     match r.outcome {
                         CaptureOutcome::Applied => {
                             if r.message.is_empty() {
@@ -99,8 +108,13 @@ fn CheckRow(job: JobId, check: CheckView, can_work: bool, reload: Callback<()>) 
             refusal.set(None);
             // The same answer sent again after a lost reply keeps its id.
             let key = format!("check:{id}:{value:?}");
+            // Another answer than the one in flight: that one is given up.
+            let previous = in_flight.get_value();
+            if previous != key {
+                unanswered.answered(&previous);
+            }
             let capture = unanswered.id_for(&key);
-            unanswered.answered(&format!("check:{id}"));
+            in_flight.set_value(key);
             sending.dispatch(CheckAnswer {
                 capture,
                 job,
@@ -310,6 +324,10 @@ fn DeclareForm(
     let sending = Action::new_local(move |c: &NonConformityCapture| {
         let c = c.clone();
         async move {
+            let direct = NonConformityCapture {
+                captured_at: None,
+                ..c.clone()
+            };
             let capture = Capture {
                 id: c.capture,
                 endpoint: "declare_job_nonconformity",
@@ -320,7 +338,7 @@ fn DeclareForm(
                 label: format!("Non-conformité « {} »", c.kind.label()),
                 value: c.comment.clone(),
             };
-            send(capture, declare_job_nonconformity(c)).await
+            send(capture, declare_job_nonconformity(direct)).await
         }
     });
     Effect::new(move |_| {

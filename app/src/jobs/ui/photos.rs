@@ -38,7 +38,8 @@ pub fn PhotosCard(
                 label: format!("Photo « {} »", c.tag.label().to_lowercase()),
                 value: String::new(),
             };
-            send(capture, add_job_photo(c)).await
+            let direct = PhotoCapture { captured_at: None, ..c };
+            send(capture, add_job_photo(direct)).await
         }
     });
     let unanswered = super::Unanswered::get();

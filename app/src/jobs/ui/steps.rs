@@ -38,7 +38,9 @@ pub fn StepsCard(job: JobId, steps: Vec<StepView>, can_work: bool, reload: Callb
                 value: String::new(),
             };
             let step = v.step;
-            (step, name, send(capture, validate_job_step(v)).await)
+            // Straight to the server, its clock is the validation's.
+            let direct = StepValidation { captured_at: None, ..v };
+            (step, name, send(capture, validate_job_step(direct)).await)
         }
     });
     Effect::new(move |_| {

@@ -16,7 +16,7 @@ pub fn SyncStatus() -> impl IntoView {
     let shown = move || !online() || pending() > 0 || !problems().is_empty();
     view! {
         <div data-testid="sync-status" data-pending=move || pending().to_string()
-            data-online=move || online().to_string() role="status" aria-live="polite">
+            data-online=move || online().to_string()>
             <Show when=shown>
                 <div class=move || format!(
                     "mb-4 rounded-xl border px-4 py-3 text-sm {}",
@@ -34,7 +34,7 @@ pub fn SyncStatus() -> impl IntoView {
                             </button>
                         </Show>
                     </div>
-                    <p class="text-fg">
+                    <p class="text-fg" role="status" aria-live="polite">
                         {move || match pending() {
                             0 => "Aucune saisie en attente".to_string(),
                             1 => "1 saisie en attente d'envoi".to_string(),
