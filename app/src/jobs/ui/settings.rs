@@ -14,7 +14,6 @@ use crate::ui::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 const INPUT: &str = "field-input mt-1 block w-full rounded-xl px-3 py-2 text-base text-fg sm:text-sm";
 
@@ -40,9 +39,16 @@ pub fn StepTemplatesPage() -> impl IntoView {
     }
 }
 
-fn next_key() -> u64 {
-    static KEY: AtomicU64 = AtomicU64::new(1);
-    KEY.fetch_add(1, Ordering::Relaxed)
+/// Row keys (and the ids of their fields): counted per editor, so that the
+/// server's render and the browser's hydration give the same ones.
+#[derive(Clone, Copy)]
+struct Keys(StoredValue<u64>);
+
+impl Keys {
+    fn next(self) -> u64 {
+        self.0.update_value(|k| *k += 1);
+        self.0.get_value()
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -57,9 +63,9 @@ struct CheckRow {
 }
 
 impl CheckRow {
-    fn of(c: &CheckItem) -> CheckRow {
+    fn of(c: &CheckItem, keys: Keys) -> CheckRow {
         CheckRow {
-            key: next_key(),
+            key: keys.next(),
             label: RwSignal::new(c.label.clone()),
             kind: RwSignal::new(c.kind),
             unit: RwSignal::new(c.unit.clone()),
@@ -80,13 +86,13 @@ struct StepRow {
 }
 
 impl StepRow {
-    fn of(s: &StepTemplate) -> StepRow {
+    fn of(s: &StepTemplate, keys: Keys) -> StepRow {
         StepRow {
-            key: next_key(),
+            key: keys.next(),
             name: RwSignal::new(s.name.clone()),
             photo: RwSignal::new(s.requires_photo),
             ordered: RwSignal::new(s.after_previous),
-            checks: RwSignal::new(s.checks.iter().map(CheckRow::of).collect()),
+            checks: RwSignal::new(s.checks.iter().map(|c| CheckRow::of(c, keys)).collect()),
         }
     }
 }
@@ -151,7 +157,8 @@ fn collect(rows: &[StepRow]) -> Result<Vec<StepTemplate>, (String, String)> {
 #[component]
 fn Editor(templates: StepTemplates, reload: Callback<()>) -> impl IntoView {
     let toasts = use_toasts();
-    let rows = RwSignal::new(templates.steps.iter().map(StepRow::of).collect::<Vec<_>>());
+    let keys = Keys(StoredValue::new(0));
+    let rows = RwSignal::new(templates.steps.iter().map(|s| StepRow::of(s, keys)).collect::<Vec<_>>());
     let error = RwSignal::new(None::<AppError>);
     let save = ServerAction::<SaveStepTemplates>::new();
     let resetting = RwSignal::new(false);
@@ -202,14 +209,14 @@ fn Editor(templates: StepTemplates, reload: Callback<()>) -> impl IntoView {
             {move || message("steps".into()).map(|m| view! { <p class="field-error mb-3 text-sm" role="alert">{m}</p> })}
             <ol class="grid gap-4">
                 <For each=move || rows.get() key=|r| r.key let:row>
-                    <StepEditor row rows error />
+                    <StepEditor row rows error keys />
                 </For>
             </ol>
             <div class="mt-4 flex flex-wrap gap-3">
                 <Button r#type="button" kind=ButtonKind::Secondary testid="add-step"
                     on_click=Callback::new(move |_| rows.update(|r| r.push(StepRow::of(&StepTemplate {
                         name: String::new(), requires_photo: false, after_previous: false, checks: Vec::new(),
-                    }))))>
+                    }, keys))))>
                     "Ajouter une étape"
                 </Button>
                 <Button busy=save.pending() testid="save-step-templates">"Enregistrer les étapes"</Button>
@@ -225,7 +232,12 @@ fn Editor(templates: StepTemplates, reload: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn StepEditor(row: StepRow, rows: RwSignal<Vec<StepRow>>, error: RwSignal<Option<AppError>>) -> impl IntoView {
+fn StepEditor(
+    row: StepRow,
+    rows: RwSignal<Vec<StepRow>>,
+    error: RwSignal<Option<AppError>>,
+    keys: Keys,
+) -> impl IntoView {
     let key = row.key;
     let index = move || rows.with(|r| r.iter().position(|x| x.key == key).unwrap_or(0));
     let count = move || rows.with(Vec::len);
@@ -297,7 +309,7 @@ fn StepEditor(row: StepRow, rows: RwSignal<Vec<StepRow>>, error: RwSignal<Option
                     {move || checks_error().unwrap_or_default()}
                 </p>
                 <button type="button" class="link mt-2 min-h-11 text-sm font-semibold"
-                    on:click=move |_| row.checks.update(|c| c.push(CheckRow::of(&CheckItem::pass_fail(""))))>
+                    on:click=move |_| row.checks.update(|c| c.push(CheckRow::of(&CheckItem::pass_fail(""), keys)))>
                     "+ Ajouter un point de contrôle"
                 </button>
             </fieldset>

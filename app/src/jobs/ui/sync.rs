@@ -19,8 +19,8 @@ pub fn SyncStatus() -> impl IntoView {
             data-online=move || online().to_string()>
             <Show when=shown>
                 <div class=move || format!(
-                    "mb-4 rounded-xl border px-4 py-3 text-sm {}",
-                    if online() { "border-sky-400/40 bg-sky-500/10" } else { "border-amber-400/50 bg-amber-500/15" },
+                    "sticky top-20 z-30 mb-4 rounded-xl border px-4 py-3 text-sm backdrop-blur-md lg:top-4 {}",
+                    if online() { "border-sky-400/40 bg-sky-50/95 dark:bg-sky-950/85" } else { "border-amber-400/60 bg-amber-50/95 dark:bg-amber-950/85" },
                 )>
                     <div class="flex flex-wrap items-center justify-between gap-2">
                         <p class="font-semibold text-fg" data-testid="sync-title">
