@@ -355,7 +355,7 @@ fn CheckEditor(
             </div>
             <button type="button" class="min-h-11 self-end rounded-xl border border-white/15 px-3 text-sm text-fg"
                 on:click=move |_| step.checks.update(|c| c.retain(|x| x.key != key))
-                aria-label=move || format!("Supprimer le point « {} »", check.label.get())>"Retirer"</button>
+                aria-label=move || format!("Retirer le point « {} »", check.label.get())>"Retirer"</button>
             <Show when=is_number>
                 <div class="grid grid-cols-3 gap-2 sm:col-span-3">
                     <div>
